@@ -1,0 +1,18 @@
+# bespoke_add_doctest(NAME <name> SOURCES <files...> LIBS <targets...> [LABELS <labels...>] [ARGS <args...>])
+# Builds one doctest executable (with the shared main) and registers it with CTest.
+find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h REQUIRED)
+function(bespoke_add_doctest)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ARGS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES} "${PROJECT_SOURCE_DIR}/tests/doctest_main.cpp")
+  target_include_directories(${T_NAME} SYSTEM PRIVATE "${DOCTEST_INCLUDE_DIR}")
+  target_include_directories(${T_NAME} PRIVATE "${PROJECT_SOURCE_DIR}/tests")
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS})
+  target_compile_definitions(${T_NAME} PRIVATE BESPOKE_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                             BESPOKE_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  bespoke_target_warnings(${T_NAME})
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME} ${T_ARGS})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 600)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
+endfunction()

@@ -1,0 +1,7 @@
+# Warnings are errors in our own code (never in generated or third-party code).
+function(bespoke_target_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Werror
+                           $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>)
+  endif()
+endfunction()

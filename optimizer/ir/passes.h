@@ -1,0 +1,44 @@
+// Graph clean-up passes. Each does one thing, leaves the graph valid, and
+// returns how many changes it made (0 = nothing to do), so a driver can
+// iterate to a fixed point. Each is unit-tested alone (tests/ir/).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace bespoke::ir {
+
+// Fills Value::shape / dtype for every value computable from the inputs,
+// constants and attributes (canonical and auxiliary ops). Throws GraphError
+// naming the node on inconsistent shapes.
+int infer_shapes(Graph& g);
+// Evaluates nodes whose inputs are all constant (and Shape of a known shape)
+// into constants: the Shape/Gather/Unsqueeze/Concat chains PyTorch exports.
+int fold_constants(Graph& g);
+// Folds an inference BatchNormalization that directly follows a Conv (whose
+// output has no other reader) into the Conv's weights and bias.
+int fold_batch_norm(Graph& g);
+// Removes Identity and Dropout (inference) nodes.
+int remove_identity(Graph& g);
+// x * Sigmoid(x) -> SiLU.
+int fuse_silu(Graph& g);
+// Conv/FullyConnected/Add.. followed by Relu or Clip -> fused activation.
+int fuse_activation(Graph& g);
+// Reshape -> Transpose -> Reshape (the ShuffleNet idiom) -> ChannelShuffle.
+int fuse_channel_shuffle(Graph& g);
+// Removes nodes whose outputs nobody reads and unreferenced values.
+int eliminate_dead_code(Graph& g);
+// Orders nodes so every node follows its producers; throws on a cycle.
+int topological_sort(Graph& g);
+
+// Problems that make a graph unexportable, each naming the node or value
+// ("node 'conv1' (Conv): weight 'w' must be constant"). Empty = valid.
+// With require_canonical, auxiliary ops are reported too.
+std::vector<std::string> validate(const Graph& g, bool require_canonical);
+
+// Runs the whole clean-up pipeline to a fixed point.
+void optimize_for_inference(Graph& g);
+
+}  // namespace bespoke::ir

@@ -1,0 +1,28 @@
+// verify_model: the only way a ModelView is made. Runs the FlatBuffers
+// verifier, then semantic checks (indices, shapes, buffer sizes, operator
+// parameters against input shapes, execution order, size limits). Every
+// failure names what is wrong and where ("operator 12 'conv3' (CONV_2D):
+// weight tensor 7 has 3 dims, expected 4").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "core/model_view.h"
+#include "core/status.h"
+
+namespace bespoke::rt {
+
+// Hard limits that keep a hostile file from making us allocate without bound.
+struct VerifyLimits {
+  size_t max_tensors = 1u << 20;
+  size_t max_operators = 1u << 20;
+  size_t max_tensor_bytes = size_t{1} << 31;      // one tensor
+  size_t max_activation_bytes = size_t{1} << 33;  // sum of non-constant tensors
+  int max_operator_arity = 4096;
+};
+
+// `data` must be 8-byte aligned (64 for in-place weights) and outlive `out`.
+Status verify_model(const void* data, size_t size, ModelView* out, const VerifyLimits& limits = {});
+
+}  // namespace bespoke::rt
