@@ -1,0 +1,107 @@
+// Element-wise activations: RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID,
+// HARD_SWISH, SILU, TANH. Each is a small function object; one kernel template
+// applies any of them over the tensor in parallel tiles.
+#include <algorithm>
+#include <cmath>
+
+#include "backends/reference/operators.h"
+#include "backends/reference/parallel.h"
+
+namespace bespoke::rt::reference {
+namespace {
+
+struct Relu {
+  explicit Relu(const fb::Operator&) {}
+  float operator()(float x) const { return x < 0.0f ? 0.0f : x; }  // NaN passes through
+};
+
+struct Clip {
+  explicit Clip(const fb::Operator& op)
+      : min(op.options_as_ClipOptions()->min()), max(op.options_as_ClipOptions()->max()) {}
+  float operator()(float x) const { return std::min(std::max(x, min), max); }
+  float min, max;
+};
+
+struct LeakyRelu {
+  explicit LeakyRelu(const fb::Operator& op) : alpha(op.options_as_LeakyReluOptions()->alpha()) {}
+  float operator()(float x) const { return x >= 0.0f ? x : alpha * x; }
+  float alpha;
+};
+
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+struct Sigmoid {
+  explicit Sigmoid(const fb::Operator&) {}
+  float operator()(float x) const { return sigmoid(x); }
+};
+
+struct HardSigmoid {
+  explicit HardSigmoid(const fb::Operator& op)
+      : alpha(op.options_as_HardSigmoidOptions()->alpha()), beta(op.options_as_HardSigmoidOptions()->beta()) {}
+  float operator()(float x) const { return std::max(0.0f, std::min(1.0f, alpha * x + beta)); }
+  float alpha, beta;
+};
+
+// x * relu6(x + 3) / 6 (ONNX HardSwish, PyTorch hardswish).
+struct HardSwish {
+  explicit HardSwish(const fb::Operator&) {}
+  float operator()(float x) const { return x * std::max(0.0f, std::min(6.0f, x + 3.0f)) / 6.0f; }
+};
+
+struct Silu {
+  explicit Silu(const fb::Operator&) {}
+  float operator()(float x) const { return x * sigmoid(x); }
+};
+
+struct Tanh {
+  explicit Tanh(const fb::Operator&) {}
+  float operator()(float x) const { return std::tanh(x); }
+};
+
+template <typename Function>
+class UnaryKernel final : public ReferenceKernel {
+ public:
+  explicit UnaryKernel(const KernelArgs& args)
+      : ReferenceKernel(args), function_(*args.op().op), count_(args.input(0).element_count) {}
+
+  Status run() override {
+    parallel_for_tiles(threadpool(), count_, 16384, [this](size_t begin, size_t end) {
+      const float* in = input(0);
+      float* out = output(0);
+      for (size_t i = begin; i < end; ++i) out[i] = function_(in[i]);
+    });
+    return Status::Ok();
+  }
+
+ private:
+  Function function_;
+  size_t count_;
+};
+
+// Every activation keeps the input's shape.
+Status check_unary(const KernelArgs& args) {
+  const TensorInfo& x = args.input(0);
+  return expect_shape(args, args.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank),
+                      "output");
+}
+
+}  // namespace
+
+#define BSP_UNARY_OPERATOR(name, Function)                                          \
+  Status check_##name(const KernelArgs& args) { return check_unary(args); }         \
+  Status create_##name(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {   \
+    return make_kernel<UnaryKernel<Function>>(args, kernel);                        \
+  }
+
+BSP_UNARY_OPERATOR(relu, Relu)
+BSP_UNARY_OPERATOR(clip, Clip)
+BSP_UNARY_OPERATOR(leaky_relu, LeakyRelu)
+BSP_UNARY_OPERATOR(sigmoid, Sigmoid)
+BSP_UNARY_OPERATOR(hard_sigmoid, HardSigmoid)
+BSP_UNARY_OPERATOR(hard_swish, HardSwish)
+BSP_UNARY_OPERATOR(silu, Silu)
+BSP_UNARY_OPERATOR(tanh, Tanh)
+
+#undef BSP_UNARY_OPERATOR
+
+}  // namespace bespoke::rt::reference

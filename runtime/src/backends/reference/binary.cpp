@@ -1,0 +1,141 @@
+// ADD, SUB, MUL, DIV with numpy broadcasting (ranks up to kMaxRank, operands
+// right-aligned to the output, size-1 dims broadcast) and a fused activation.
+//
+// The output is walked row by row (StridedShape, coalesced) with per-operand
+// offsets; the innermost loop has a contiguous fast path for the common
+// "same shape" and "one operand constant along the row" cases.
+#include <algorithm>
+
+#include "backends/reference/activation.h"
+#include "backends/reference/operators.h"
+#include "backends/reference/parallel.h"
+#include "backends/reference/strided_shape.h"
+
+namespace bespoke::rt::reference {
+namespace {
+
+struct AddOp {
+  float operator()(float a, float b) const { return a + b; }
+};
+struct SubOp {
+  float operator()(float a, float b) const { return a - b; }
+};
+struct MulOp {
+  float operator()(float a, float b) const { return a * b; }
+};
+struct DivOp {
+  float operator()(float a, float b) const { return a / b; }
+};
+
+enum Operand { kOut = 0, kA = 1, kB = 2 };
+
+// Strides of `t` right-aligned to an output of rank `rank`; 0 along broadcast dims.
+std::array<int64_t, kMaxRank> broadcast_strides(const TensorInfo& t, int rank) {
+  std::array<int64_t, kMaxRank> strides{};
+  int64_t stride = 1;
+  for (int d = t.rank - 1; d >= 0; --d) {
+    const int out_d = d + (rank - t.rank);
+    strides[out_d] = t.dim(d) == 1 ? 0 : stride;
+    stride *= t.dim(d);
+  }
+  return strides;
+}
+
+template <typename Op>
+class BinaryKernel final : public ReferenceKernel {
+ public:
+  explicit BinaryKernel(const KernelArgs& args)
+      : ReferenceKernel(args), activation_(activation_of(args)) {
+    const TensorInfo& out = args.output(0);
+    shape_.rank = out.rank;
+    shape_.dims = out.dims;
+    shape_.strides[kOut] = contiguous_strides(out.dims, out.rank);
+    shape_.strides[kA] = broadcast_strides(args.input(0), out.rank);
+    shape_.strides[kB] = broadcast_strides(args.input(1), out.rank);
+    if (shape_.rank == 0) {  // scalars
+      shape_.rank = 1;
+      shape_.dims[0] = 1;
+    }
+    shape_.coalesce();
+  }
+
+  Status run() override {
+    const int64_t inner = shape_.inner();
+    const size_t tile = static_cast<size_t>(std::max<int64_t>(1, 4096 / inner));
+    parallel_for_tiles(threadpool(), static_cast<size_t>(shape_.rows()), tile, [this, inner](size_t begin, size_t end) {
+      std::array<int64_t, 3> offsets;
+      for (size_t row = begin; row < end; ++row) {
+        shape_.row_offsets(static_cast<int64_t>(row), offsets);
+        float* out = output(0) + offsets[kOut];
+        compute_row(input(0) + offsets[kA], shape_.inner_stride(kA), input(1) + offsets[kB],
+                    shape_.inner_stride(kB), out, inner);
+        activation_.apply(out, static_cast<size_t>(inner));
+      }
+    });
+    return Status::Ok();
+  }
+
+ private:
+  static const fb::FusedActivation* activation_of(const KernelArgs& args) {
+    const fb::BinaryOptions* o = args.op().op->options_as_BinaryOptions();
+    return o != nullptr ? o->activation() : nullptr;
+  }
+
+  // The output's inner stride is always 1 (contiguous, unit dims dropped).
+  static void compute_row(const float* a, int64_t sa, const float* b, int64_t sb, float* out, int64_t count) {
+    const Op op;
+    if (sa == 1 && sb == 1) {
+      for (int64_t i = 0; i < count; ++i) out[i] = op(a[i], b[i]);
+    } else if (sa == 1 && sb == 0) {
+      const float bv = *b;
+      for (int64_t i = 0; i < count; ++i) out[i] = op(a[i], bv);
+    } else if (sa == 0 && sb == 1) {
+      const float av = *a;
+      for (int64_t i = 0; i < count; ++i) out[i] = op(av, b[i]);
+    } else {
+      for (int64_t i = 0; i < count; ++i) out[i] = op(a[i * sa], b[i * sb]);
+    }
+  }
+
+  FusedActivation activation_;
+  StridedShape<3> shape_;
+};
+
+Status check_binary(const KernelArgs& args) {
+  const fb::BinaryOptions* o = args.op().op->options_as_BinaryOptions();
+  if (o != nullptr && !FusedActivation::is_known(o->activation())) return op_error(args, "unknown fused activation");
+  const TensorInfo& a = args.input(0);
+  const TensorInfo& b = args.input(1);
+  const int rank = std::max(a.rank, b.rank);
+  std::vector<int64_t> out(static_cast<size_t>(rank));
+  for (int d = 0; d < rank; ++d) {
+    const int da = d - (rank - a.rank), db = d - (rank - b.rank);
+    const int64_t ea = da >= 0 ? a.dim(da) : 1, eb = db >= 0 ? b.dim(db) : 1;
+    if (ea != eb && ea != 1 && eb != 1)
+      return op_error(args, "inputs " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
+    out[static_cast<size_t>(d)] = std::max(ea, eb);
+  }
+  return expect_shape(args, args.output(0), out, "output");
+}
+
+}  // namespace
+
+Status check_add(const KernelArgs& args) { return check_binary(args); }
+Status check_sub(const KernelArgs& args) { return check_binary(args); }
+Status check_mul(const KernelArgs& args) { return check_binary(args); }
+Status check_div(const KernelArgs& args) { return check_binary(args); }
+
+Status create_add(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<BinaryKernel<AddOp>>(args, kernel);
+}
+Status create_sub(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<BinaryKernel<SubOp>>(args, kernel);
+}
+Status create_mul(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<BinaryKernel<MulOp>>(args, kernel);
+}
+Status create_div(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<BinaryKernel<DivOp>>(args, kernel);
+}
+
+}  // namespace bespoke::rt::reference

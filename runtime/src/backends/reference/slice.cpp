@@ -1,0 +1,65 @@
+// SLICE: per input dim, [start, end) with a positive step (already clamped
+// by the producer). A strided copy starting at the first selected element,
+// stepping step * stride along each dim.
+#include "backends/reference/operators.h"
+#include "backends/reference/strided_copy.h"
+
+namespace bespoke::rt::reference {
+namespace {
+
+const fb::SliceOptions& options_of(const KernelArgs& args) { return *args.op().op->options_as_SliceOptions(); }
+
+int64_t at(const flatbuffers::Vector<int32_t>* v, int i) { return v->Get(static_cast<flatbuffers::uoffset_t>(i)); }
+
+class SliceKernel final : public ReferenceKernel {
+ public:
+  explicit SliceKernel(const KernelArgs& args) : ReferenceKernel(args) {
+    const TensorInfo& x = args.input(0);
+    const fb::SliceOptions& o = options_of(args);
+    const std::array<int64_t, kMaxRank> in_strides = contiguous_strides(x.dims, x.rank);
+    std::array<int64_t, kMaxRank> strides{};
+    int64_t base = 0;
+    for (int d = 0; d < x.rank; ++d) {
+      base += at(o.starts(), d) * in_strides[d];
+      strides[d] = at(o.steps(), d) * in_strides[d];
+    }
+    const TensorInfo& y = args.output(0);
+    copy_ = StridedCopy(y.dims, y.rank, StridedSide{strides, base}, StridedCopy::contiguous(y.dims, y.rank));
+  }
+
+  Status run() override {
+    copy_.run(threadpool(), input(0), output(0));
+    return Status::Ok();
+  }
+
+ private:
+  StridedCopy copy_;
+};
+
+}  // namespace
+
+Status check_slice(const KernelArgs& args) {
+  const TensorInfo& x = args.input(0);
+  const fb::SliceOptions& o = options_of(args);
+  const size_t rank = static_cast<size_t>(x.rank);
+  if (o.starts() == nullptr || o.ends() == nullptr || o.steps() == nullptr || o.starts()->size() != rank ||
+      o.ends()->size() != rank || o.steps()->size() != rank)
+    return op_error(args, "starts, ends and steps must each have one entry per input dim (" + std::to_string(rank) +
+                              ")");
+  std::vector<int64_t> out;
+  for (int d = 0; d < x.rank; ++d) {
+    const int64_t start = at(o.starts(), d), end = at(o.ends(), d), step = at(o.steps(), d);
+    if (step < 1 || start < 0 || start >= end || end > x.dim(d))
+      return op_error(args, "dim " + std::to_string(d) + ": slice [" + std::to_string(start) + ", " +
+                                std::to_string(end) + ") step " + std::to_string(step) +
+                                " is not a non-empty positive-step range of 0.." + std::to_string(x.dim(d)));
+    out.push_back((end - start + step - 1) / step);
+  }
+  return expect_shape(args, args.output(0), out, "output");
+}
+
+Status create_slice(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<SliceKernel>(args, kernel);
+}
+
+}  // namespace bespoke::rt::reference

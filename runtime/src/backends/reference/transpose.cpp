@@ -1,0 +1,57 @@
+// TRANSPOSE (rank <= kMaxRank): output dim i = input dim perm[i]; a strided
+// copy whose input strides are the input's row-major strides, permuted.
+#include "backends/reference/operators.h"
+#include "backends/reference/strided_copy.h"
+
+namespace bespoke::rt::reference {
+namespace {
+
+const flatbuffers::Vector<int32_t>* perm_of(const KernelArgs& args) {
+  return args.op().op->options_as_TransposeOptions()->perm();
+}
+
+class TransposeKernel final : public ReferenceKernel {
+ public:
+  explicit TransposeKernel(const KernelArgs& args) : ReferenceKernel(args) {
+    const TensorInfo& x = args.input(0);
+    const auto* perm = perm_of(args);
+    const std::array<int64_t, kMaxRank> in_strides = contiguous_strides(x.dims, x.rank);
+    std::array<int64_t, kMaxRank> strides{};
+    for (int i = 0; i < x.rank; ++i) strides[i] = in_strides[perm->Get(static_cast<flatbuffers::uoffset_t>(i))];
+    const TensorInfo& y = args.output(0);
+    copy_ = StridedCopy(y.dims, y.rank, StridedSide{strides, 0}, StridedCopy::contiguous(y.dims, y.rank));
+  }
+
+  Status run() override {
+    copy_.run(threadpool(), input(0), output(0));
+    return Status::Ok();
+  }
+
+ private:
+  StridedCopy copy_;
+};
+
+}  // namespace
+
+Status check_transpose(const KernelArgs& args) {
+  const TensorInfo& x = args.input(0);
+  const auto* perm = perm_of(args);
+  const size_t rank = static_cast<size_t>(x.rank);
+  if (perm == nullptr || perm->size() != rank)
+    return op_error(args, "perm must have one entry per input dim (" + std::to_string(rank) + ")");
+  std::vector<bool> seen(rank, false);
+  std::vector<int64_t> out;
+  for (int32_t p : *perm) {
+    if (p < 0 || static_cast<size_t>(p) >= rank || seen[static_cast<size_t>(p)])
+      return op_error(args, "perm is not a permutation of 0.." + std::to_string(rank - 1));
+    seen[static_cast<size_t>(p)] = true;
+    out.push_back(x.dim(p));
+  }
+  return expect_shape(args, args.output(0), out, "output");
+}
+
+Status create_transpose(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<TransposeKernel>(args, kernel);
+}
+
+}  // namespace bespoke::rt::reference
