@@ -186,6 +186,22 @@ void Graph::replace_uses(int from, int to) {
 }
 
 void Graph::erase_nodes(const std::vector<bool>& dead) {
+  // Blocks are node ranges: shift them past erased nodes and drop the ones left empty.
+  std::vector<int> erased_before(nodes.size() + 1, 0);
+  for (size_t i = 0; i < nodes.size(); ++i) erased_before[i + 1] = erased_before[i] + (dead[i] ? 1 : 0);
+  std::vector<Block> kept_blocks;
+  for (auto& b : blocks) {
+    if (b.first_node < 0 || b.node_count < 0 ||
+        static_cast<size_t>(b.first_node) + static_cast<size_t>(b.node_count) > nodes.size())
+      continue;
+    const auto first = static_cast<size_t>(b.first_node);
+    const auto end = first + static_cast<size_t>(b.node_count);
+    b.node_count -= erased_before[end] - erased_before[first];
+    b.first_node -= erased_before[first];
+    if (b.node_count > 0) kept_blocks.push_back(std::move(b));
+  }
+  blocks = std::move(kept_blocks);
+
   std::vector<Node> kept;
   kept.reserve(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i)

@@ -128,7 +128,9 @@ class Graph {
   std::vector<int> consumers(int value) const;
   // Replace every use of `from` (node inputs and graph outputs) by `to`.
   void replace_uses(int from, int to);
-  // Drop nodes flagged in `dead` (size == nodes.size()), keep order.
+  // Drop nodes flagged in `dead` (size == nodes.size()), keep order. Block
+  // ranges shift accordingly; blocks left without nodes (or already out of
+  // range) are dropped.
   void erase_nodes(const std::vector<bool>& dead);
   // Drop values no node, graph input or output references; renumbers ids.
   void compact_values();

@@ -1,6 +1,12 @@
 // Graph clean-up passes. Each does one thing, leaves the graph valid, and
 // returns how many changes it made (0 = nothing to do), so a driver can
 // iterate to a fixed point. Each is unit-tested alone (tests/ir/).
+//
+// Blocks (Graph::blocks) stay consistent: node ranges shift when nodes are
+// erased; fusions never remove a value that is a block's input or output;
+// a block whose output is no longer produced inside its range (folded to a
+// constant, say) or whose nodes a reordering tears apart is dropped.
+// Only eliminate_dead_code renumbers value ids (Graph::compact_values).
 #pragma once
 
 #include <string>
@@ -16,6 +22,8 @@ namespace bespoke::ir {
 int infer_shapes(Graph& g);
 // Evaluates nodes whose inputs are all constant (and Shape of a known shape)
 // into constants: the Shape/Gather/Unsqueeze/Concat chains PyTorch exports.
+// Infers shapes node by node on the way (in topological order), so one call
+// reaches a fixed point. Folded tensors are bounded to 16M elements.
 int fold_constants(Graph& g);
 // Folds an inference BatchNormalization that directly follows a Conv (whose
 // output has no other reader) into the Conv's weights and bias.
@@ -24,6 +32,9 @@ int fold_batch_norm(Graph& g);
 int remove_identity(Graph& g);
 // x * Sigmoid(x) -> SiLU.
 int fuse_silu(Graph& g);
+// x * HardSigmoid(x; 1/6, 0.5), and x * Relu6(x + 3) / 6 spelled with
+// Add/Clip/Mul/Div -> HardSwish (PP-OCR and mobilenet_v3 exports).
+int fuse_hard_swish(Graph& g);
 // Conv/FullyConnected/Add.. followed by Relu or Clip -> fused activation.
 int fuse_activation(Graph& g);
 // Reshape -> Transpose -> Reshape (the ShuffleNet idiom) -> ChannelShuffle.
