@@ -1,0 +1,103 @@
+// CONV_TRANSPOSE_2D -> xnn_create_deconvolution2d_nhwc_f32. The model's
+// output_padding is XNNPACK's "adjustment" (extra rows/columns at the
+// bottom/right), which XNNPACK only accepts below the stride.
+#include <cstdint>
+
+#include "backends/xnnpack/xnnpack_layout.h"
+#include "backends/xnnpack/xnnpack_ops.h"
+
+namespace bespoke::rt::xnnpack {
+namespace {
+
+int64_t transposed_output_size(int64_t input, int stride, int output_padding, int kernel, int dilation, int pad_begin,
+                               int pad_end) {
+  return int64_t{stride} * (input - 1) + output_padding + int64_t{dilation} * (kernel - 1) + 1 - pad_begin - pad_end;
+}
+
+// [C_in][C_out/g][kH][kW] (C_in = g * C_in/g) -> XNNPACK's [g][C_out/g][kH][kW][C_in/g].
+FloatBuffer pack_weights(const TensorInfo& weights, size_t groups) {
+  const size_t group_in = static_cast<size_t>(weights.dim(0)) / groups;
+  const size_t group_out = static_cast<size_t>(weights.dim(1));
+  const size_t spatial = static_cast<size_t>(weights.dim(2) * weights.dim(3));
+  const auto* src = static_cast<const float*>(weights.constant);
+  FloatBuffer packed(weights.element_count);
+  float* dst = packed.data();
+  for (size_t g = 0; g < groups; ++g) {
+    for (size_t i = 0; i < group_in; ++i) {
+      for (size_t o = 0; o < group_out; ++o) {
+        for (size_t k = 0; k < spatial; ++k) {
+          dst[((g * group_out + o) * spatial + k) * group_in + i] = src[(((g * group_in + i) * group_out) + o) * spatial + k];
+        }
+      }
+    }
+  }
+  return packed;
+}
+
+}  // namespace
+
+bool conv_transpose2d_supported(const OpContext& ctx) {
+  const auto* o = ctx.info.op->options_as_ConvTranspose2DOptions();
+  if (o == nullptr || !all_float32(ctx) || ctx.info.inputs.size() < 2) return false;
+  const TensorInfo& x = ctx.input(0);
+  const TensorInfo& w = ctx.input(1);
+  const TensorInfo& y = ctx.output(0);
+  if (x.rank != 4 || w.rank != 4 || y.rank != 4 || !w.is_constant()) return false;
+  if (ctx.has_input(2) && !ctx.input(2).is_constant()) return false;
+  if (o->groups() < 1 || o->kernel_h() < 1 || o->kernel_w() < 1 || o->stride_h() < 1 || o->stride_w() < 1 ||
+      o->dilation_h() < 1 || o->dilation_w() < 1 || o->pad_top() < 0 || o->pad_bottom() < 0 || o->pad_left() < 0 ||
+      o->pad_right() < 0) {
+    return false;
+  }
+  if (w.dim(0) != x.dim(1) || x.dim(1) % o->groups() != 0 || w.dim(2) != o->kernel_h() || w.dim(3) != o->kernel_w()) {
+    return false;
+  }
+  // XNNPACK requires 0 <= adjustment < stride.
+  if (o->output_padding_h() < 0 || o->output_padding_w() < 0 || o->output_padding_h() >= o->stride_h() ||
+      o->output_padding_w() >= o->stride_w()) {
+    return false;
+  }
+  const int64_t oh = transposed_output_size(x.dim(2), o->stride_h(), o->output_padding_h(), o->kernel_h(),
+                                            o->dilation_h(), o->pad_top(), o->pad_bottom());
+  const int64_t ow = transposed_output_size(x.dim(3), o->stride_w(), o->output_padding_w(), o->kernel_w(),
+                                            o->dilation_w(), o->pad_left(), o->pad_right());
+  if (oh < 1 || ow < 1) return false;
+  if (y.dim(0) != x.dim(0) || y.dim(1) != w.dim(1) * o->groups() || y.dim(2) != oh || y.dim(3) != ow) return false;
+  return output_range(o->activation()).valid;
+}
+
+Status create_conv_transpose2d_kernel(const OpContext& ctx, const ExecutionContext& exec,
+                                      std::unique_ptr<Kernel>* kernel) {
+  const auto& o = *ctx.info.op->options_as_ConvTranspose2DOptions();
+  const TensorInfo& x = ctx.input(0);
+  const TensorInfo& w = ctx.input(1);
+  const size_t groups = static_cast<size_t>(o.groups());
+  const size_t group_in = static_cast<size_t>(w.dim(0)) / groups;
+  const size_t group_out = static_cast<size_t>(w.dim(1));
+  const OutputRange range = output_range(o.activation());
+  const FloatBuffer weights = pack_weights(w, groups);
+  const float* bias = ctx.has_input(2) ? static_cast<const float*>(ctx.input(2).constant) : nullptr;
+  const size_t batch = static_cast<size_t>(x.dim(0)), height = static_cast<size_t>(x.dim(2)),
+               width = static_cast<size_t>(x.dim(3));
+  const uint32_t adjustment_h = static_cast<uint32_t>(o.output_padding_h());
+  const uint32_t adjustment_w = static_cast<uint32_t>(o.output_padding_w());
+
+  auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
+    return k.check("xnn_setup_deconvolution2d_nhwc_f32",
+                   xnn_setup_deconvolution2d_nhwc_f32(k.op(0), batch, height, width, adjustment_h, adjustment_w,
+                                                      as_floats(in[0]), as_floats(out[0]), k.threadpool()));
+  });
+  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_deconvolution2d_nhwc_f32", [&](xnn_operator_t* op) {
+    return xnn_create_deconvolution2d_nhwc_f32(
+        static_cast<uint32_t>(o.pad_top()), static_cast<uint32_t>(o.pad_right()),
+        static_cast<uint32_t>(o.pad_bottom()), static_cast<uint32_t>(o.pad_left()),
+        static_cast<uint32_t>(o.kernel_h()), static_cast<uint32_t>(o.kernel_w()),
+        static_cast<uint32_t>(o.stride_h()), static_cast<uint32_t>(o.stride_w()),
+        static_cast<uint32_t>(o.dilation_h()), static_cast<uint32_t>(o.dilation_w()), static_cast<uint32_t>(groups),
+        group_in, group_out, groups * group_in, groups * group_out, weights.data(), bias, range.min, range.max, 0, op);
+  }));
+  *kernel = std::move(result);
+  return Status::Ok();
+}
+
+}  // namespace bespoke::rt::xnnpack

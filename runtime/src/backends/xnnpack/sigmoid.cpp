@@ -1,0 +1,17 @@
+// SIGMOID -> xnn_create_sigmoid_nc_f32 (a rational/exp approximation
+// accurate to a few ulp).
+#include "backends/xnnpack/elementwise.h"
+#include "backends/xnnpack/xnnpack_ops.h"
+
+namespace bespoke::rt::xnnpack {
+
+bool sigmoid_supported(const OpContext& ctx) { return elementwise_shapes_supported(ctx); }
+
+Status create_sigmoid_kernel(const OpContext& ctx, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_unary_kernel(
+      ctx, exec, "xnn_create_sigmoid_nc_f32",
+      [](size_t count, xnn_operator_t* op) { return xnn_create_sigmoid_nc_f32(count, count, count, 0, op); },
+      "xnn_setup_sigmoid_nc_f32", xnn_setup_sigmoid_nc_f32, kernel);
+}
+
+}  // namespace bespoke::rt::xnnpack
