@@ -7,6 +7,9 @@
 // constant) is in the backend's layout(); every other tensor is plain
 // row-major in logical order. A kernel whose operator changes rank (e.g.
 // RESHAPE from 4-D to 2-D) is itself responsible for producing logical order.
+// Exception: convolution weights (input 1 of CONV_2D and CONV_TRANSPOSE_2D)
+// are always passed in file layout (OIHW); backends pack them from the model
+// at create_kernel, so an NHWC copy would only double weight memory.
 #pragma once
 
 #include <cstddef>

@@ -52,7 +52,8 @@ class ReferenceKernel : public Kernel {
 
  protected:
   // nullptr for an absent optional input.
-  const float* input(size_t i) const { return inputs_[i]; }
+  // Operators may omit trailing optional inputs (a conv without bias has two).
+  const float* input(size_t i) const { return i < inputs_.size() ? inputs_[i] : nullptr; }
   float* output(size_t i) const { return outputs_[i]; }
   pthreadpool_t threadpool() const { return threadpool_; }
 

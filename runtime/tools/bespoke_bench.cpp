@@ -1,0 +1,178 @@
+// bespoke-bench: measures a .bspk model's latency on this machine: median,
+// p90 and minimum over timed runs (after warm-up), per-block medians from
+// the runtime's profiler, load time, memory, backend and CPU. --json prints
+// one JSON object (the latency report the optimizer consumes).
+//
+//   bespoke-bench model.bspk [--backend B] [--threads N] [--warmup W] [--runs R] [--json]
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common/cpu_description.h"
+#include "common/tool_support.h"
+
+namespace bt = bespoke::tools;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kTool = "bespoke-bench";
+
+struct Args {
+  std::string model;
+  std::string backend = "auto";
+  int threads = 1;
+  int warmup = 5;
+  int runs = 30;
+  uint32_t seed = 0;
+  bool json = false;
+};
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Nearest-rank percentile of `values` (sorted in place), p in (0, 100].
+double percentile(std::vector<double>& values, double p) {
+  std::sort(values.begin(), values.end());
+  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+  rank = std::clamp<size_t>(rank, 1, values.size());
+  return values[rank - 1];
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+struct Report {
+  double load_ms = 0, create_ms = 0;
+  std::vector<double> run_ms;
+  std::vector<bespoke::ProfileEntry> blocks;
+  std::vector<std::vector<double>> block_ms;  // per block, per run
+  std::string backend;
+  size_t arena_bytes = 0, weights_bytes = 0;
+};
+
+Report measure(const Args& args) {
+  Report r;
+  auto start = Clock::now();
+  bespoke::Model model = bespoke::Model::load_file(args.model);
+  r.load_ms = ms_since(start);
+  start = Clock::now();
+  bespoke::Session session(model, bespoke::SessionOptions()
+                                      .backend(bt::parse_backend(args.backend))
+                                      .threads(args.threads)
+                                      .profiling(true));
+  r.create_ms = ms_since(start);
+  for (size_t i = 0; i < model.input_count(); ++i) {
+    session.set_input(i, bt::random_input(model.input(i), args.seed + static_cast<uint32_t>(i)).data);
+  }
+  for (int i = 0; i < args.warmup; ++i) session.run();
+  session.reset_profile();
+  r.blocks = session.profile(BSP_PROFILE_BLOCKS);
+  r.block_ms.assign(r.blocks.size(), {});
+  for (int i = 0; i < args.runs; ++i) {
+    start = Clock::now();
+    session.run();
+    r.run_ms.push_back(ms_since(start));
+    const auto blocks = session.profile(BSP_PROFILE_BLOCKS);
+    for (size_t b = 0; b < blocks.size(); ++b) r.block_ms[b].push_back(static_cast<double>(blocks[b].last_ns) * 1e-6);
+  }
+  r.backend = session.backend();
+  r.arena_bytes = session.arena_bytes();
+  r.weights_bytes = session.weights_bytes();
+  return r;
+}
+
+void print_json(const Args& args, Report& r, const bt::CpuDescription& cpu) {
+  nlohmann::ordered_json j;
+  j["model"] = args.model;
+  j["backend"] = r.backend;
+  j["threads"] = args.threads;
+  j["warmup"] = args.warmup;
+  j["runs"] = args.runs;
+  j["median_ms"] = median(r.run_ms);
+  j["p90_ms"] = percentile(r.run_ms, 90);
+  j["min_ms"] = *std::min_element(r.run_ms.begin(), r.run_ms.end());
+  j["load_ms"] = r.load_ms;
+  j["session_create_ms"] = r.create_ms;
+  j["arena_bytes"] = r.arena_bytes;
+  j["weights_bytes"] = r.weights_bytes;
+  j["cpu"] = cpu.name;
+  j["cpu_cores"] = cpu.cores;
+  j["isa"] = cpu.isa;
+  j["available_backends"] = bespoke::available_backends();
+  j["runtime_version"] = bsp_runtime_version();
+  auto blocks = nlohmann::ordered_json::array();
+  for (size_t b = 0; b < r.blocks.size(); ++b) {
+    blocks.push_back({{"id", r.blocks[b].id},
+                      {"name", r.blocks[b].name},
+                      {"backend", r.blocks[b].backend},
+                      {"median_ms", median(r.block_ms[b])}});
+  }
+  j["blocks"] = blocks;
+  std::cout << j.dump() << std::endl;
+}
+
+void print_text(const Args& args, Report& r, const bt::CpuDescription& cpu) {
+  std::printf("model      %s\n", args.model.c_str());
+  std::printf("cpu        %s (%d cores; %s)\n", cpu.name.c_str(), cpu.cores, cpu.isa.c_str());
+  std::printf("backend    %s  threads %d  (available: %s)\n", r.backend.c_str(), args.threads,
+              bespoke::available_backends().c_str());
+  std::printf("load       %.3f ms  session %.3f ms\n", r.load_ms, r.create_ms);
+  std::printf("memory     arena %zu bytes  weights %zu bytes\n", r.arena_bytes, r.weights_bytes);
+  const double med = median(r.run_ms);
+  const double p90 = percentile(r.run_ms, 90);
+  std::printf("latency    median %.3f ms  p90 %.3f ms  min %.3f ms  (%d runs, %d warm-up)\n", med, p90,
+              r.run_ms.front(), args.runs, args.warmup);
+  for (size_t b = 0; b < r.blocks.size(); ++b) {
+    std::printf("  block %-4u %-32s %-10s %.3f ms\n", r.blocks[b].id, r.blocks[b].name.c_str(),
+                r.blocks[b].backend.c_str(), median(r.block_ms[b]));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Measures the latency of a .bspk model on this machine.\n"
+               "Exit codes: 0 ok, 2 bad arguments, 10 + bsp_status for runtime errors."};
+  Args args;
+  app.add_option("model", args.model, "the .bspk model")->required();
+  app.add_option("-b,--backend", args.backend, "auto, reference, xnnpack or onednn")
+      ->check(CLI::IsMember(bt::backend_names()));
+  app.add_option("-t,--threads", args.threads, "threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  app.add_option("-w,--warmup", args.warmup, "untimed runs first")->check(CLI::Range(0, 100000));
+  app.add_option("-r,--runs", args.runs, "timed runs")->check(CLI::Range(1, 1000000));
+  app.add_option("--seed", args.seed, "seed of the random inputs");
+  app.add_flag("--json", args.json, "print one JSON object");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return bt::report_error(kTool, e.what(), bt::kExitUsage);
+  }
+  try {
+    Report report = measure(args);
+    const bt::CpuDescription cpu = bt::describe_cpu();
+    if (args.json) {
+      print_json(args, report, cpu);
+    } else {
+      print_text(args, report, cpu);
+    }
+    return 0;
+  } catch (const bespoke::Error& e) {
+    return bt::report_error(kTool, e.what(), bt::exit_code(e.status()));
+  } catch (const std::exception& e) {
+    return bt::report_error(kTool, e.what(), bt::exit_code(BSP_ERROR_INTERNAL));
+  }
+}

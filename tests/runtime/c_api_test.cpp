@@ -1,0 +1,194 @@
+// The C API: loading from files and memory, tensor info, sessions, outputs,
+// profiling, caller arenas, and the error contract (status + thread-local
+// message, NULL handles, sizes).
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "bespoke/bespoke.h"
+#include "runtime/test_models.h"
+
+namespace bespoke::test {
+namespace {
+
+std::string write_temp(const std::vector<uint8_t>& bytes, const std::string& stem) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    (stem + "_" + std::to_string(::getpid()) + ".bspk");
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                              static_cast<std::streamsize>(bytes.size()));
+  return path.string();
+}
+
+std::string last_error() { return bsp_last_error_message(); }
+
+TEST_CASE("C API: load a file, inspect it, run it, read outputs") {
+  const std::string path = write_temp(small_cnn_model(4), "c_api_good");
+  bsp_model* model = nullptr;
+  REQUIRE(bsp_model_load_file(path.c_str(), &model) == BSP_OK);
+  CHECK(bsp_model_input_count(model) == 1);
+  CHECK(bsp_model_output_count(model) == 1);
+  CHECK(bsp_model_block_count(model) == 2);
+  bsp_tensor_info info;
+  REQUIRE(bsp_model_input_info(model, 0, &info) == BSP_OK);
+  CHECK(std::string(info.name) == "x");
+  CHECK(info.rank == 4);
+  CHECK(info.dims[1] == 3);
+  CHECK(info.byte_size == 768);
+  CHECK(info.type == BSP_FLOAT32);
+  REQUIRE(bsp_model_output_info(model, 0, &info) == BSP_OK);
+  CHECK(std::string(info.name) == "probs");
+  CHECK(bsp_model_output_info(model, 1, &info) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_model_metadata(model, "missing") == nullptr);
+
+  bsp_session_options options;
+  bsp_session_options_init(&options);
+  CHECK(options.struct_size == sizeof(options));
+  CHECK(options.backend == BSP_BACKEND_AUTO);
+  options.enable_profiling = 1;
+  bsp_session* session = nullptr;
+  REQUIRE_MESSAGE(bsp_session_create(model, &options, &session) == BSP_OK, last_error());
+  const std::string backend = bsp_session_backend(session);
+  CHECK(std::string(bsp_available_backends()).find(backend) != std::string::npos);
+
+  const auto x = seeded_values(192, 3, 1.0f);
+  CHECK(bsp_session_run(session) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(last_error().find("has not been set") != std::string::npos);
+  CHECK(bsp_session_set_input(session, 0, x.data(), 10) == BSP_ERROR_INVALID_ARGUMENT);
+  REQUIRE(bsp_session_set_input(session, 0, x.data(), x.size() * 4) == BSP_OK);
+  REQUIRE(bsp_session_run(session) == BSP_OK);
+  REQUIRE(bsp_session_run(session) == BSP_OK);
+
+  const void* data = nullptr;
+  size_t size = 0;
+  REQUIRE(bsp_session_get_output(session, 0, &data, &size) == BSP_OK);
+  CHECK(size == 12);
+  const auto* probs = static_cast<const float*>(data);
+  CHECK(probs[0] + probs[1] + probs[2] == doctest::Approx(1.0f).epsilon(1e-5));
+  float copy[3] = {};
+  CHECK(bsp_session_copy_output(session, 0, copy, 8) == BSP_ERROR_INVALID_ARGUMENT);
+  REQUIRE(bsp_session_copy_output(session, 0, copy, sizeof copy) == BSP_OK);
+  CHECK(copy[2] == probs[2]);
+
+  size_t arena = 0, weights = 0;
+  REQUIRE(bsp_session_memory_info(session, &arena, &weights) == BSP_OK);
+  CHECK(arena > 0);
+  CHECK(weights >= (108 + 4 + 12 + 3) * 4);
+
+  REQUIRE(bsp_session_profile_count(session, BSP_PROFILE_BLOCKS) == 2);
+  REQUIRE(bsp_session_profile_count(session, BSP_PROFILE_OPERATORS) == 6);
+  bsp_profile_entry entry;
+  REQUIRE(bsp_session_profile_entry(session, BSP_PROFILE_BLOCKS, 1, &entry) == BSP_OK);
+  CHECK(std::string(entry.name) == "head");
+  CHECK(std::string(entry.kind) == "block");
+  CHECK(entry.runs == 2);
+  REQUIRE(bsp_session_profile_entry(session, BSP_PROFILE_OPERATORS, 0, &entry) == BSP_OK);
+  CHECK(std::string(entry.name) == "conv");
+  CHECK(std::string(entry.kind) == "CONV_2D");
+  CHECK(entry.id == 0);
+  CHECK(entry.runs == 2);
+  CHECK(entry.total_ns >= entry.last_ns);
+  CHECK(bsp_session_profile_entry(session, BSP_PROFILE_OPERATORS, 6, &entry) == BSP_ERROR_INVALID_ARGUMENT);
+  bsp_session_profile_reset(session);
+  REQUIRE(bsp_session_profile_entry(session, BSP_PROFILE_OPERATORS, 0, &entry) == BSP_OK);
+  CHECK(entry.runs == 0);
+
+  bsp_session_destroy(session);
+  bsp_model_destroy(model);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("C API: errors carry a status and a message") {
+  bsp_model* model = reinterpret_cast<bsp_model*>(0x1);
+  CHECK(bsp_model_load_file("/nonexistent/dir/m.bspk", &model) == BSP_ERROR_IO);
+  CHECK(model == nullptr);
+  CHECK(last_error().find("/nonexistent/dir/m.bspk") != std::string::npos);
+  CHECK(bsp_model_load_file("/", &model) == BSP_ERROR_IO);
+  CHECK(last_error().find("not a regular file") != std::string::npos);
+
+  const std::string garbage = write_temp(std::vector<uint8_t>(100, 0xAB), "c_api_garbage");
+  CHECK(bsp_model_load_file(garbage.c_str(), &model) == BSP_ERROR_INVALID_MODEL);
+  CHECK(last_error().find("not a .bspk model") != std::string::npos);
+  std::filesystem::remove(garbage);
+
+  CHECK(bsp_model_load_file(nullptr, &model) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_model_load_file("x", nullptr) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_model_load_memory(nullptr, 10, 0, &model) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_session_create(nullptr, nullptr, nullptr) == BSP_ERROR_INVALID_ARGUMENT);
+  bsp_session* session = nullptr;
+  CHECK(bsp_session_create(nullptr, nullptr, &session) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_session_run(nullptr) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_session_set_input(nullptr, 0, nullptr, 0) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_session_memory_info(nullptr, nullptr, nullptr) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(bsp_model_input_count(nullptr) == 0);
+  CHECK(bsp_session_profile_count(nullptr, BSP_PROFILE_BLOCKS) == 0);
+  CHECK(std::string(bsp_session_backend(nullptr)).empty());
+  bsp_model_destroy(nullptr);
+  bsp_session_destroy(nullptr);
+  CHECK(std::string(bsp_status_string(BSP_ERROR_INVALID_MODEL)) == "invalid model");
+
+  // The message is per thread.
+  std::string other_thread;
+  std::thread([&] { other_thread = bsp_last_error_message(); }).join();
+  CHECK(other_thread.empty());
+  CHECK(bsp_api_version() == BSP_API_VERSION);
+  CHECK(bsp_runtime_version() == BSP_RUNTIME_VERSION);
+}
+
+TEST_CASE("C API: memory models, option validation and caller arenas") {
+  const auto bytes = small_cnn_model(9);
+  // Misaligned caller memory is copied, so it need not stay valid.
+  std::vector<uint8_t> shifted(bytes.size() + 1);
+  std::copy(bytes.begin(), bytes.end(), shifted.begin() + 1);
+  bsp_model* model = nullptr;
+  REQUIRE_MESSAGE(bsp_model_load_memory(shifted.data() + 1, bytes.size(), 0, &model) == BSP_OK, last_error());
+  std::fill(shifted.begin(), shifted.end(), 0);
+
+  bsp_session_options options;
+  bsp_session_options_init(&options);
+  options.backend = static_cast<bsp_backend>(17);
+  bsp_session* session = nullptr;
+  CHECK(bsp_session_create(model, &options, &session) == BSP_ERROR_INVALID_ARGUMENT);
+  bsp_session_options zeroed{};
+  CHECK(bsp_session_create(model, &zeroed, &session) == BSP_ERROR_INVALID_ARGUMENT);
+  CHECK(last_error().find("bsp_session_options_init") != std::string::npos);
+
+  bsp_session_options_init(&options);
+  options.backend = BSP_BACKEND_REFERENCE;
+  size_t need = 0;
+  REQUIRE(bsp_session_required_arena_size(model, &options, &need) == BSP_OK);
+  AlignedBytes arena(std::vector<uint8_t>(need + 64, 0));
+  options.arena = arena.data() + 4;  // misaligned
+  options.arena_size = need;
+  CHECK(bsp_session_create(model, &options, &session) == BSP_ERROR_INVALID_ARGUMENT);
+  options.arena = arena.data();
+  REQUIRE(bsp_session_create(model, &options, &session) == BSP_OK);
+  CHECK(bsp_session_profile_count(session, BSP_PROFILE_OPERATORS) == 0);  // profiling off
+  const auto x = seeded_values(192, 1, 1.0f);
+  REQUIRE(bsp_session_set_input(session, 0, x.data(), 768) == BSP_OK);
+  REQUIRE(bsp_session_run(session) == BSP_OK);
+  size_t arena_bytes = 0;
+  REQUIRE(bsp_session_memory_info(session, &arena_bytes, nullptr) == BSP_OK);
+  CHECK(arena_bytes == need);
+
+  // AUTO's requirement covers every candidate it may choose.
+  bsp_session_options_init(&options);
+  REQUIRE(bsp_session_required_arena_size(model, &options, &need) == BSP_OK);
+  AlignedBytes auto_arena(std::vector<uint8_t>(need, 0));
+  options.arena = auto_arena.data();
+  options.arena_size = need;
+  bsp_session* auto_session = nullptr;
+  REQUIRE_MESSAGE(bsp_session_create(model, &options, &auto_session) == BSP_OK, last_error());
+  bsp_session_destroy(auto_session);
+
+  bsp_session_destroy(session);
+  bsp_model_destroy(model);
+}
+
+}  // namespace
+}  // namespace bespoke::test

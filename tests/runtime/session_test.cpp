@@ -1,0 +1,311 @@
+// Session end to end: results against a naive independent implementation of
+// the small CNN, layout conversions between NCHW and NHWC backends, memory
+// planning, caller arenas, profiling, error handling, and the optimized
+// backends when they are compiled in.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "core/model_loader.h"
+#include "core/op_traits.h"
+#include "core/session.h"
+#include "runtime/test_models.h"
+
+namespace bespoke::test {
+namespace {
+
+using rt::Session;
+using rt::SessionOptions;
+
+// Naive forward pass of small_cnn_model(seed), written from the operator
+// definitions in bespoke.fbs, independently of any backend.
+std::vector<float> naive_small_cnn(const std::vector<float>& x, uint32_t seed) {
+  const auto w = seeded_values(108, seed), b = seeded_values(4, seed + 1);
+  const auto fw = seeded_values(12, seed + 2), fb = seeded_values(3, seed + 3);
+  float conv[4][8][8];
+  for (int m = 0; m < 4; ++m)
+    for (int y = 0; y < 8; ++y)
+      for (int xx = 0; xx < 8; ++xx) {
+        double acc = b[static_cast<size_t>(m)];
+        for (int c = 0; c < 3; ++c)
+          for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx) {
+              const int iy = y + ky - 1, ix = xx + kx - 1;
+              if (iy < 0 || iy >= 8 || ix < 0 || ix >= 8) continue;
+              acc += static_cast<double>(w[static_cast<size_t>(((m * 3 + c) * 3 + ky) * 3 + kx)]) *
+                     x[static_cast<size_t>((c * 8 + iy) * 8 + ix)];
+            }
+        conv[m][y][xx] = std::max(0.0f, static_cast<float>(acc));
+      }
+  double gap[4];
+  for (int m = 0; m < 4; ++m) {
+    double sum = 0;
+    for (int y = 0; y < 4; ++y)
+      for (int xx = 0; xx < 4; ++xx) {
+        float v = conv[m][2 * y][2 * xx];
+        v = std::max({v, conv[m][2 * y][2 * xx + 1], conv[m][2 * y + 1][2 * xx], conv[m][2 * y + 1][2 * xx + 1]});
+        sum += v;
+      }
+    gap[m] = sum / 16;
+  }
+  double logits[3], peak = -1e30, total = 0;
+  for (int n = 0; n < 3; ++n) {
+    logits[n] = fb[static_cast<size_t>(n)];
+    for (int k = 0; k < 4; ++k) logits[n] += static_cast<double>(fw[static_cast<size_t>(n * 4 + k)]) * gap[k];
+    peak = std::max(peak, logits[n]);
+  }
+  for (double& l : logits) total += std::exp(l - peak);
+  std::vector<float> out(3);
+  for (int n = 0; n < 3; ++n) out[static_cast<size_t>(n)] = static_cast<float>(std::exp(logits[n] - peak) / total);
+  return out;
+}
+
+std::unique_ptr<rt::LoadedModel> load(const std::vector<uint8_t>& bytes) {
+  std::unique_ptr<rt::LoadedModel> model;
+  const rt::Status s = rt::LoadedModel::from_memory(bytes.data(), bytes.size(), true, &model);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  return model;
+}
+
+std::vector<float> run_once(Session& session, const std::vector<std::vector<float>>& inputs, size_t output = 0) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const rt::Status s = session.set_input(i, inputs[i].data(), inputs[i].size() * sizeof(float));
+    REQUIRE_MESSAGE(s.ok(), s.message());
+  }
+  const rt::Status s = session.run();
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  const void* data = nullptr;
+  size_t bytes = 0;
+  REQUIRE(session.output(output, &data, &bytes).ok());
+  const auto* f = static_cast<const float*>(data);
+  return std::vector<float>(f, f + bytes / sizeof(float));
+}
+
+std::unique_ptr<Session> make_session(const rt::ModelView& view, SessionOptions options) {
+  std::unique_ptr<Session> session;
+  const rt::Status s = Session::create(view, options, &session);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  return session;
+}
+
+void check_close(const std::vector<float>& a, const std::vector<float>& b, float tolerance) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) CHECK_MESSAGE(std::fabs(a[i] - b[i]) <= tolerance, "element " << i);
+}
+
+TEST_CASE("session on the reference backend matches a naive implementation") {
+  const auto model = load(small_cnn_model(7));
+  SessionOptions options;
+  options.backend = rt::BackendKind::kReference;
+  auto session = make_session(model->view(), options);
+  CHECK(std::string(session->backend_name()) == "reference");
+  const auto x = seeded_values(3 * 64, 99, 1.0f);
+  check_close(run_once(*session, {x}), naive_small_cnn(x, 7), 1e-5f);
+  // Inputs persist across runs; a second run gives the same result.
+  REQUIRE(session->run().ok());
+  const void* data = nullptr;
+  size_t bytes = 0;
+  REQUIRE(session->output(0, &data, &bytes).ok());
+  check_close(std::vector<float>(static_cast<const float*>(data), static_cast<const float*>(data) + 3),
+              naive_small_cnn(x, 7), 1e-5f);
+}
+
+TEST_CASE("session reports errors for missing inputs, wrong sizes and early outputs") {
+  const auto model = load(small_cnn_model());
+  SessionOptions options;
+  options.backend = rt::BackendKind::kReference;
+  auto session = make_session(model->view(), options);
+  const rt::Status not_set = session->run();
+  CHECK(not_set.code() == rt::StatusCode::kInvalidArgument);
+  CHECK(not_set.message().find("input 0 'x' has not been set") != std::string::npos);
+  const void* data = nullptr;
+  size_t bytes = 0;
+  CHECK(session->output(0, &data, &bytes).code() == rt::StatusCode::kInvalidArgument);
+  std::vector<float> small(5);
+  const rt::Status wrong = session->set_input(0, small.data(), small.size() * 4);
+  CHECK(wrong.message().find("needs 768 bytes, got 20") != std::string::npos);
+  CHECK(session->set_input(1, small.data(), 20).code() == rt::StatusCode::kInvalidArgument);
+  CHECK(session->output(3, &data, &bytes).code() == rt::StatusCode::kInvalidArgument);
+  options.num_threads = -2;
+  std::unique_ptr<Session> bad;
+  CHECK(Session::create(model->view(), options, &bad).code() == rt::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("session profiling counts runs per operator and block") {
+  const auto model = load(small_cnn_model());
+  SessionOptions options;
+  options.backend = rt::BackendKind::kReference;
+  options.profiling = true;
+  auto session = make_session(model->view(), options);
+  const auto x = seeded_values(3 * 64, 1, 1.0f);
+  for (int r = 0; r < 3; ++r) run_once(*session, {x});
+  REQUIRE(session->op_profile().size() == 6);
+  REQUIRE(session->block_profile().size() == 2);
+  uint64_t op_sum = 0;
+  for (const auto& c : session->op_profile()) {
+    CHECK(c.runs == 3);
+    op_sum += c.total_ns;
+  }
+  uint64_t block_sum = 0;
+  for (const auto& c : session->block_profile()) {
+    CHECK(c.runs == 3);
+    block_sum += c.total_ns;
+  }
+  CHECK(block_sum == op_sum);  // blocks are sums of their operators
+  session->reset_profile();
+  CHECK(session->op_profile()[0].runs == 0);
+}
+
+TEST_CASE("session uses a caller-supplied arena of the required size") {
+  const auto model = load(small_cnn_model(3));
+  SessionOptions options;
+  options.backend = rt::BackendKind::kReference;
+  size_t need = 0;
+  REQUIRE(Session::required_arena_bytes(model->view(), options, &need).ok());
+  CHECK(need > 0);
+  AlignedBytes arena(std::vector<uint8_t>(need, 0));
+  options.arena = arena.data();
+  options.arena_size = need - 1;
+  std::unique_ptr<Session> session;
+  const rt::Status too_small = Session::create(model->view(), options, &session);
+  CHECK(too_small.code() == rt::StatusCode::kInvalidArgument);
+  CHECK(too_small.message().find("needs " + std::to_string(need)) != std::string::npos);
+  options.arena_size = need;
+  session = make_session(model->view(), options);
+  CHECK(session->arena_bytes() == need);
+  const auto x = seeded_values(3 * 64, 5, 1.0f);
+  check_close(run_once(*session, {x}), naive_small_cnn(x, 3), 1e-5f);
+}
+
+// An NHWC backend for the conversion tests: runs the reference kernels of
+// operators whose result does not depend on the memory order of their
+// operands (unary activations, same-shape ADD), so the session's NCHW<->NHWC
+// conversions are the only thing that can make the result differ.
+class NhwcElementwiseBackend final : public rt::Backend {
+ public:
+  std::string_view name() const override { return "nhwc-elementwise"; }
+  rt::Layout layout() const override { return rt::Layout::kNHWC; }
+  bool supports(const rt::ModelView& model, int op) const override {
+    const auto& info = model.op(op);
+    if (info.opcode == fb::OpCode::RELU || info.opcode == fb::OpCode::TANH) return true;
+    if (info.opcode != fb::OpCode::ADD) return false;
+    const auto& a = model.tensor(info.inputs[0]);
+    const auto& b = model.tensor(info.inputs[1]);
+    return a.rank == b.rank && std::equal(a.dims.begin(), a.dims.begin() + a.rank, b.dims.begin());
+  }
+  rt::Status create_kernel(const rt::ModelView& model, int op, const rt::ExecutionContext& context,
+                           std::unique_ptr<rt::Kernel>* kernel) override {
+    return reference_->create_kernel(model, op, context, kernel);
+  }
+
+ private:
+  std::unique_ptr<rt::Backend> reference_ = rt::make_reference_backend();
+};
+
+// Conv (NCHW) -> relu (NHWC) -> tanh (NHWC, output) -> add const (NHWC) ->
+// convs (NCHW) -> add (NHWC, output).
+std::vector<uint8_t> mixed_layout_model() {
+  ModelBuilder b;
+  auto& f = b.fbb();
+  using O = fb::OperatorOptions;
+  const int x = b.add_input("x", {1, 3, 5, 5});
+  const int w1 = b.add_constant("w1", {4, 3, 3, 3}, seeded_values(108, 11));
+  const int c1 = b.add_tensor("c1", {1, 4, 5, 5});
+  b.add_op(fb::OpCode::CONV_2D, {x, w1, -1}, {c1}, O::Conv2DOptions,
+           fb::CreateConv2DOptions(f, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1).Union(), "conv1");
+  const int r1 = b.add_tensor("r1", {1, 4, 5, 5});
+  b.add_op(fb::OpCode::RELU, {c1}, {r1}, O::NONE, 0, "relu");
+  const int t1 = b.add_tensor("t1", {1, 4, 5, 5});
+  b.add_op(fb::OpCode::TANH, {r1}, {t1}, O::NONE, 0, "tanh");
+  const int k = b.add_constant("k", {1, 4, 5, 5}, seeded_values(100, 12));
+  const int a1 = b.add_tensor("a1", {1, 4, 5, 5});
+  b.add_op(fb::OpCode::ADD, {t1, k}, {a1}, O::BinaryOptions, fb::CreateBinaryOptions(f).Union(), "add_k");
+  const int w2 = b.add_constant("w2", {2, 4, 1, 1}, seeded_values(8, 13));
+  const int c2 = b.add_tensor("c2", {1, 2, 5, 5});
+  b.add_op(fb::OpCode::CONV_2D, {r1, w2, -1}, {c2}, O::Conv2DOptions, fb::CreateConv2DOptions(f, 1, 1).Union(),
+           "conv2");
+  const int w3 = b.add_constant("w3", {2, 4, 1, 1}, seeded_values(8, 14));
+  const int c3 = b.add_tensor("c3", {1, 2, 5, 5});
+  b.add_op(fb::OpCode::CONV_2D, {a1, w3, -1}, {c3}, O::Conv2DOptions, fb::CreateConv2DOptions(f, 1, 1).Union(),
+           "conv3");
+  const int y = b.add_tensor("y", {1, 2, 5, 5});
+  b.add_op(fb::OpCode::ADD, {c2, c3}, {y}, O::BinaryOptions, fb::CreateBinaryOptions(f).Union(), "add_out");
+  b.mark_output(y);
+  b.mark_output(t1);
+  return b.finish();
+}
+
+TEST_CASE("session converts layouts between NCHW and NHWC operators") {
+  const auto model = load(mixed_layout_model());
+  SessionOptions options;
+  options.backend = rt::BackendKind::kReference;
+  auto reference = make_session(model->view(), options);
+
+  std::vector<std::unique_ptr<rt::Backend>> backends;
+  backends.push_back(rt::make_reference_backend());
+  backends.push_back(std::make_unique<NhwcElementwiseBackend>());
+  std::unique_ptr<Session> mixed;
+  const rt::Status s = rt::create_session_with_backends(model->view(), options, std::move(backends), &mixed);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+
+  // relu, tanh, add_k, add_out on NHWC; three convs on NCHW.
+  CHECK(std::string(mixed->op_backend_name(1)) == "nhwc-elementwise");
+  CHECK(std::string(mixed->op_backend_name(4)) == "reference");
+  size_t before = 0, after = 0, constant_copies = 0;
+  for (const auto& op : mixed->plan().ops()) {
+    before += op.before.size();
+    after += op.after.size();
+  }
+  for (const auto& slot : mixed->plan().slots()) constant_copies += slot.place == rt::Slot::Place::kConstantCopy;
+  CHECK(before == 5);  // c1 -> NHWC, r1 -> NCHW, a1 -> NCHW, c2 and c3 -> NHWC
+  CHECK(after == 2);   // outputs y and t1 back to NCHW
+  CHECK(constant_copies == 1);
+
+  const auto x = seeded_values(75, 21, 1.0f);
+  for (size_t out = 0; out < 2; ++out) {
+    const auto expected = run_once(*reference, {x}, out);
+    const auto got = run_once(*mixed, {x}, out);
+    check_close(got, expected, 0.0f);
+  }
+}
+
+TEST_CASE("optimized backends agree with the reference backend") {
+  const auto model = load(small_cnn_model(5));
+  const auto x = seeded_values(3 * 64, 8, 1.0f);
+  const auto expected = naive_small_cnn(x, 5);
+  for (rt::BackendKind kind : rt::optimized_backends()) {
+    CAPTURE(rt::backend_kind_name(kind));
+    for (int threads : {1, 2}) {
+      SessionOptions options;
+      options.backend = kind;
+      options.num_threads = threads;
+      auto session = make_session(model->view(), options);
+      check_close(run_once(*session, {x}), expected, 1e-4f);
+    }
+  }
+  SessionOptions options;  // AUTO
+  auto session = make_session(model->view(), options);
+  const std::string chosen = session->backend_name();
+  CHECK(std::string(rt::available_backends()).find(chosen) != std::string::npos);
+  CHECK(session->run().code() == rt::StatusCode::kInvalidArgument);  // trial inputs were reset
+  check_close(run_once(*session, {x}), expected, 1e-4f);
+}
+
+TEST_CASE("requesting a backend this build lacks is reported") {
+  const auto model = load(small_cnn_model());
+  for (rt::BackendKind kind : {rt::BackendKind::kXnnpack, rt::BackendKind::kOnednn}) {
+    if (rt::make_backend(kind) != nullptr) continue;
+    SessionOptions options;
+    options.backend = kind;
+    std::unique_ptr<Session> session;
+    const rt::Status s = Session::create(model->view(), options, &session);
+    CHECK(s.code() == rt::StatusCode::kUnsupported);
+    CHECK(s.message().find("is not available") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace bespoke::test
