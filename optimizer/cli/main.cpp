@@ -1,0 +1,55 @@
+// bespoke-opt: the Bespoke optimizer's command-line tool. Subcommands register
+// themselves (cli/subcommand.h); this file only dispatches.
+//
+//   bespoke-opt <subcommand> [options]     bespoke-opt --help
+#include <exception>
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_support.h"
+#include "cli/subcommand.h"
+
+#ifndef BESPOKE_VERSION
+#define BESPOKE_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace bespoke::cli;
+  CLI::App app{"Bespoke optimizer: block analysis, model house, search and export of tailored students", "bespoke-opt"};
+  app.set_version_flag("--version", BESPOKE_VERSION);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, Subcommand>> commands;
+  std::vector<Action> actions;
+  for (Subcommand& c : registered_subcommands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.description);
+    actions.push_back(c.configure(*sub));
+    commands.emplace_back(sub, std::move(c));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::string where = "bespoke-opt";
+    for (const auto& [sub, c] : commands)
+      if (sub->parsed()) where += " " + c.name;
+    std::cerr << where << ": " << one_line(e.what()) << " (see --help)\n";
+    return kExitUsage;
+  }
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (!commands[i].first->parsed()) continue;
+    const std::string where = "bespoke-opt " + commands[i].second.name;
+    try {
+      return actions[i]();
+    } catch (const UsageError& e) {
+      std::cerr << where << ": " << one_line(e.what()) << "\n";
+      return kExitUsage;
+    } catch (const std::exception& e) {
+      std::cerr << where << ": " << one_line(e.what()) << "\n";
+      return kExitFailure;
+    }
+  }
+  return kExitUsage;  // unreachable: require_subcommand(1)
+}
