@@ -17,8 +17,12 @@ double source_coordinate(CoordinateTransform transform, int64_t x, int64_t in, i
       return unscale(static_cast<double>(x) + 0.5) - 0.5;
     case CoordinateTransform::kPytorchHalfPixel:
       return out > 1 ? unscale(static_cast<double>(x) + 0.5) - 0.5 : 0.0;
-    case CoordinateTransform::kAlignCorners:
-      return out > 1 ? static_cast<double>(x) * static_cast<double>(in - 1) / static_cast<double>(out - 1) : 0.0;
+    case CoordinateTransform::kAlignCorners: {
+      // ONNX: the resized length is in * scale (fractional) when a scale was given.
+      const double resized = scale > 0.0f ? static_cast<double>(in) * static_cast<double>(scale)
+                                          : static_cast<double>(out);
+      return out > 1 && resized > 1.0 ? static_cast<double>(x) * static_cast<double>(in - 1) / (resized - 1.0) : 0.0;
+    }
     case CoordinateTransform::kAsymmetric:
       return unscale(static_cast<double>(x));
   }

@@ -5,7 +5,7 @@
 // output size / input size):
 //   HALF_PIXEL          (x + 0.5) / scale - 0.5
 //   PYTORCH_HALF_PIXEL  same, but 0 when the output size is 1
-//   ALIGN_CORNERS       x * (in - 1) / (out - 1), 0 when out is 1
+//   ALIGN_CORNERS       x * (in - 1) / (in * scale - 1), 0 when out is 1
 //   ASYMMETRIC          x / scale
 // NEAREST rounds it (ROUND_PREFER_FLOOR / _CEIL: to the nearest integer, ties
 // down / up; FLOOR; CEIL) and clamps to [0, in - 1]. LINEAR clamps it to
@@ -36,8 +36,13 @@ double source_coordinate(fb::CoordinateTransform transform, int64_t x, int64_t i
       return unscale(x + 0.5) - 0.5;
     case fb::CoordinateTransform::PYTORCH_HALF_PIXEL:
       return out > 1 ? unscale(x + 0.5) - 0.5 : 0.0;
-    case fb::CoordinateTransform::ALIGN_CORNERS:
-      return out > 1 ? static_cast<double>(x) * static_cast<double>(in - 1) / static_cast<double>(out - 1) : 0.0;
+    case fb::CoordinateTransform::ALIGN_CORNERS: {
+      // ONNX divides by (resized length - 1) where the resized length is
+      // in * scale, which is fractional when a scale was given (0.6 * 4 = 2.4).
+      const double resized = scale > 0.0f ? static_cast<double>(in) * static_cast<double>(scale)
+                                          : static_cast<double>(out);
+      return out > 1 && resized > 1.0 ? static_cast<double>(x) * static_cast<double>(in - 1) / (resized - 1.0) : 0.0;
+    }
     case fb::CoordinateTransform::ASYMMETRIC:
       return unscale(static_cast<double>(x));
   }

@@ -37,7 +37,8 @@ bool resize_supported(const OpContext& ctx) {
   if (o->mode() != fb::ResizeMode::LINEAR) return false;
   switch (o->coordinate_transform()) {
     case fb::CoordinateTransform::ALIGN_CORNERS:
-      return true;
+      // XNNPACK divides by (out - 1); ONNX by (in * scale - 1): equal only when the scale is out / in.
+      return scale_matches(o->scale_h(), x.dim(2), y.dim(2)) && scale_matches(o->scale_w(), x.dim(3), y.dim(3));
     case fb::CoordinateTransform::PYTORCH_HALF_PIXEL:
       if (y.dim(2) == 1 || y.dim(3) == 1) return false;
       [[fallthrough]];
