@@ -105,6 +105,10 @@ inline OpRunResult fail(rt::Status status) { return OpRunResult{std::move(status
 
 inline OpRunResult run_single_op(rt::Backend& backend, const std::vector<uint8_t>& model,
                                  const std::vector<std::vector<float>>& inputs, int num_threads = 1) {
+  // Emulated (qemu) runs cap threads: multi-threaded XNNPACK was seen to spin there.
+  if (const char* cap = std::getenv("BESPOKE_TEST_MAX_THREADS")) {
+    num_threads = std::max(1, std::min(num_threads, std::atoi(cap)));
+  }
   using namespace op_runner_detail;
   AlignedBytes file(model.size(), 0);
   std::memcpy(file.data(), model.data(), model.size());
