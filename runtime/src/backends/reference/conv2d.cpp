@@ -25,51 +25,38 @@ class Conv2DKernel final : public ReferenceKernel {
       : ReferenceKernel(args),
         window_(Window2D::from(options_of(args))),
         activation_(options_of(args).activation()),
-        groups_(options_of(args).groups()) {
-    const TensorInfo& x = args.input(0);
-    const TensorInfo& y = args.output(0);
-    batch_ = x.dim(0);
-    in_channels_ = x.dim(1);
-    in_h_ = x.dim(2);
-    in_w_ = x.dim(3);
-    out_channels_ = y.dim(1);
-    out_h_ = y.dim(2);
-    out_w_ = y.dim(3);
-    for (int64_t kh = 0; kh < window_.kernel_h; ++kh)
-      rows_.push_back(valid_range(kh * window_.dilation_h - window_.pad_top, window_.stride_h, in_h_, out_h_));
-    for (int64_t kw = 0; kw < window_.kernel_w; ++kw)
-      cols_.push_back(valid_range(kw * window_.dilation_w - window_.pad_left, window_.stride_w, in_w_, out_w_));
-  }
+        groups_(options_of(args).groups()),
+        g_(args, window_, /*transposed=*/false) {}
 
   Status run() override {
-    parallel_for(threadpool(), static_cast<size_t>(batch_ * out_channels_),
+    parallel_for(threadpool(), static_cast<size_t>(g_.batch * g_.out_channels),
                  [this](size_t task) { compute_plane(static_cast<int64_t>(task)); });
     return Status::Ok();
   }
 
  private:
   void compute_plane(int64_t task) const {
-    const int64_t n = task / out_channels_, m = task % out_channels_;
-    const int64_t group_in = in_channels_ / groups_, group_out = out_channels_ / groups_;
+    const int64_t n = task / g_.out_channels, m = task % g_.out_channels;
+    const int64_t group_in = g_.in_channels / groups_, group_out = g_.out_channels / groups_;
     const int64_t group = m / group_out;
     const int64_t taps = window_.kernel_h * window_.kernel_w;
-    float* out = output(0) + task * out_h_ * out_w_;
+    float* out = output(0) + task * g_.out_h * g_.out_w;
     const float* bias = input(2);
-    std::fill(out, out + out_h_ * out_w_, bias != nullptr ? bias[m] : 0.0f);
+    std::fill(out, out + g_.out_h * g_.out_w, bias != nullptr ? bias[m] : 0.0f);
 
     for (int64_t c = 0; c < group_in; ++c) {
-      const float* in = input(0) + ((n * in_channels_) + group * group_in + c) * in_h_ * in_w_;
+      const float* in = input(0) + ((n * g_.in_channels) + group * group_in + c) * g_.in_h * g_.in_w;
       const float* weights = input(1) + (m * group_in + c) * taps;
       for (int64_t kh = 0; kh < window_.kernel_h; ++kh) {
-        const IndexRange rows = rows_[static_cast<size_t>(kh)];
+        const IndexRange rows = g_.rows[static_cast<size_t>(kh)];
         for (int64_t kw = 0; kw < window_.kernel_w; ++kw) {
-          const IndexRange cols = cols_[static_cast<size_t>(kw)];
+          const IndexRange cols = g_.cols[static_cast<size_t>(kw)];
           const float w = weights[kh * window_.kernel_w + kw];
           const int64_t col_offset = kw * window_.dilation_w - window_.pad_left;
           for (int64_t oh = rows.begin; oh < rows.end; ++oh) {
             const int64_t ih = oh * window_.stride_h + kh * window_.dilation_h - window_.pad_top;
-            const float* in_row = in + ih * in_w_;
-            float* out_row = out + oh * out_w_;
+            const float* in_row = in + ih * g_.in_w;
+            float* out_row = out + oh * g_.out_w;
             if (window_.stride_w == 1) {
               for (int64_t ow = cols.begin; ow < cols.end; ++ow) out_row[ow] += w * in_row[ow + col_offset];
             } else {
@@ -81,15 +68,13 @@ class Conv2DKernel final : public ReferenceKernel {
         }
       }
     }
-    activation_.apply(out, static_cast<size_t>(out_h_ * out_w_));
+    activation_.apply(out, static_cast<size_t>(g_.out_h * g_.out_w));
   }
 
   Window2D window_;
   FusedActivation activation_;
   int64_t groups_;
-  int64_t batch_ = 0, in_channels_ = 0, in_h_ = 0, in_w_ = 0;
-  int64_t out_channels_ = 0, out_h_ = 0, out_w_ = 0;
-  std::vector<IndexRange> rows_, cols_;  // per kernel row / column: output rows / columns it reaches
+  ConvGeometry g_;
 };
 
 }  // namespace

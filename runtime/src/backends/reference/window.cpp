@@ -28,4 +28,22 @@ Status check_window(const KernelArgs& args, const Window2D& w) {
   return Status::Ok();
 }
 
+ConvGeometry::ConvGeometry(const KernelArgs& args, const Window2D& window, bool transposed) {
+  const TensorInfo& x = args.input(0);
+  const TensorInfo& y = args.output(0);
+  batch = x.dim(0);
+  in_channels = x.dim(1);
+  in_h = x.dim(2);
+  in_w = x.dim(3);
+  out_channels = y.dim(1);
+  out_h = y.dim(2);
+  out_w = y.dim(3);
+  const int64_t limit_h = transposed ? out_h : in_h, count_h = transposed ? in_h : out_h;
+  const int64_t limit_w = transposed ? out_w : in_w, count_w = transposed ? in_w : out_w;
+  for (int64_t kh = 0; kh < window.kernel_h; ++kh)
+    rows.push_back(valid_range(kh * window.dilation_h - window.pad_top, window.stride_h, limit_h, count_h));
+  for (int64_t kw = 0; kw < window.kernel_w; ++kw)
+    cols.push_back(valid_range(kw * window.dilation_w - window.pad_left, window.stride_w, limit_w, count_w));
+}
+
 }  // namespace bespoke::rt::reference

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <vector>
 #include <cstdint>
 
 #include "backends/reference/kernel_base.h"
@@ -64,5 +65,17 @@ inline IndexRange valid_range(int64_t offset, int64_t stride, int64_t limit, int
   if (r.end < r.begin) r.end = r.begin;
   return r;
 }
+
+// NCHW extents of a convolution or transposed convolution and, per kernel row
+// and column, the positions along the iterated axis whose tap stays inside the
+// other tensor: output positions for a convolution (it gathers), input
+// positions for a transposed convolution (it scatters).
+struct ConvGeometry {
+  ConvGeometry(const KernelArgs& args, const Window2D& window, bool transposed);
+
+  int64_t batch = 0, in_channels = 0, in_h = 0, in_w = 0;
+  int64_t out_channels = 0, out_h = 0, out_w = 0;
+  std::vector<IndexRange> rows, cols;
+};
 
 }  // namespace bespoke::rt::reference
