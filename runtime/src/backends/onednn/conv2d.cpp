@@ -56,15 +56,8 @@ Status create_conv2d(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
   BSP_RETURN_IF_ERROR(flat_desc(maps, &descs.bias));
   // File layout [M, C/g, kH, kW] is oihw, or goihw once M is split into [g, M/g].
   dnnl_memory_desc_t any_weights;
-  if (groups == 1) {
-    const dnnl_dims_t dims = {maps, channels, window.kernel_h, window.kernel_w};
-    BSP_RETURN_IF_ERROR(tagged_desc(4, dims, dnnl_oihw, &descs.file_weights));
-    BSP_RETURN_IF_ERROR(tagged_desc(4, dims, dnnl_format_tag_any, &any_weights));
-  } else {
-    const dnnl_dims_t dims = {groups, maps / groups, channels / groups, window.kernel_h, window.kernel_w};
-    BSP_RETURN_IF_ERROR(tagged_desc(5, dims, dnnl_goihw, &descs.file_weights));
-    BSP_RETURN_IF_ERROR(tagged_desc(5, dims, dnnl_format_tag_any, &any_weights));
-  }
+  BSP_RETURN_IF_ERROR(spatial_weight_descs(groups, maps, channels, window.kernel_h, window.kernel_w, dnnl_oihw,
+                                           dnnl_goihw, &descs.file_weights, &any_weights));
 
   dnnl_dims_t strides, dilates, padding_l, padding_r;
   window.strides(strides);

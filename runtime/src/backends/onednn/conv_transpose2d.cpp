@@ -48,15 +48,8 @@ Status create_conv_transpose2d(const OpRef& op, const KernelEnv& env, KernelOut 
   // oneDNN's deconvolution weights are [(g,) M/g, C/g, kH, kW]; the file's
   // [C, M/g, kH, kW] is that with the two channel dims swapped: iohw / giohw.
   dnnl_memory_desc_t any_weights;
-  if (groups == 1) {
-    const dnnl_dims_t dims = {maps, channels, window.kernel_h, window.kernel_w};
-    BSP_RETURN_IF_ERROR(tagged_desc(4, dims, dnnl_iohw, &descs.file_weights));
-    BSP_RETURN_IF_ERROR(tagged_desc(4, dims, dnnl_format_tag_any, &any_weights));
-  } else {
-    const dnnl_dims_t dims = {groups, maps / groups, channels / groups, window.kernel_h, window.kernel_w};
-    BSP_RETURN_IF_ERROR(tagged_desc(5, dims, dnnl_giohw, &descs.file_weights));
-    BSP_RETURN_IF_ERROR(tagged_desc(5, dims, dnnl_format_tag_any, &any_weights));
-  }
+  BSP_RETURN_IF_ERROR(spatial_weight_descs(groups, maps, channels, window.kernel_h, window.kernel_w, dnnl_iohw,
+                                           dnnl_giohw, &descs.file_weights, &any_weights));
 
   dnnl_dims_t strides, dilates, padding_l, padding_r;
   window.strides(strides);
