@@ -66,7 +66,8 @@ class Engines:
         a = self.args
         if engine.startswith("bespoke-"):
             return [a.bespoke_bench, os.path.join(model_dir, "model.bspk"), "--backend", engine[len("bespoke-"):],
-                    "--threads", str(threads), "--warmup", str(warmup), "--runs", str(runs), "--json"]
+                    "--threads", str(threads), "--warmup", str(warmup), "--runs", str(runs), "--json",
+                    "--no-profile"]  # the peers time without a profiler too
         if engine == "onnxruntime":
             return [a.node, os.path.join(HERE, "ort_bench.js"), "--model", os.path.join(model_dir, "model.onnx"),
                     "--threads", str(threads), "--warmup", str(warmup), "--runs", str(runs)]

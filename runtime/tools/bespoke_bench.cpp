@@ -3,7 +3,11 @@
 // the runtime's profiler, load time, memory, backend and CPU. --json prints
 // one JSON object (the latency report the optimizer consumes).
 //
-//   bespoke-bench model.bspk [--backend B] [--threads N] [--warmup W] [--runs R] [--json]
+//   bespoke-bench model.bspk [--backend B] [--threads N] [--warmup W] [--runs R]
+//                 [--ops] [--no-profile] [--json]
+//
+// The profiler costs two clock reads per operator; --no-profile times the
+// runs without it (and reports no blocks), --ops adds per-operator medians.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -32,6 +36,8 @@ struct Args {
   int runs = 30;
   uint32_t seed = 0;
   bool json = false;
+  bool ops = false;
+  bool no_profile = false;
 };
 
 double ms_since(Clock::time_point start) {
@@ -52,11 +58,27 @@ double median(std::vector<double> values) {
   return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+// Per-run times of every entry of one profile level (blocks or operators).
+struct ProfileSeries {
+  std::vector<bespoke::ProfileEntry> entries;
+  std::vector<std::vector<double>> ms;  // per entry, per run
+
+  void start(const bespoke::Session& session, bsp_profile_level level) {
+    entries = session.profile(level);
+    ms.assign(entries.size(), {});
+  }
+  void add_run(const bespoke::Session& session, bsp_profile_level level) {
+    const auto latest = session.profile(level);
+    for (size_t e = 0; e < latest.size() && e < ms.size(); ++e) {
+      ms[e].push_back(static_cast<double>(latest[e].last_ns) * 1e-6);
+    }
+  }
+};
+
 struct Report {
   double load_ms = 0, create_ms = 0;
   std::vector<double> run_ms;
-  std::vector<bespoke::ProfileEntry> blocks;
-  std::vector<std::vector<double>> block_ms;  // per block, per run
+  ProfileSeries blocks, ops;
   std::string backend;
   size_t arena_bytes = 0, weights_bytes = 0;
 };
@@ -70,26 +92,43 @@ Report measure(const Args& args) {
   bespoke::Session session(model, bespoke::SessionOptions()
                                       .backend(bt::parse_backend(args.backend))
                                       .threads(args.threads)
-                                      .profiling(true));
+                                      .profiling(!args.no_profile));
   r.create_ms = ms_since(start);
   for (size_t i = 0; i < model.input_count(); ++i) {
     session.set_input(i, bt::random_input(model.input(i), args.seed + static_cast<uint32_t>(i)).data);
   }
   for (int i = 0; i < args.warmup; ++i) session.run();
-  session.reset_profile();
-  r.blocks = session.profile(BSP_PROFILE_BLOCKS);
-  r.block_ms.assign(r.blocks.size(), {});
+  if (!args.no_profile) {
+    session.reset_profile();
+    r.blocks.start(session, BSP_PROFILE_BLOCKS);
+    if (args.ops) r.ops.start(session, BSP_PROFILE_OPERATORS);
+  }
+  r.run_ms.reserve(static_cast<size_t>(args.runs));
   for (int i = 0; i < args.runs; ++i) {
     start = Clock::now();
     session.run();
     r.run_ms.push_back(ms_since(start));
-    const auto blocks = session.profile(BSP_PROFILE_BLOCKS);
-    for (size_t b = 0; b < blocks.size(); ++b) r.block_ms[b].push_back(static_cast<double>(blocks[b].last_ns) * 1e-6);
+    if (args.no_profile) continue;
+    r.blocks.add_run(session, BSP_PROFILE_BLOCKS);
+    if (args.ops) r.ops.add_run(session, BSP_PROFILE_OPERATORS);
   }
   r.backend = session.backend();
   r.arena_bytes = session.arena_bytes();
   r.weights_bytes = session.weights_bytes();
   return r;
+}
+
+nlohmann::ordered_json series_json(const ProfileSeries& series, bool with_kind) {
+  auto list = nlohmann::ordered_json::array();
+  for (size_t e = 0; e < series.entries.size(); ++e) {
+    const bespoke::ProfileEntry& entry = series.entries[e];
+    nlohmann::ordered_json item{{"id", entry.id}, {"name", entry.name}};
+    if (with_kind) item["kind"] = entry.kind;
+    item["backend"] = entry.backend;
+    item["median_ms"] = median(series.ms[e]);
+    list.push_back(std::move(item));
+  }
+  return list;
 }
 
 void print_json(const Args& args, Report& r, const bt::CpuDescription& cpu) {
@@ -111,14 +150,9 @@ void print_json(const Args& args, Report& r, const bt::CpuDescription& cpu) {
   j["isa"] = cpu.isa;
   j["available_backends"] = bespoke::available_backends();
   j["runtime_version"] = bsp_runtime_version();
-  auto blocks = nlohmann::ordered_json::array();
-  for (size_t b = 0; b < r.blocks.size(); ++b) {
-    blocks.push_back({{"id", r.blocks[b].id},
-                      {"name", r.blocks[b].name},
-                      {"backend", r.blocks[b].backend},
-                      {"median_ms", median(r.block_ms[b])}});
-  }
-  j["blocks"] = blocks;
+  j["profiled"] = !args.no_profile;
+  j["blocks"] = series_json(r.blocks, false);
+  if (args.ops) j["ops"] = series_json(r.ops, true);
   std::cout << j.dump() << std::endl;
 }
 
@@ -132,10 +166,17 @@ void print_text(const Args& args, Report& r, const bt::CpuDescription& cpu) {
   const double med = median(r.run_ms);
   const double p90 = percentile(r.run_ms, 90);
   std::printf("latency    median %.3f ms  p90 %.3f ms  min %.3f ms  (%d runs, %d warm-up)\n", med, p90,
-              r.run_ms.front(), args.runs, args.warmup);
-  for (size_t b = 0; b < r.blocks.size(); ++b) {
-    std::printf("  block %-4u %-32s %-10s %.3f ms\n", r.blocks[b].id, r.blocks[b].name.c_str(),
-                r.blocks[b].backend.c_str(), median(r.block_ms[b]));
+              *std::min_element(r.run_ms.begin(), r.run_ms.end()), args.runs, args.warmup);
+  if (args.no_profile) std::printf("(not profiled: no per-block times)\n");
+  for (size_t b = 0; b < r.blocks.entries.size(); ++b) {
+    const bespoke::ProfileEntry& block = r.blocks.entries[b];
+    std::printf("  block %-4u %-32s %-10s %.3f ms\n", block.id, block.name.c_str(), block.backend.c_str(),
+                median(r.blocks.ms[b]));
+  }
+  for (size_t o = 0; o < r.ops.entries.size(); ++o) {
+    const bespoke::ProfileEntry& op = r.ops.entries[o];
+    std::printf("  op %-5u %-34s %-18s %-10s %.3f ms\n", op.id, op.name.c_str(), op.kind.c_str(), op.backend.c_str(),
+                median(r.ops.ms[o]));
   }
 }
 
@@ -152,6 +193,9 @@ int main(int argc, char** argv) {
   app.add_option("-w,--warmup", args.warmup, "untimed runs first")->check(CLI::Range(0, 100000));
   app.add_option("-r,--runs", args.runs, "timed runs")->check(CLI::Range(1, 1000000));
   app.add_option("--seed", args.seed, "seed of the random inputs");
+  auto* ops = app.add_flag("--ops", args.ops, "also report per-operator medians");
+  app.add_flag("--no-profile", args.no_profile, "time the runs with the profiler off (no per-block times)")
+      ->excludes(ops);
   app.add_flag("--json", args.json, "print one JSON object");
   try {
     app.parse(argc, argv);

@@ -4,11 +4,18 @@
 // backends when they are compiled in.
 #include <doctest/doctest.h>
 
+#include <time.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
+#include <set>
+#include <string>
+#include <thread>
 #include <vector>
 
+#include "core/model_cost.h"
 #include "core/model_loader.h"
 #include "core/op_traits.h"
 #include "core/session.h"
@@ -89,6 +96,12 @@ std::unique_ptr<Session> make_session(const rt::ModelView& view, SessionOptions 
   const rt::Status s = Session::create(view, options, &session);
   REQUIRE_MESSAGE(s.ok(), s.message());
   return session;
+}
+
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 void check_close(const std::vector<float>& a, const std::vector<float>& b, float tolerance) {
@@ -184,10 +197,16 @@ TEST_CASE("session uses a caller-supplied arena of the required size") {
 // operators whose result does not depend on the memory order of their
 // operands (unary activations, same-shape ADD), so the session's NCHW<->NHWC
 // conversions are the only thing that can make the result differ.
+// With `preferred`, it also claims to be preferred_for() that operator type.
 class NhwcElementwiseBackend final : public rt::Backend {
  public:
-  std::string_view name() const override { return "nhwc-elementwise"; }
+  explicit NhwcElementwiseBackend(std::string name = "nhwc-elementwise", int preferred = -1)
+      : name_(std::move(name)), preferred_(preferred) {}
+  std::string_view name() const override { return name_; }
   rt::Layout layout() const override { return rt::Layout::kNHWC; }
+  bool preferred_for(const rt::ModelView& model, int op) const override {
+    return static_cast<int>(model.op(op).opcode) == preferred_;
+  }
   bool supports(const rt::ModelView& model, int op) const override {
     const auto& info = model.op(op);
     if (info.opcode == fb::OpCode::RELU || info.opcode == fb::OpCode::TANH) return true;
@@ -202,6 +221,8 @@ class NhwcElementwiseBackend final : public rt::Backend {
   }
 
  private:
+  std::string name_;
+  int preferred_;
   std::unique_ptr<rt::Backend> reference_ = rt::make_reference_backend();
 };
 
@@ -286,12 +307,85 @@ TEST_CASE("optimized backends agree with the reference backend") {
       check_close(run_once(*session, {x}), expected, 1e-4f);
     }
   }
-  SessionOptions options;  // AUTO
-  auto session = make_session(model->view(), options);
-  const std::string chosen = session->backend_name();
-  CHECK(std::string(rt::available_backends()).find(chosen) != std::string::npos);
-  CHECK(session->run().code() == rt::StatusCode::kInvalidArgument);  // trial inputs were reset
-  check_close(run_once(*session, {x}), expected, 1e-4f);
+  for (int threads : {1, 2}) {
+    CAPTURE(threads);
+    SessionOptions options;  // AUTO
+    options.num_threads = threads;
+    auto session = make_session(model->view(), options);
+    const std::string chosen = session->backend_name();
+    CHECK(std::string(rt::available_backends()).find(chosen) != std::string::npos);
+    CHECK(session->run().code() == rt::StatusCode::kInvalidArgument);  // no input yet
+    check_close(run_once(*session, {x}), expected, 1e-4f);
+    // Several threads: one optimized backend (plus reference fallbacks), so
+    // two thread runtimes never take turns on the cores.
+    std::set<std::string> used;
+    for (size_t op = 0; op < model->view().operator_count(); ++op) {
+      const std::string name = session->op_backend_name(static_cast<int>(op));
+      if (name != "reference") used.insert(name);
+    }
+    if (threads > 1) CHECK(used.size() <= 1);
+  }
+}
+
+TEST_CASE("operators go to a backend that prefers them, else to the first that supports them") {
+  const auto model = load(mixed_layout_model());
+  SessionOptions options;
+  options.backend = rt::BackendKind::kReference;
+  auto reference = make_session(model->view(), options);
+  std::vector<std::unique_ptr<rt::Backend>> backends;
+  backends.push_back(rt::make_reference_backend());
+  backends.push_back(std::make_unique<NhwcElementwiseBackend>("first"));
+  backends.push_back(std::make_unique<NhwcElementwiseBackend>("adds", static_cast<int>(fb::OpCode::ADD)));
+  std::unique_ptr<Session> routed;
+  const rt::Status s = rt::create_session_with_backends(model->view(), options, std::move(backends), &routed);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  const char* expected[] = {"reference", "first", "first", "adds", "reference", "reference", "adds"};
+  REQUIRE(model->view().operator_count() == 7);
+  for (int op = 0; op < 7; ++op) CHECK(std::string(routed->op_backend_name(op)) == expected[op]);
+  const auto x = seeded_values(75, 22, 1.0f);
+  for (size_t out = 0; out < 2; ++out) check_close(run_once(*routed, {x}, out), run_once(*reference, {x}, out), 0.0f);
+
+  // A preference alone does not route: the backend must also support the operator.
+  std::vector<std::unique_ptr<rt::Backend>> two;
+  two.push_back(rt::make_reference_backend());
+  two.push_back(std::make_unique<NhwcElementwiseBackend>("convs", static_cast<int>(fb::OpCode::CONV_2D)));
+  std::unique_ptr<Session> unsupported;
+  REQUIRE(rt::create_session_with_backends(model->view(), options, std::move(two), &unsupported).ok());
+  CHECK(std::string(unsupported->op_backend_name(0)) == "reference");
+}
+
+TEST_CASE("model cost counts the multiply-adds of weighted operators") {
+  const auto model = load(small_cnn_model());
+  const rt::ModelView& view = model->view();
+  CHECK(rt::operator_macs(view, 0) == 8 * 8 * 4 * 3 * 3 * 3);  // conv: 64 positions x 108 weights
+  CHECK(rt::operator_macs(view, 1) == 0);                      // max pool
+  CHECK(rt::operator_macs(view, 4) == 3 * 4);                  // fully connected
+  CHECK(rt::mean_macs_per_operator(view) == doctest::Approx((6912.0 + 12.0) / 6.0));
+}
+
+// A session's idle workers block instead of spinning: the process uses
+// (almost) no CPU while it waits after a multi-threaded run. The check can
+// fail: with OMP_WAIT_POLICY=ACTIVE oneDNN's OpenMP workers spin and it
+// measures 0.3 s.
+TEST_CASE("idle pool workers do not spin after a run") {
+  const auto model = load(small_cnn_model(4));
+  const auto x = seeded_values(3 * 64, 9, 1.0f);
+  std::vector<rt::BackendKind> kinds{rt::BackendKind::kReference};
+  for (rt::BackendKind kind : rt::optimized_backends()) kinds.push_back(kind);
+  for (rt::BackendKind kind : kinds) {
+    const std::string backend = rt::backend_kind_name(kind);
+    CAPTURE(backend);
+    SessionOptions options;
+    options.backend = kind;
+    options.num_threads = 2;
+    auto session = make_session(model->view(), options);
+    for (int i = 0; i < 20; ++i) run_once(*session, {x});
+    const double before = process_cpu_seconds();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const double idle_cpu = process_cpu_seconds() - before;
+    // Spinning workers would burn 2 x 300 ms here; blocked ones burn ~0.
+    CHECK_MESSAGE(idle_cpu < 0.1, "CPU seconds used while idle: " << idle_cpu);
+  }
 }
 
 TEST_CASE("requesting a backend this build lacks is reported") {

@@ -25,6 +25,13 @@ namespace bespoke::rt {
 
 enum class Layout : uint8_t { kNCHW = 0, kNHWC = 1 };
 
+// Whose threads a backend's kernels run on. Two pools busy-waiting on the
+// same cores starve each other, so the session parks the one it leaves.
+enum class ThreadRuntime : uint8_t {
+  kSessionPool = 0,  // ExecutionContext::threadpool (reference, XNNPACK)
+  kOpenMP = 1,       // the process's OpenMP runtime (Debian's oneDNN)
+};
+
 // Shared, caller-sized execution resources. Owned by the session.
 struct ExecutionContext {
   pthreadpool_t threadpool = nullptr;  // nullptr = run on the calling thread
@@ -48,9 +55,18 @@ class Backend {
   virtual ~Backend() = default;
   virtual std::string_view name() const = 0;
   virtual Layout layout() const = 0;
+  virtual ThreadRuntime thread_runtime() const { return ThreadRuntime::kSessionPool; }
   // True if operator `op` of `model` (with its actual shapes and options) can
   // run on this backend. Must be cheap and must not fail otherwise.
   virtual bool supports(const ModelView& model, int op) const = 0;
+  // AUTO's hint: true when this backend measured faster than the others for
+  // operators like `op` on this CPU (see backend_selection.cpp). Only
+  // consulted when a session has several optimized backends.
+  virtual bool preferred_for(const ModelView& model, int op) const {
+    (void)model;
+    (void)op;
+    return false;
+  }
   // Creates the kernel for `op`; packs weights read from the constant tensors
   // of `model` (in file layout). `model` outlives the kernel.
   virtual Status create_kernel(const ModelView& model, int op, const ExecutionContext& context,

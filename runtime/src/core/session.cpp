@@ -62,6 +62,7 @@ Status Session::initialize(const SessionOptions& options, std::vector<std::uniqu
     if (!b) return Internal("session: a backend is missing");
     raw.push_back(b.get());
     backend_names_.emplace_back(b->name());
+    backend_runtimes_.push_back(b->thread_runtime());
   }
   BSP_RETURN_IF_ERROR(SessionPlan::build(model_, raw, &plan_));
   BSP_RETURN_IF_ERROR(create_kernels());
@@ -73,6 +74,7 @@ Status Session::initialize(const SessionOptions& options, std::vector<std::uniqu
   block_profile_.assign(model_.blocks().size(), ProfileCounter{});
   block_scratch_ns_.assign(model_.blocks().size(), 0);
   input_set_.assign(model_.inputs().size(), 0);
+  threadpool_->park();  // constant conversions may have woken the workers
   return Status::Ok();
 }
 
@@ -153,12 +155,12 @@ Status Session::fail_op(int op, const Status& status) const {
   return Status(status.code(), op_label(model_, op) + " on backend " + op_backend_name(op) + ": " + status.message());
 }
 
-void Session::run_conversions(const std::vector<Conversion>& conversions) const {
+void Session::run_conversions(const std::vector<Conversion>& conversions, pthreadpool_t pool) const {
   for (const Conversion& c : conversions) {
     const Slot& from = plan_.slots()[static_cast<size_t>(c.from_slot)];
     const Slot& to = plan_.slots()[static_cast<size_t>(c.to_slot)];
     convert_layout(static_cast<const float*>(slot_data(c.from_slot)), from.layout,
-                   static_cast<float*>(slot_data(c.to_slot)), to.layout, c.dims, context_.threadpool);
+                   static_cast<float*>(slot_data(c.to_slot)), to.layout, c.dims, pool);
   }
 }
 
@@ -187,12 +189,26 @@ Status Session::run() {
     }
   }
   const auto& ops = plan_.ops();
+  // True while the pool's workers may be spinning for more work (see
+  // ThreadPool::park); OpenMP kernels and the host get the cores back parked.
+  bool pool_awake = false;
   for (size_t i = 0; i < kernels_.size(); ++i) {
     const auto start = profiling_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-    run_conversions(ops[i].before);
+    const bool on_pool = backend_runtimes_[static_cast<size_t>(ops[i].backend)] == ThreadRuntime::kSessionPool;
+    if (!on_pool && pool_awake) {
+      threadpool_->park();
+      pool_awake = false;
+    }
+    // Layout conversions run on the threads of the kernel they serve.
+    pthreadpool_t conversion_pool = on_pool ? context_.threadpool : nullptr;
+    run_conversions(ops[i].before, conversion_pool);
     const Status s = kernels_[i]->run();
-    if (!s.ok()) return fail_op(static_cast<int>(i), s);
-    run_conversions(ops[i].after);
+    if (!s.ok()) {
+      threadpool_->park();
+      return fail_op(static_cast<int>(i), s);
+    }
+    run_conversions(ops[i].after, conversion_pool);
+    pool_awake = pool_awake || on_pool;
     if (profiling_) {
       const uint64_t ns = elapsed_ns(start);
       record(op_profile_[i], ns);
@@ -200,6 +216,7 @@ Status Session::run() {
       if (block >= 0) block_scratch_ns_[static_cast<size_t>(block)] += ns;
     }
   }
+  if (pool_awake) threadpool_->park();
   if (profiling_) {
     for (size_t b = 0; b < block_profile_.size(); ++b) {
       record(block_profile_[b], block_scratch_ns_[b]);
@@ -248,14 +265,6 @@ const char* Session::block_backend_name(size_t block) const {
 void Session::reset_profile() {
   for (auto& c : op_profile_) c = ProfileCounter{};
   for (auto& c : block_profile_) c = ProfileCounter{};
-}
-
-void Session::reset_inputs() {
-  for (size_t i = 0; i < input_set_.size(); ++i) {
-    input_set_[i] = 0;
-    std::memset(slot_data(plan_.input_slot(i)), 0, model_.tensor(model_.inputs()[i]).byte_size);
-  }
-  has_run_ = false;
 }
 
 }  // namespace bespoke::rt

@@ -68,8 +68,6 @@ class Session {
   const std::vector<ProfileCounter>& op_profile() const { return op_profile_; }
   const std::vector<ProfileCounter>& block_profile() const { return block_profile_; }
   void reset_profile();
-  // Marks every input as not set and zeroes the inputs (after AUTO trial runs).
-  void reset_inputs();
 
  private:
   friend Status create_session_with_backends(const ModelView&, const SessionOptions&,
@@ -80,7 +78,7 @@ class Session {
   Status create_kernels();
   Status setup_kernels();
   void* slot_data(int slot) const;
-  void run_conversions(const std::vector<Conversion>& conversions) const;
+  void run_conversions(const std::vector<Conversion>& conversions, pthreadpool_t pool) const;
   Status fail_op(int op, const Status& status) const;
 
   const ModelView& model_;
@@ -88,6 +86,7 @@ class Session {
   ExecutionContext context_;
   std::vector<std::unique_ptr<Backend>> backends_;  // [0] = reference
   std::vector<std::string> backend_names_;          // NUL-terminated copies of name()
+  std::vector<ThreadRuntime> backend_runtimes_;
   SessionPlan plan_;
   AlignedBuffer own_arena_;
   unsigned char* arena_ = nullptr;

@@ -24,6 +24,18 @@ bool is_packed_weight(const ModelView& model, int op, size_t position) {
   return position == 1 && (code == fb::OpCode::CONV_2D || code == fb::OpCode::CONV_TRANSPOSE_2D);
 }
 
+// A backend that prefers the operator, else the first that supports it, else
+// the reference backend (index 0).
+int choose_backend(const ModelView& model, int op, const std::vector<Backend*>& backends) {
+  int first = 0;
+  for (size_t b = 1; b < backends.size(); ++b) {
+    if (backends[b] == nullptr || !backends[b]->supports(model, op)) continue;
+    if (backends.size() > 2 && backends[b]->preferred_for(model, op)) return static_cast<int>(b);
+    if (first == 0) first = static_cast<int>(b);
+  }
+  return first;
+}
+
 }  // namespace
 
 bool layouts_coincide(const TensorInfo& t) {
@@ -83,14 +95,7 @@ Status SessionPlan::build(const ModelView& model, const std::vector<Backend*>& b
   p.slot_of_.assign(model.tensor_count(), {-1, -1});
   p.ops_.resize(static_cast<size_t>(op_count));
 
-  for (int i = 0; i < op_count; ++i) {
-    for (size_t b = 1; b < backends.size(); ++b) {
-      if (backends[b] != nullptr && backends[b]->supports(model, i)) {
-        p.ops_[static_cast<size_t>(i)].backend = static_cast<int>(b);
-        break;
-      }
-    }
-  }
+  for (int i = 0; i < op_count; ++i) p.ops_[static_cast<size_t>(i)].backend = choose_backend(model, i, backends);
 
   std::vector<uint8_t> is_output(model.tensor_count(), 0);
   for (int t : model.outputs()) is_output[static_cast<size_t>(t)] = 1;

@@ -26,6 +26,20 @@ class ThreadPool {
   }
 
   pthreadpool_t get() const { return pool_; }
+
+  // Sends the workers to sleep now. After a parallel job pthreadpool's
+  // workers busy-wait a little for the next one, which keeps back-to-back
+  // kernels fast; before the cores go to another thread runtime (oneDNN's
+  // OpenMP) or back to the host after a run, that spinning would only take
+  // CPU time from the threads that need it. An empty job with
+  // PTHREADPOOL_FLAG_YIELD_WORKERS makes them block on a futex as soon as it
+  // ends; it costs one dispatch.
+  void park() const {
+    if (pool_ == nullptr) return;
+    pthreadpool_parallelize_1d(pool_, [](void*, size_t) {}, nullptr, static_cast<size_t>(threads_),
+                               PTHREADPOOL_FLAG_YIELD_WORKERS);
+  }
+
   int threads() const { return threads_; }
 
  private:

@@ -86,6 +86,7 @@ class OnednnBackend final : public Backend {
 
   std::string_view name() const override { return "onednn"; }
   Layout layout() const override { return Layout::kNHWC; }
+  ThreadRuntime thread_runtime() const override { return ThreadRuntime::kOpenMP; }
 
   bool supports(const ModelView& model, int op) const override {
     if (op < 0 || static_cast<size_t>(op) >= model.operator_count()) return false;
@@ -93,6 +94,25 @@ class OnednnBackend final : public Backend {
     const OpEntry* entry = entry_for(info.opcode);
     if (entry == nullptr || info.op == nullptr || !all_float32(model, info)) return false;
     return entry->supports(OpRef{model, op});
+  }
+
+  // Measured with one thread on AVX-512 (AMD EPYC, benchmarks/README.md):
+  // oneDNN's convolutions, inner products and poolings beat XNNPACK's by
+  // 0.97-1.4x per model, its eltwise, binary, concat and shuffle ops lose by
+  // 1.4-4x. With oneDNN limited to AVX2 (ONEDNN_MAX_CPU_ISA) its convolutions
+  // lost to XNNPACK's AVX-512 ones, so without AVX-512 nothing is preferred
+  // (an unfair comparison, hence no claim either way for AVX2 machines).
+  bool preferred_for(const ModelView& model, int op) const override {
+    if (!context_->has_avx512()) return false;
+    switch (model.op(op).opcode) {
+      case fb::OpCode::CONV_2D:
+      case fb::OpCode::FULLY_CONNECTED:
+      case fb::OpCode::MAX_POOL_2D:
+      case fb::OpCode::AVERAGE_POOL_2D:
+        return true;
+      default:
+        return false;
+    }
   }
 
   Status create_kernel(const ModelView& model, int op, const ExecutionContext& context,

@@ -17,11 +17,14 @@ class Context {
 
   dnnl_engine_t engine() const { return engine_.get(); }
   dnnl_stream_t stream() const { return stream_.get(); }
+  // oneDNN's kernels may use AVX-512 (honours ONEDNN_MAX_CPU_ISA).
+  bool has_avx512() const { return has_avx512_; }
 
  private:
   Context() = default;
   EnginePtr engine_;
   StreamPtr stream_;
+  bool has_avx512_ = false;
 };
 
 }  // namespace bespoke::rt::onednn
