@@ -53,7 +53,11 @@ typedef enum bsp_status {
 } bsp_status;
 
 typedef enum bsp_backend {
-  BSP_BACKEND_AUTO = 0,      /* fastest available for this model on this CPU */
+  /* The optimized backends available here, chosen by a measured rule (no
+     timing at creation): with one thread each operator goes to the backend
+     fastest for its kind on this CPU; with several, one backend runs the
+     model (two thread pools would compete for the cores). */
+  BSP_BACKEND_AUTO = 0,
   BSP_BACKEND_REFERENCE = 1, /* portable C++; the numerical ground truth */
   BSP_BACKEND_XNNPACK = 2,
   BSP_BACKEND_ONEDNN = 3     /* x86-64 with SSE4.1 only */
