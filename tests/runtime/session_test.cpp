@@ -98,6 +98,18 @@ std::unique_ptr<Session> make_session(const rt::ModelView& view, SessionOptions 
   return session;
 }
 
+// A session on the reference backend followed by exactly `extra`.
+template <typename... Backends>
+std::unique_ptr<Session> session_on(const rt::ModelView& view, std::unique_ptr<Backends>... extra) {
+  std::vector<std::unique_ptr<rt::Backend>> backends;
+  backends.push_back(rt::make_reference_backend());
+  (backends.push_back(std::move(extra)), ...);
+  std::unique_ptr<Session> session;
+  const rt::Status s = rt::create_session_with_backends(view, SessionOptions{}, std::move(backends), &session);
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  return session;
+}
+
 double process_cpu_seconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
@@ -261,16 +273,8 @@ std::vector<uint8_t> mixed_layout_model() {
 
 TEST_CASE("session converts layouts between NCHW and NHWC operators") {
   const auto model = load(mixed_layout_model());
-  SessionOptions options;
-  options.backend = rt::BackendKind::kReference;
-  auto reference = make_session(model->view(), options);
-
-  std::vector<std::unique_ptr<rt::Backend>> backends;
-  backends.push_back(rt::make_reference_backend());
-  backends.push_back(std::make_unique<NhwcElementwiseBackend>());
-  std::unique_ptr<Session> mixed;
-  const rt::Status s = rt::create_session_with_backends(model->view(), options, std::move(backends), &mixed);
-  REQUIRE_MESSAGE(s.ok(), s.message());
+  auto reference = session_on(model->view());
+  auto mixed = session_on(model->view(), std::make_unique<NhwcElementwiseBackend>());
 
   // relu, tanh, add_k, add_out on NHWC; three convs on NCHW.
   CHECK(std::string(mixed->op_backend_name(1)) == "nhwc-elementwise");
@@ -329,16 +333,9 @@ TEST_CASE("optimized backends agree with the reference backend") {
 
 TEST_CASE("operators go to a backend that prefers them, else to the first that supports them") {
   const auto model = load(mixed_layout_model());
-  SessionOptions options;
-  options.backend = rt::BackendKind::kReference;
-  auto reference = make_session(model->view(), options);
-  std::vector<std::unique_ptr<rt::Backend>> backends;
-  backends.push_back(rt::make_reference_backend());
-  backends.push_back(std::make_unique<NhwcElementwiseBackend>("first"));
-  backends.push_back(std::make_unique<NhwcElementwiseBackend>("adds", static_cast<int>(fb::OpCode::ADD)));
-  std::unique_ptr<Session> routed;
-  const rt::Status s = rt::create_session_with_backends(model->view(), options, std::move(backends), &routed);
-  REQUIRE_MESSAGE(s.ok(), s.message());
+  auto reference = session_on(model->view());
+  auto routed = session_on(model->view(), std::make_unique<NhwcElementwiseBackend>("first"),
+                           std::make_unique<NhwcElementwiseBackend>("adds", static_cast<int>(fb::OpCode::ADD)));
   const char* expected[] = {"reference", "first", "first", "adds", "reference", "reference", "adds"};
   REQUIRE(model->view().operator_count() == 7);
   for (int op = 0; op < 7; ++op) CHECK(std::string(routed->op_backend_name(op)) == expected[op]);
@@ -346,11 +343,8 @@ TEST_CASE("operators go to a backend that prefers them, else to the first that s
   for (size_t out = 0; out < 2; ++out) check_close(run_once(*routed, {x}, out), run_once(*reference, {x}, out), 0.0f);
 
   // A preference alone does not route: the backend must also support the operator.
-  std::vector<std::unique_ptr<rt::Backend>> two;
-  two.push_back(rt::make_reference_backend());
-  two.push_back(std::make_unique<NhwcElementwiseBackend>("convs", static_cast<int>(fb::OpCode::CONV_2D)));
-  std::unique_ptr<Session> unsupported;
-  REQUIRE(rt::create_session_with_backends(model->view(), options, std::move(two), &unsupported).ok());
+  auto unsupported =
+      session_on(model->view(), std::make_unique<NhwcElementwiseBackend>("convs", static_cast<int>(fb::OpCode::CONV_2D)));
   CHECK(std::string(unsupported->op_backend_name(0)) == "reference");
 }
 
