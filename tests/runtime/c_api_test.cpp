@@ -176,15 +176,23 @@ TEST_CASE("C API: memory models, option validation and caller arenas") {
   REQUIRE(bsp_session_memory_info(session, &arena_bytes, nullptr) == BSP_OK);
   CHECK(arena_bytes == need);
 
-  // AUTO's requirement covers every candidate it may choose.
-  bsp_session_options_init(&options);
-  REQUIRE(bsp_session_required_arena_size(model, &options, &need) == BSP_OK);
-  AlignedBytes auto_arena(std::vector<uint8_t>(need, 0));
-  options.arena = auto_arena.data();
-  options.arena_size = need;
-  bsp_session* auto_session = nullptr;
-  REQUIRE_MESSAGE(bsp_session_create(model, &options, &auto_session) == BSP_OK, last_error());
-  bsp_session_destroy(auto_session);
+  // AUTO's requirement is the plan AUTO builds, with one thread (operators
+  // routed per backend) and with two (one optimized backend).
+  for (int threads : {1, 2}) {
+    CAPTURE(threads);
+    bsp_session_options_init(&options);
+    options.num_threads = threads;
+    REQUIRE(bsp_session_required_arena_size(model, &options, &need) == BSP_OK);
+    AlignedBytes auto_arena(std::vector<uint8_t>(need, 0));
+    options.arena = auto_arena.data();
+    options.arena_size = need;
+    bsp_session* auto_session = nullptr;
+    REQUIRE_MESSAGE(bsp_session_create(model, &options, &auto_session) == BSP_OK, last_error());
+    size_t auto_arena_bytes = 0;
+    REQUIRE(bsp_session_memory_info(auto_session, &auto_arena_bytes, nullptr) == BSP_OK);
+    CHECK(auto_arena_bytes == need);
+    bsp_session_destroy(auto_session);
+  }
 
   bsp_session_destroy(session);
   bsp_model_destroy(model);
