@@ -2,6 +2,7 @@
 // asymmetric padding; fused RELU/CLIP through the output range).
 #include <cstdint>
 
+#include "backends/xnnpack/conv_operands.h"
 #include "backends/xnnpack/xnnpack_layout.h"
 #include "backends/xnnpack/xnnpack_ops.h"
 
@@ -22,39 +23,25 @@ ConvGeometry geometry(const OpContext& ctx, const fb::Conv2DOptions& o) {
 }
 
 // Packs OIHW weights into the layout XNNPACK expects: [O][kH][kW][I/groups]
-// in general, [kH][kW][O] with XNN_FLAG_DEPTHWISE_CONVOLUTION.
+// in general (each output channel's [I/groups][kH*kW] transposed),
+// [kH][kW][O] with XNN_FLAG_DEPTHWISE_CONVOLUTION (I/groups == 1, so the
+// whole [O][kH*kW] transposed).
 FloatBuffer pack_weights(const TensorInfo& weights, bool depthwise) {
   const size_t out_channels = static_cast<size_t>(weights.dim(0));
   const size_t in_channels = static_cast<size_t>(weights.dim(1));
   const size_t spatial = static_cast<size_t>(weights.dim(2) * weights.dim(3));
-  const auto* src = static_cast<const float*>(weights.constant);
-  FloatBuffer packed(weights.element_count);
-  float* dst = packed.data();
-  for (size_t o = 0; o < out_channels; ++o) {
-    for (size_t i = 0; i < in_channels; ++i) {
-      for (size_t k = 0; k < spatial; ++k) {
-        const float value = src[(o * in_channels + i) * spatial + k];
-        if (depthwise) {
-          dst[k * out_channels + o] = value;  // in_channels == 1
-        } else {
-          dst[(o * spatial + k) * in_channels + i] = value;
-        }
-      }
-    }
-  }
-  return packed;
+  return depthwise ? pack_transposed_weights(weights, 1, out_channels, spatial)
+                   : pack_transposed_weights(weights, out_channels, in_channels, spatial);
 }
 
 }  // namespace
 
 bool conv2d_supported(const OpContext& ctx) {
   const auto* o = ctx.info.op->options_as_Conv2DOptions();
-  if (o == nullptr || !all_float32(ctx) || ctx.info.inputs.size() < 2) return false;
+  if (o == nullptr || !conv_operands_supported(ctx)) return false;
   const TensorInfo& x = ctx.input(0);
   const TensorInfo& w = ctx.input(1);
   const TensorInfo& y = ctx.output(0);
-  if (x.rank != 4 || w.rank != 4 || y.rank != 4 || !w.is_constant()) return false;
-  if (ctx.has_input(2) && !ctx.input(2).is_constant()) return false;
   if (o->groups() < 1 || x.dim(1) % o->groups() != 0 || w.dim(0) % o->groups() != 0) return false;
   if (w.dim(1) * o->groups() != x.dim(1) || w.dim(2) != o->kernel_h() || w.dim(3) != o->kernel_w()) return false;
   const int64_t oh = window_output_size(x.dim(2), o->pad_top(), o->pad_bottom(), o->kernel_h(), o->stride_h(),
@@ -67,30 +54,26 @@ bool conv2d_supported(const OpContext& ctx) {
 
 Status create_conv2d_kernel(const OpContext& ctx, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
   const auto& o = *ctx.info.op->options_as_Conv2DOptions();
-  const TensorInfo& x = ctx.input(0);
   const ConvGeometry g = geometry(ctx, o);
+  const ConvWindow window = conv_window(o);
   const OutputRange range = output_range(o.activation());
   const FloatBuffer weights = pack_weights(ctx.input(1), g.depthwise);
-  const float* bias = ctx.has_input(2) ? static_cast<const float*>(ctx.input(2).constant) : nullptr;
-  const size_t batch = static_cast<size_t>(x.dim(0)), height = static_cast<size_t>(x.dim(2)),
-               width = static_cast<size_t>(x.dim(3));
+  const float* bias = conv_bias(ctx);
+  const ConvInputExtent extent = conv_input_extent(ctx.input(0));
 
   auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check("xnn_setup_convolution2d_nhwc_f32",
-                   xnn_setup_convolution2d_nhwc_f32(k.op(0), batch, height, width, as_floats(in[0]),
-                                                    as_floats(out[0]), k.threadpool()));
+                   xnn_setup_convolution2d_nhwc_f32(k.op(0), extent.batch, extent.height, extent.width,
+                                                    as_floats(in[0]), as_floats(out[0]), k.threadpool()));
   });
   // XNNPACK copies the weights and bias into its own packed buffer here.
   BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_convolution2d_nhwc_f32", [&](xnn_operator_t* op) {
     return xnn_create_convolution2d_nhwc_f32(
-        static_cast<uint32_t>(o.pad_top()), static_cast<uint32_t>(o.pad_right()),
-        static_cast<uint32_t>(o.pad_bottom()), static_cast<uint32_t>(o.pad_left()),
-        static_cast<uint32_t>(o.kernel_h()), static_cast<uint32_t>(o.kernel_w()),
-        static_cast<uint32_t>(o.stride_h()), static_cast<uint32_t>(o.stride_w()),
-        static_cast<uint32_t>(o.dilation_h()), static_cast<uint32_t>(o.dilation_w()),
-        static_cast<uint32_t>(g.groups), g.group_input_channels, g.group_output_channels,
-        g.groups * g.group_input_channels, g.groups * g.group_output_channels, weights.data(), bias, range.min,
-        range.max, g.depthwise ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, op);
+        window.pad_top, window.pad_right, window.pad_bottom, window.pad_left, window.kernel_h, window.kernel_w,
+        window.stride_h, window.stride_w, window.dilation_h, window.dilation_w, static_cast<uint32_t>(g.groups),
+        g.group_input_channels, g.group_output_channels, g.groups * g.group_input_channels,
+        g.groups * g.group_output_channels, weights.data(), bias, range.min, range.max,
+        g.depthwise ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, op);
   }));
   *kernel = std::move(result);
   return Status::Ok();

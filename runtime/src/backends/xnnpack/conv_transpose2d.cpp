@@ -3,6 +3,7 @@
 // bottom/right), which XNNPACK only accepts below the stride.
 #include <cstdint>
 
+#include "backends/xnnpack/conv_operands.h"
 #include "backends/xnnpack/xnnpack_layout.h"
 #include "backends/xnnpack/xnnpack_ops.h"
 
@@ -14,36 +15,23 @@ int64_t transposed_output_size(int64_t input, int stride, int output_padding, in
   return int64_t{stride} * (input - 1) + output_padding + int64_t{dilation} * (kernel - 1) + 1 - pad_begin - pad_end;
 }
 
-// [C_in][C_out/g][kH][kW] (C_in = g * C_in/g) -> XNNPACK's [g][C_out/g][kH][kW][C_in/g].
+// [C_in][C_out/g][kH][kW] (C_in = g * C_in/g) -> XNNPACK's [g][C_out/g][kH][kW][C_in/g]:
+// each group's [C_in/g][C_out/g * kH*kW] transposed.
 FloatBuffer pack_weights(const TensorInfo& weights, size_t groups) {
   const size_t group_in = static_cast<size_t>(weights.dim(0)) / groups;
   const size_t group_out = static_cast<size_t>(weights.dim(1));
   const size_t spatial = static_cast<size_t>(weights.dim(2) * weights.dim(3));
-  const auto* src = static_cast<const float*>(weights.constant);
-  FloatBuffer packed(weights.element_count);
-  float* dst = packed.data();
-  for (size_t g = 0; g < groups; ++g) {
-    for (size_t i = 0; i < group_in; ++i) {
-      for (size_t o = 0; o < group_out; ++o) {
-        for (size_t k = 0; k < spatial; ++k) {
-          dst[((g * group_out + o) * spatial + k) * group_in + i] = src[(((g * group_in + i) * group_out) + o) * spatial + k];
-        }
-      }
-    }
-  }
-  return packed;
+  return pack_transposed_weights(weights, groups, group_in, group_out * spatial);
 }
 
 }  // namespace
 
 bool conv_transpose2d_supported(const OpContext& ctx) {
   const auto* o = ctx.info.op->options_as_ConvTranspose2DOptions();
-  if (o == nullptr || !all_float32(ctx) || ctx.info.inputs.size() < 2) return false;
+  if (o == nullptr || !conv_operands_supported(ctx)) return false;
   const TensorInfo& x = ctx.input(0);
   const TensorInfo& w = ctx.input(1);
   const TensorInfo& y = ctx.output(0);
-  if (x.rank != 4 || w.rank != 4 || y.rank != 4 || !w.is_constant()) return false;
-  if (ctx.has_input(2) && !ctx.input(2).is_constant()) return false;
   if (o->groups() < 1 || o->kernel_h() < 1 || o->kernel_w() < 1 || o->stride_h() < 1 || o->stride_w() < 1 ||
       o->dilation_h() < 1 || o->dilation_w() < 1 || o->pad_top() < 0 || o->pad_bottom() < 0 || o->pad_left() < 0 ||
       o->pad_right() < 0) {
@@ -69,31 +57,28 @@ bool conv_transpose2d_supported(const OpContext& ctx) {
 Status create_conv_transpose2d_kernel(const OpContext& ctx, const ExecutionContext& exec,
                                       std::unique_ptr<Kernel>* kernel) {
   const auto& o = *ctx.info.op->options_as_ConvTranspose2DOptions();
-  const TensorInfo& x = ctx.input(0);
   const TensorInfo& w = ctx.input(1);
   const size_t groups = static_cast<size_t>(o.groups());
   const size_t group_in = static_cast<size_t>(w.dim(0)) / groups;
   const size_t group_out = static_cast<size_t>(w.dim(1));
+  const ConvWindow window = conv_window(o);
   const OutputRange range = output_range(o.activation());
   const FloatBuffer weights = pack_weights(w, groups);
-  const float* bias = ctx.has_input(2) ? static_cast<const float*>(ctx.input(2).constant) : nullptr;
-  const size_t batch = static_cast<size_t>(x.dim(0)), height = static_cast<size_t>(x.dim(2)),
-               width = static_cast<size_t>(x.dim(3));
+  const float* bias = conv_bias(ctx);
+  const ConvInputExtent extent = conv_input_extent(ctx.input(0));
   const uint32_t adjustment_h = static_cast<uint32_t>(o.output_padding_h());
   const uint32_t adjustment_w = static_cast<uint32_t>(o.output_padding_w());
 
   auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check("xnn_setup_deconvolution2d_nhwc_f32",
-                   xnn_setup_deconvolution2d_nhwc_f32(k.op(0), batch, height, width, adjustment_h, adjustment_w,
-                                                      as_floats(in[0]), as_floats(out[0]), k.threadpool()));
+                   xnn_setup_deconvolution2d_nhwc_f32(k.op(0), extent.batch, extent.height, extent.width, adjustment_h,
+                                                      adjustment_w, as_floats(in[0]), as_floats(out[0]),
+                                                      k.threadpool()));
   });
   BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_deconvolution2d_nhwc_f32", [&](xnn_operator_t* op) {
     return xnn_create_deconvolution2d_nhwc_f32(
-        static_cast<uint32_t>(o.pad_top()), static_cast<uint32_t>(o.pad_right()),
-        static_cast<uint32_t>(o.pad_bottom()), static_cast<uint32_t>(o.pad_left()),
-        static_cast<uint32_t>(o.kernel_h()), static_cast<uint32_t>(o.kernel_w()),
-        static_cast<uint32_t>(o.stride_h()), static_cast<uint32_t>(o.stride_w()),
-        static_cast<uint32_t>(o.dilation_h()), static_cast<uint32_t>(o.dilation_w()), static_cast<uint32_t>(groups),
+        window.pad_top, window.pad_right, window.pad_bottom, window.pad_left, window.kernel_h, window.kernel_w,
+        window.stride_h, window.stride_w, window.dilation_h, window.dilation_w, static_cast<uint32_t>(groups),
         group_in, group_out, groups * group_in, groups * group_out, weights.data(), bias, range.min, range.max, 0, op);
   }));
   *kernel = std::move(result);
