@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -25,6 +24,8 @@
 #include "core/verifier.h"
 #include "support/model_builder.h"
 #include "support/op_runner.h"
+#include "support/reference_backend.h"
+#include "support/test_values.h"
 
 namespace bespoke::test::onednn {
 
@@ -34,30 +35,11 @@ namespace rt = bespoke::rt;
 inline constexpr float kRtol = 1e-4f;
 inline constexpr float kAtol = 1e-5f;
 
-// `count` values uniform in [low, high), the same for the same seed.
-inline std::vector<float> random_values(size_t count, uint32_t seed, float low = -1.0f, float high = 1.0f) {
-  std::mt19937 engine(seed);
-  std::uniform_real_distribution<float> distribution(low, high);
-  std::vector<float> values(count);
-  for (float& v : values) v = distribution(engine);
-  return values;
-}
-
-inline size_t element_count(const std::vector<int32_t>& shape) {
-  size_t n = 1;
-  for (int32_t d : shape) n *= static_cast<size_t>(d);
-  return n;
-}
-
-// One backend instance of each kind per test process.
+// One backend instance per test process (support/reference_backend.h has the
+// reference backend).
 inline rt::Backend& onednn_backend() {
   static std::unique_ptr<rt::Backend> backend = rt::make_onednn_backend();
   REQUIRE_MESSAGE(backend != nullptr, "make_onednn_backend() returned nullptr on this CPU");
-  return *backend;
-}
-inline rt::Backend& reference_backend() {
-  static std::unique_ptr<rt::Backend> backend = rt::make_reference_backend();
-  REQUIRE(backend != nullptr);
   return *backend;
 }
 
