@@ -13,8 +13,8 @@ bool supports_pool2d(const OpRef& op) {
   if (options == nullptr || op.input_count() != 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
-  const Window w = Window::from(*options);
-  if (x.rank != 4 || y.rank != 4 || !w.valid()) return false;
+  const WindowParams w = WindowParams::from(*options);
+  if (x.rank != 4 || y.rank != 4 || !window_supported(w)) return false;
   return every_window_reaches_input(x.dim(2), y.dim(2), w.kernel_h, w.stride_h, w.dilation_h, w.pad_top) &&
          every_window_reaches_input(x.dim(3), y.dim(3), w.kernel_w, w.stride_w, w.dilation_w, w.pad_left);
 }
@@ -26,7 +26,7 @@ Status create_pool2d(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
     algorithm = options.count_include_pad() ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
   dnnl_memory_desc_t dst;
   BSP_RETURN_IF_ERROR(stored_desc(op.output(0), &dst));
-  return create_pooling_kernel(op, env, algorithm, Window::from(options), dst, kernel);
+  return create_pooling_kernel(op, env, algorithm, WindowParams::from(options), dst, kernel);
 }
 
 }  // namespace bespoke::rt::onednn

@@ -16,26 +16,21 @@ bool every_window_reaches_input(int64_t input, int64_t output, int64_t kernel, i
   return true;
 }
 
-Status create_pooling_kernel(const OpRef& op, const KernelEnv& env, dnnl_alg_kind_t algorithm, const Window& window,
-                             const dnnl_memory_desc_t& dst, KernelOut kernel) {
+Status create_pooling_kernel(const OpRef& op, const KernelEnv& env, dnnl_alg_kind_t algorithm,
+                             const WindowParams& window, const dnnl_memory_desc_t& dst, KernelOut kernel) {
   dnnl_memory_desc_t src;
   BSP_RETURN_IF_ERROR(stored_desc(op.input(0), &src));
-  dnnl_dims_t strides, kernel_dims, dilates, padding_l, padding_r;
-  window.strides(strides);
-  window.kernel(kernel_dims);
-  window.dilates(dilates);
-  window.padding_l(padding_l);
-  window.padding_r(padding_r);
+  const WindowDims dims(window);
   // Forward inference: max pooling keeps no workspace of argmax indices.
   dnnl_pooling_v2_desc_t desc;
-  BSP_DNNL_CHECK(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, algorithm, &src, &dst, strides,
-                                                   kernel_dims, dilates, padding_l, padding_r));
+  BSP_DNNL_CHECK(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, algorithm, &src, &dst, dims.strides,
+                                                   dims.kernel, dims.dilates, dims.padding_l, dims.padding_r));
   return create_single_primitive_kernel(op, env, &desc, {}, src, dst, kernel);
 }
 
 Status create_global_average_kernel(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
   const TensorInfo& x = op.input(0);
-  Window window;
+  WindowParams window;
   window.kernel_h = x.dim(2);
   window.kernel_w = x.dim(3);
   // Described with NHWC strides whatever the output's rank, so the JIT pooling recognises the layout.

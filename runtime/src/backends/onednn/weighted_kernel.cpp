@@ -3,7 +3,6 @@
 #include <vector>
 
 #include "backends/onednn/attributes.h"
-#include "backends/onednn/memory_desc.h"
 
 namespace bespoke::rt::onednn {
 namespace {
@@ -78,19 +77,6 @@ bool weights_and_bias_supported(const OpRef& op, int weight_rank, int64_t bias_l
     if (!bias.is_constant() || bias.rank != 1 || bias.dim(0) != bias_length) return false;
   }
   return activation_supported(activation);
-}
-
-Status spatial_weight_descs(int64_t groups, int64_t maps, int64_t channels, int64_t kernel_h, int64_t kernel_w,
-                            dnnl_format_tag_t plain_tag, dnnl_format_tag_t grouped_tag,
-                            dnnl_memory_desc_t* file_weights, dnnl_memory_desc_t* any_weights) {
-  if (groups == 1) {
-    const dnnl_dims_t dims = {maps, channels, kernel_h, kernel_w};
-    BSP_RETURN_IF_ERROR(tagged_desc(4, dims, plain_tag, file_weights));
-    return tagged_desc(4, dims, dnnl_format_tag_any, any_weights);
-  }
-  const dnnl_dims_t dims = {groups, maps / groups, channels / groups, kernel_h, kernel_w};
-  BSP_RETURN_IF_ERROR(tagged_desc(5, dims, grouped_tag, file_weights));
-  return tagged_desc(5, dims, dnnl_format_tag_any, any_weights);
 }
 
 }  // namespace bespoke::rt::onednn

@@ -38,11 +38,4 @@ Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void*
 bool weights_and_bias_supported(const OpRef& op, int weight_rank, int64_t bias_length,
                                 const fb::FusedActivation* activation);
 
-// Weight descriptors of a (grouped) convolution or deconvolution over
-// [(g,) M/g, C/g, kH, kW]: the file's layout (`plain_tag` for one group,
-// `grouped_tag` otherwise) and format_tag_any, for oneDNN to choose.
-Status spatial_weight_descs(int64_t groups, int64_t maps, int64_t channels, int64_t kernel_h, int64_t kernel_w,
-                            dnnl_format_tag_t plain_tag, dnnl_format_tag_t grouped_tag,
-                            dnnl_memory_desc_t* file_weights, dnnl_memory_desc_t* any_weights);
-
 }  // namespace bespoke::rt::onednn

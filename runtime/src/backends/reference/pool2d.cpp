@@ -23,7 +23,7 @@ class Pool2DKernel final : public ReferenceKernel {
   Pool2DKernel(const KernelArgs& args, PoolKind kind)
       : ReferenceKernel(args),
         kind_(kind),
-        window_(Window2D::from(options_of(args))),
+        window_(WindowParams::from(options_of(args))),
         count_include_pad_(options_of(args).count_include_pad()) {
     const TensorInfo& x = args.input(0);
     planes_ = x.dim(0) * x.dim(1);
@@ -72,13 +72,13 @@ class Pool2DKernel final : public ReferenceKernel {
   }
 
   PoolKind kind_;
-  Window2D window_;
+  WindowParams window_;
   bool count_include_pad_;
   int64_t planes_ = 0, in_h_ = 0, in_w_ = 0, out_h_ = 0, out_w_ = 0;
 };
 
 Status check_pool2d(const KernelArgs& args) {
-  const Window2D window = Window2D::from(options_of(args));
+  const WindowParams window = WindowParams::from(options_of(args));
   BSP_RETURN_IF_ERROR(check_window(args, window));
   const TensorInfo& x = args.input(0);
   BSP_RETURN_IF_ERROR(expect_rank(args, x, 4, "input"));

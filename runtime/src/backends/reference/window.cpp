@@ -4,7 +4,7 @@
 
 namespace bespoke::rt::reference {
 
-Status check_window(const KernelArgs& args, const Window2D& w) {
+Status check_window(const KernelArgs& args, const WindowParams& w) {
   // Far above any real network, far below int64 overflow in index arithmetic.
   constexpr int64_t kLimit = 1 << 20;
   auto positive = [&](int64_t v, const char* name) -> Status {
@@ -28,7 +28,7 @@ Status check_window(const KernelArgs& args, const Window2D& w) {
   return Status::Ok();
 }
 
-ConvGeometry::ConvGeometry(const KernelArgs& args, const Window2D& window, bool transposed) {
+ConvGeometry::ConvGeometry(const KernelArgs& args, const WindowParams& window, bool transposed) {
   const TensorInfo& x = args.input(0);
   const TensorInfo& y = args.output(0);
   batch = x.dim(0);
