@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/cpu_description.h"
+#include "common/tool_main.h"
 #include "common/tool_support.h"
 
 namespace bt = bespoke::tools;
@@ -197,15 +198,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-profile", args.no_profile, "time the runs with the profiler off (no per-block times)")
       ->excludes(ops);
   app.add_flag("--json", args.json, "print one JSON object");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    return bt::report_error(kTool, e.what(), bt::kExitUsage);
-  }
-  try {
+  return bt::run_tool(kTool, app, argc, argv, [&] {
     Report report = measure(args);
     const bt::CpuDescription cpu = bt::describe_cpu();
     if (args.json) {
@@ -214,9 +207,5 @@ int main(int argc, char** argv) {
       print_text(args, report, cpu);
     }
     return 0;
-  } catch (const bespoke::Error& e) {
-    return bt::report_error(kTool, e.what(), bt::exit_code(e.status()));
-  } catch (const std::exception& e) {
-    return bt::report_error(kTool, e.what(), bt::exit_code(BSP_ERROR_INTERNAL));
-  }
+  });
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/tool_main.h"
 #include "common/tool_support.h"
 #include "tensor_io/tensor_file.h"
 
@@ -109,19 +110,5 @@ int main(int argc, char** argv) {
   app.add_option("-t,--threads", args.threads, "threads (0 = all cores)")->check(CLI::Range(0, 1024));
   app.add_flag("--random", args.random, "use seeded random inputs in [-1, 1)");
   app.add_option("--seed", args.seed, "seed for --random");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    return bt::report_error(kTool, e.what(), bt::kExitUsage);
-  }
-  try {
-    return run(args);
-  } catch (const bespoke::Error& e) {
-    return bt::report_error(kTool, e.what(), bt::exit_code(e.status()));
-  } catch (const std::exception& e) {
-    return bt::report_error(kTool, e.what(), bt::exit_code(BSP_ERROR_INTERNAL));
-  }
+  return bt::run_tool(kTool, app, argc, argv, [&] { return run(args); });
 }
