@@ -1,5 +1,7 @@
 // The oneDNN backend as a whole: identity, refusals, kernel life cycle and
 // the OpenMP thread count it leaves behind.
+#include <oneapi/dnnl/dnnl.h>
+
 #include "backends/onednn/omp_threads.h"
 #include "onednn_test_util.h"
 
@@ -38,6 +40,28 @@ TEST_CASE("onednn backend identity") {
   rt::Backend& backend = onednn_backend();  // this CPU has SSE4.1 (the test machines do)
   CHECK(backend.name() == "onednn");
   CHECK(backend.layout() == rt::Layout::kNHWC);
+  CHECK(backend.thread_runtime() == rt::ThreadRuntime::kOpenMP);
+}
+
+// AUTO's hint follows oneDNN's effective ISA, so this case checks both sides:
+// natively (AVX-512 here: preferred) and in the ONEDNN_MAX_CPU_ISA=SSE41 /
+// AVX2 runs of this suite (not preferred).
+TEST_CASE("onednn backend is preferred for convolutions only with AVX-512, never for element-wise ops") {
+  ModelBuilder b;
+  const int x = b.add_input("x", {1, 3, 6, 6});
+  const int w = b.add_constant("w", {4, 3, 3, 3}, random_values(108, 3));
+  const int c = b.add_tensor("c", {1, 4, 4, 4});
+  b.add_op(fb::OpCode::CONV_2D, {x, w, -1}, {c}, fb::OperatorOptions::Conv2DOptions,
+           fb::CreateConv2DOptions(b.fbb(), 3, 3).Union(), "conv");
+  const int y = b.add_tensor("y", {1, 4, 4, 4});
+  b.add_op(fb::OpCode::RELU, {c}, {y}, fb::OperatorOptions::NONE, 0, "relu");
+  b.mark_output(y);
+  VerifiedModel model(b.finish());
+  REQUIRE_MESSAGE(model.status.ok(), model.status.message());
+  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
+  const unsigned avx512 = static_cast<unsigned>(dnnl_cpu_isa_avx512_core);
+  CHECK(onednn_backend().preferred_for(model.view, 0) == ((isa & avx512) == avx512));
+  CHECK_FALSE(onednn_backend().preferred_for(model.view, 1));
 }
 
 TEST_CASE("onednn backend refuses operators it does not implement") {
