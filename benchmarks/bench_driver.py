@@ -168,10 +168,9 @@ def main():
         result["peak_rss_mb"] = peak_rss  # the kernel's number, same method for every engine
         if engine.startswith("bespoke-"):
             result["model_rss_mb"] = peak_rss - bespoke_baseline
-            # Comparable with ORT's session creation and LibTorch's load + optimize:
-            # bespoke's file load + verify plus its session creation (weight packing).
-            result["file_load_ms"] = result["load_ms"]
-            result["load_ms"] = result["load_ms"] + result.get("session_create_ms", 0.0)
+            # bespoke-bench's load_ms is already file load + verify + session
+            # creation (weight packing): comparable with ORT's session creation
+            # and LibTorch's load + optimize.
         result["loadavg_1min"] = os.getloadavg()[0]
         samples.setdefault((model, threads, engine), []).append(result)
         print(f"  {model:20s} x{threads} {engine:16s} median {result['median_ms']:9.3f} ms  "
