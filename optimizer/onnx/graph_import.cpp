@@ -265,6 +265,34 @@ class GraphImporter {
     g_.metadata.emplace_back("onnx_producer", producer);
     g_.metadata.emplace_back("onnx_ir_version", std::to_string(model_.ir_version()));
     g_.metadata.emplace_back("source", source_);
+    import_metadata_props();
+  }
+
+  // The model's own key/value metadata (author, license, class labels...)
+  // travels on as "onnx_meta:<key>", so it cannot shadow the keys above. The
+  // bounds are far above real use and keep a hostile file from inflating
+  // the output; beyond them the import fails with the entry named.
+  void import_metadata_props() {
+    constexpr int kMaxEntries = 1024;
+    constexpr size_t kMaxKey = 256, kMaxValue = size_t{1} << 20, kMaxTotal = size_t{4} << 20;
+    if (model_.metadata_props_size() > kMaxEntries) {
+      problem("the model has " + std::to_string(model_.metadata_props_size()) + " metadata_props entries; at most " +
+              std::to_string(kMaxEntries) + " are supported");
+      return;
+    }
+    size_t total = 0;
+    for (const auto& entry : model_.metadata_props()) {
+      const std::string& key = entry.key();
+      const std::string& value = entry.value();
+      total += key.size() + value.size();
+      if (key.empty() || key.size() > kMaxKey || value.size() > kMaxValue || total > kMaxTotal) {
+        problem("metadata_props entry '" + key.substr(0, 64) + "' (key " + std::to_string(key.size()) + " bytes, value " +
+                std::to_string(value.size()) + " bytes) exceeds the limits: key 1.." + std::to_string(kMaxKey) +
+                " bytes, value <= 1 MiB, all entries <= 4 MiB");
+        return;
+      }
+      g_.metadata.emplace_back("onnx_meta:" + key, value);
+    }
   }
 
   const onnx::ModelProto& model_;

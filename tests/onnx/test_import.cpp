@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "onnx/onnx_importer.h"
@@ -165,6 +166,30 @@ TEST_CASE("models older than opset 9 are up-converted by ONNX's version converte
   CHECK(meta["onnx_opset"] == "9");
   CHECK(meta["source"] == path);
   CHECK(node_of_op(g, "Conv").inputs.size() >= 2);
+}
+
+TEST_CASE("the model's metadata_props are kept, prefixed, and bounded") {
+  OnnxModelBuilder b(13);
+  b.input("x", {1, 4}).output("y");
+  b.node("Relu", {"x"}, {"y"});
+  auto* author = b.proto().add_metadata_props();
+  author->set_key("author");
+  author->set_value("factory line 3");
+  auto* labels = b.proto().add_metadata_props();
+  labels->set_key("labels");
+  labels->set_value("ok,scratch,dent");
+  const Graph g = import(b);
+  std::map<std::string, std::string> meta(g.metadata.begin(), g.metadata.end());
+  CHECK(meta["onnx_meta:author"] == "factory line 3");
+  CHECK(meta["onnx_meta:labels"] == "ok,scratch,dent");
+  CHECK(meta["onnx_opset"] == "13");  // our own keys are not shadowed
+
+  auto* huge = b.proto().add_metadata_props();
+  huge->set_key("blob");
+  huge->set_value(std::string((size_t{1} << 20) + 1, 'x'));
+  const std::string error = import_error(b.bytes());
+  CHECK(error.find("metadata_props entry 'blob'") != std::string::npos);
+  CHECK(error.find("exceeds the limits") != std::string::npos);
 }
 
 TEST_CASE("error: truncated files, garbage and empty input are 'not an ONNX model'") {
