@@ -11,30 +11,18 @@ const fb::SliceOptions& options_of(const KernelArgs& args) { return *args.op().o
 
 int64_t at(const flatbuffers::Vector<int32_t>* v, int i) { return v->Get(static_cast<flatbuffers::uoffset_t>(i)); }
 
-class SliceKernel final : public ReferenceKernel {
- public:
-  explicit SliceKernel(const KernelArgs& args) : ReferenceKernel(args) {
-    const TensorInfo& x = args.input(0);
-    const fb::SliceOptions& o = options_of(args);
-    const std::array<int64_t, kMaxRank> in_strides = contiguous_strides(x.dims, x.rank);
-    std::array<int64_t, kMaxRank> strides{};
-    int64_t base = 0;
-    for (int d = 0; d < x.rank; ++d) {
-      base += at(o.starts(), d) * in_strides[d];
-      strides[d] = at(o.steps(), d) * in_strides[d];
-    }
-    const TensorInfo& y = args.output(0);
-    copy_ = StridedCopy(y.dims, y.rank, StridedSide{strides, base}, StridedCopy::contiguous(y.dims, y.rank));
+// The input read from the first selected element, `step` elements apart.
+StridedSide slice_source(const KernelArgs& args) {
+  const TensorInfo& x = args.input(0);
+  const fb::SliceOptions& o = options_of(args);
+  const std::array<int64_t, kMaxRank> in_strides = contiguous_strides(x.dims, x.rank);
+  StridedSide source;
+  for (int d = 0; d < x.rank; ++d) {
+    source.base += at(o.starts(), d) * in_strides[d];
+    source.strides[d] = at(o.steps(), d) * in_strides[d];
   }
-
-  Status run() override {
-    copy_.run(threadpool(), input(0), output(0));
-    return Status::Ok();
-  }
-
- private:
-  StridedCopy copy_;
-};
+  return source;
+}
 
 }  // namespace
 
@@ -59,7 +47,7 @@ Status check_slice(const KernelArgs& args) {
 }
 
 Status create_slice(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<SliceKernel>(args, kernel);
+  return make_kernel<StridedGatherKernel>(args, kernel, slice_source(args));
 }
 
 }  // namespace bespoke::rt::reference

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 
+#include "backends/reference/kernel_base.h"
 #include "backends/reference/parallel.h"
 #include "backends/reference/strided_shape.h"
 
@@ -59,6 +60,24 @@ class StridedCopy {
   enum Operand { kIn = 0, kOut = 1 };
   StridedShape<2> shape_;
   int64_t in_base_ = 0, out_base_ = 0;
+};
+
+// A kernel that is one strided read of input 0 into the contiguous output:
+// TRANSPOSE and SLICE differ only in the `source` side they describe.
+class StridedGatherKernel final : public ReferenceKernel {
+ public:
+  StridedGatherKernel(const KernelArgs& args, const StridedSide& source)
+      : ReferenceKernel(args),
+        copy_(args.output(0).dims, args.output(0).rank, source,
+              StridedCopy::contiguous(args.output(0).dims, args.output(0).rank)) {}
+
+  Status run() override {
+    copy_.run(threadpool(), input(0), output(0));
+    return Status::Ok();
+  }
+
+ private:
+  StridedCopy copy_;
 };
 
 }  // namespace bespoke::rt::reference

@@ -10,26 +10,15 @@ const flatbuffers::Vector<int32_t>* perm_of(const KernelArgs& args) {
   return args.op().op->options_as_TransposeOptions()->perm();
 }
 
-class TransposeKernel final : public ReferenceKernel {
- public:
-  explicit TransposeKernel(const KernelArgs& args) : ReferenceKernel(args) {
-    const TensorInfo& x = args.input(0);
-    const auto* perm = perm_of(args);
-    const std::array<int64_t, kMaxRank> in_strides = contiguous_strides(x.dims, x.rank);
-    std::array<int64_t, kMaxRank> strides{};
-    for (int i = 0; i < x.rank; ++i) strides[i] = in_strides[perm->Get(static_cast<flatbuffers::uoffset_t>(i))];
-    const TensorInfo& y = args.output(0);
-    copy_ = StridedCopy(y.dims, y.rank, StridedSide{strides, 0}, StridedCopy::contiguous(y.dims, y.rank));
-  }
-
-  Status run() override {
-    copy_.run(threadpool(), input(0), output(0));
-    return Status::Ok();
-  }
-
- private:
-  StridedCopy copy_;
-};
+// The input read in the output's order: output dim i walks input dim perm[i].
+StridedSide transpose_source(const KernelArgs& args) {
+  const TensorInfo& x = args.input(0);
+  const auto* perm = perm_of(args);
+  const std::array<int64_t, kMaxRank> in_strides = contiguous_strides(x.dims, x.rank);
+  StridedSide source;
+  for (int i = 0; i < x.rank; ++i) source.strides[i] = in_strides[perm->Get(static_cast<flatbuffers::uoffset_t>(i))];
+  return source;
+}
 
 }  // namespace
 
@@ -51,7 +40,7 @@ Status check_transpose(const KernelArgs& args) {
 }
 
 Status create_transpose(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<TransposeKernel>(args, kernel);
+  return make_kernel<StridedGatherKernel>(args, kernel, transpose_source(args));
 }
 
 }  // namespace bespoke::rt::reference
