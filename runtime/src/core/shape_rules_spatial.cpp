@@ -38,10 +38,13 @@ Status window_output(const OpCheck& check, const Window& w, int64_t in, int64_t*
   return Status::Ok();
 }
 
-Window conv_h(const fb::Conv2DOptions& o) {
+// Conv2DOptions and ConvTranspose2DOptions name the window fields alike.
+template <typename Options>
+Window conv_h(const Options& o) {
   return {"h", o.kernel_h(), o.stride_h(), o.dilation_h(), o.pad_top(), o.pad_bottom()};
 }
-Window conv_w(const fb::Conv2DOptions& o) {
+template <typename Options>
+Window conv_w(const Options& o) {
   return {"w", o.kernel_w(), o.stride_w(), o.dilation_w(), o.pad_left(), o.pad_right()};
 }
 
@@ -52,6 +55,15 @@ Status check_groups(const OpCheck& check, int64_t groups, int64_t channels, cons
                       std::to_string(groups) + ")");
   }
   return Status::Ok();
+}
+
+// Both convolutions: rank-4 input and constant rank-4 weight, `groups`
+// dividing the input channels.
+Status check_conv_operands(const OpCheck& check, int64_t groups) {
+  BSP_RETURN_IF_ERROR(check.require_rank(0, 4));
+  BSP_RETURN_IF_ERROR(check.require_rank(1, 4));
+  BSP_RETURN_IF_ERROR(check.require_constant(1));
+  return check_groups(check, groups, check.input(0).dim(1), "input channels");
 }
 
 Status check_weight_kernel(const OpCheck& check, const TensorInfo& weight, int64_t kernel_h, int64_t kernel_w) {
@@ -66,13 +78,10 @@ Status check_weight_kernel(const OpCheck& check, const TensorInfo& weight, int64
 
 Status conv2d_rule(const OpCheck& check, std::vector<Shape>* out) {
   const fb::Conv2DOptions& o = *check.op().options_as_Conv2DOptions();
-  BSP_RETURN_IF_ERROR(check.require_rank(0, 4));
-  BSP_RETURN_IF_ERROR(check.require_rank(1, 4));
-  BSP_RETURN_IF_ERROR(check.require_constant(1));
+  const int64_t groups = o.groups();
+  BSP_RETURN_IF_ERROR(check_conv_operands(check, groups));
   const TensorInfo& x = check.input(0);
   const TensorInfo& w = check.input(1);
-  const int64_t groups = o.groups();
-  BSP_RETURN_IF_ERROR(check_groups(check, groups, x.dim(1), "input channels"));
   BSP_RETURN_IF_ERROR(check_groups(check, groups, w.dim(0), "output channels"));
   if (w.dim(1) != x.dim(1) / groups) {
     return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) + "; dim 1 must be C/groups = " +
@@ -91,13 +100,10 @@ Status conv2d_rule(const OpCheck& check, std::vector<Shape>* out) {
 
 Status conv_transpose2d_rule(const OpCheck& check, std::vector<Shape>* out) {
   const fb::ConvTranspose2DOptions& o = *check.op().options_as_ConvTranspose2DOptions();
-  BSP_RETURN_IF_ERROR(check.require_rank(0, 4));
-  BSP_RETURN_IF_ERROR(check.require_rank(1, 4));
-  BSP_RETURN_IF_ERROR(check.require_constant(1));
+  const int64_t groups = o.groups();
+  BSP_RETURN_IF_ERROR(check_conv_operands(check, groups));
   const TensorInfo& x = check.input(0);
   const TensorInfo& w = check.input(1);
-  const int64_t groups = o.groups();
-  BSP_RETURN_IF_ERROR(check_groups(check, groups, x.dim(1), "input channels"));
   if (w.dim(0) != x.dim(1)) {
     return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) + "; dim 0 must be C = " +
                       std::to_string(x.dim(1)));
@@ -110,8 +116,7 @@ Status conv_transpose2d_rule(const OpCheck& check, std::vector<Shape>* out) {
   y.rank = 4;
   y[0] = x.dim(0);
   y[1] = out_channels;
-  const Window axes[2] = {{"h", o.kernel_h(), o.stride_h(), o.dilation_h(), o.pad_top(), o.pad_bottom()},
-                          {"w", o.kernel_w(), o.stride_w(), o.dilation_w(), o.pad_left(), o.pad_right()}};
+  const Window axes[2] = {conv_h(o), conv_w(o)};
   const int64_t output_padding[2] = {o.output_padding_h(), o.output_padding_w()};
   for (int a = 0; a < 2; ++a) {
     const Window& win = axes[a];
@@ -135,8 +140,7 @@ Status pool2d_rule(const OpCheck& check, std::vector<Shape>* out) {
   const fb::Pool2DOptions& o = *check.op().options_as_Pool2DOptions();
   BSP_RETURN_IF_ERROR(check.require_rank(0, 4));
   const TensorInfo& x = check.input(0);
-  const Window axes[2] = {{"h", o.kernel_h(), o.stride_h(), o.dilation_h(), o.pad_top(), o.pad_bottom()},
-                          {"w", o.kernel_w(), o.stride_w(), o.dilation_w(), o.pad_left(), o.pad_right()}};
+  const Window axes[2] = {conv_h(o), conv_w(o)};
   Shape& y = (*out)[0];
   y.rank = 4;
   y[0] = x.dim(0);
