@@ -25,8 +25,8 @@ int infer_shapes(Graph& g);
 // Infers shapes node by node on the way (in topological order), so one call
 // reaches a fixed point. Folded tensors are bounded to 16M elements.
 int fold_constants(Graph& g);
-// Folds an inference BatchNormalization that directly follows a Conv (whose
-// output has no other reader) into the Conv's weights and bias.
+// Folds an inference BatchNormalization that directly follows a Conv or
+// ConvTranspose (whose output has no other reader) into its weights and bias.
 int fold_batch_norm(Graph& g);
 // Removes Identity and Dropout (inference) nodes.
 int remove_identity(Graph& g);
