@@ -1,8 +1,7 @@
 // Conv / ConvTranspose -> BatchNormalization (inference) folded into the layer:
 //   s = scale / sqrt(var + epsilon);  W' = W * s[o] on every weight slice feeding output channel o;
 //   B' = (B - mean) * s + beta
-// Conv weights are [M, C/group, k...] (slice w[o] feeds channel o); ConvTranspose
-// weights are [C, M/group, k...] (slice w[c][j] feeds channel (c / (C/group)) * (M/group) + j).
+// (Which weight slice feeds which channel: WeightLayout in layer_folding.h.)
 // Only the weight and bias inputs change: strides, pads, output_padding, ... are kept.
 // Requires float32 constant weights and statistics, no fused activation, and a layer
 // output that only the BatchNormalization reads. New constants are created (the old
@@ -10,47 +9,12 @@
 #include <cmath>
 
 #include "ir/fusion_util.h"
-#include "ir/op_params.h"
+#include "ir/layer_folding.h"
 #include "ir/passes.h"
 
 namespace bespoke::ir {
 
 namespace {
-
-// Float32 constant input i with `count` elements (count < 0: any), or nullptr.
-const TensorData* float_constant(const Graph& g, const Node& n, size_t i, int64_t count) {
-  const TensorData* t = constant_input(g, n, i);
-  if (!t || t->dtype != DType::kF32 || t->bytes.size() != static_cast<size_t>(t->elements()) * sizeof(float))
-    return nullptr;
-  return count < 0 || t->elements() == count ? t : nullptr;
-}
-
-// Which output channel each kernel-sized weight slice w[d0][d1] feeds.
-struct WeightLayout {
-  bool transposed = false;
-  int64_t in_per_group = 1;   // ConvTranspose: C / group
-  int64_t out_per_group = 1;  // ConvTranspose: M / group
-  int64_t out_channels = 0;   // M
-
-  int64_t channel(int64_t d0, int64_t d1) const { return transposed ? d0 / in_per_group * out_per_group + d1 : d0; }
-};
-
-// Layout of a Conv / ConvTranspose weight (at least [d0, d1, k]), or nullopt if unusable.
-std::optional<WeightLayout> weight_layout(const Node& layer, const Shape& w) {
-  if (w.size() < 3 || w[0] < 1 || w[1] < 1) return std::nullopt;
-  WeightLayout l;
-  if (layer.op == "Conv") {
-    l.out_channels = w[0];
-    return l;
-  }
-  const int64_t group = layer.get_int("group", 1);
-  if (group < 1 || w[0] % group != 0) return std::nullopt;
-  l.transposed = true;
-  l.in_per_group = w[0] / group;
-  l.out_per_group = w[1];
-  l.out_channels = w[1] * group;
-  return l;
-}
 
 // A copy of w with every slice multiplied by the scale of the output channel it feeds.
 TensorData scaled_weight(const TensorData& w, const WeightLayout& layout, const std::vector<double>& scale) {
@@ -94,12 +58,6 @@ bool only_first_output_used(const UseMap& uses, const Node& bn) {
   return bn.get_int("training_mode", 0) == 0;
 }
 
-// The live Conv or ConvTranspose producing `value`, or -1.
-int layer_producer(const Graph& g, const UseMap& uses, int value, const std::vector<bool>& dead) {
-  const int c = producer_with_op(g, uses, value, "Conv", dead);
-  return c >= 0 ? c : producer_with_op(g, uses, value, "ConvTranspose", dead);
-}
-
 }  // namespace
 
 int fold_batch_norm(Graph& g) {
@@ -110,27 +68,19 @@ int fold_batch_norm(Graph& g) {
     const Node& bn = g.nodes[i];
     if (bn.op != "BatchNormalization" || bn.inputs.size() < 5 || bn.outputs.empty() || bn.outputs[0] < 0) continue;
     if (!only_first_output_used(uses, bn)) continue;
-    const int x = bn.inputs[0];
-    const int c = layer_producer(g, uses, x, dead);
-    if (c < 0 || !uses.private_to(x, static_cast<int>(i))) continue;
-    Node& layer = g.nodes[static_cast<size_t>(c)];
-    if (layer.has("activation") || layer.outputs.size() != 1) continue;
-    const TensorData* w = float_constant(g, layer, 1, -1);
-    const auto layout = w ? weight_layout(layer, w->shape) : std::nullopt;
-    if (!layout) continue;
-    const int64_t m = layout->out_channels;
-    const TensorData* b = has_input(layer, 2) ? float_constant(g, layer, 2, m) : nullptr;
-    if (has_input(layer, 2) && !b) continue;
+    const auto l = foldable_layer(g, uses, bn.inputs[0], static_cast<int>(i), dead);
+    if (!l) continue;
+    const int64_t m = l->layout.out_channels;
     const auto affine = bn_affine(g, bn, m);
     if (!affine) continue;
     const auto& [scale, shift] = *affine;
 
     std::vector<float> new_b(static_cast<size_t>(m));
     for (size_t o = 0; o < new_b.size(); ++o)
-      new_b[o] = static_cast<float>((b ? b->as<float>()[o] : 0.0) * scale[o] + shift[o]);
-    const std::string base = layer.name.empty() ? g.values[static_cast<size_t>(x)].name : layer.name;
-    const int w_id = g.add_constant(g.unique_name(base + ".weight_bn"), scaled_weight(*w, *layout, scale));
-    const int b_id = g.add_constant(g.unique_name(base + ".bias_bn"), TensorData::from_floats({m}, new_b));
+      new_b[o] = static_cast<float>((l->bias ? l->bias->as<float>()[o] : 0.0) * scale[o] + shift[o]);
+    Node& layer = g.nodes[static_cast<size_t>(l->node)];
+    const int w_id = add_layer_constant(g, layer, ".weight_bn", scaled_weight(*l->weight, l->layout, scale));
+    const int b_id = add_layer_constant(g, layer, ".bias_bn", TensorData::from_floats({m}, new_b));
     layer.inputs.resize(3, -1);
     layer.inputs[1] = w_id;
     layer.inputs[2] = b_id;

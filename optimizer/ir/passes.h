@@ -25,6 +25,9 @@ int infer_shapes(Graph& g);
 // Infers shapes node by node on the way (in topological order), so one call
 // reaches a fixed point. Folded tensors are bounded to 16M elements.
 int fold_constants(Graph& g);
+// Folds a constant per-output-channel Add ([1,M,1,1] or [M,1,1]) that directly
+// follows a Conv or ConvTranspose (whose output has no other reader) into its bias.
+int fold_bias_add(Graph& g);
 // Folds an inference BatchNormalization that directly follows a Conv or
 // ConvTranspose (whose output has no other reader) into its weights and bias.
 int fold_batch_norm(Graph& g);

@@ -1,7 +1,9 @@
 // optimize_for_inference: the clean-up passes repeated to a fixed point.
 // Order within a round matters: HardSwish / SiLU patterns are matched before
 // fuse_activation could absorb their Add -> Clip or Mul into a fused
-// activation, and BatchNormalization is folded before Conv + Relu fuse.
+// activation, a constant bias Add after a Conv is folded before the
+// BatchNormalization it hides from fold_batch_norm, and BatchNormalization is
+// folded before Conv + Relu fuse.
 #include "ir/passes.h"
 
 namespace bespoke::ir {
@@ -19,6 +21,7 @@ void optimize_for_inference(Graph& g) {
     changes += remove_identity(g);
     changes += infer_shapes(g);
     changes += fold_constants(g);
+    changes += fold_bias_add(g);
     changes += fold_batch_norm(g);
     changes += fuse_hard_swish(g);
     changes += fuse_silu(g);

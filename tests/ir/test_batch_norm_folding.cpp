@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "graph_builder.h"
+#include "conv_reference.h"
 #include "ir/passes.h"
 
 using namespace bespoke::ir;
@@ -12,79 +12,8 @@ using namespace bespoke::ir::test;
 
 namespace {
 
-struct ConvSpec {
-  int64_t n = 1, c = 4, h = 6, w = 5, m = 6, k = 3, group = 2, stride = 1, pad = 1;
-  bool transposed = false;     // ConvTranspose instead of Conv
-  int64_t output_padding = 0;  // ConvTranspose only
-
-  const char* op() const { return transposed ? "ConvTranspose" : "Conv"; }
-  Shape weight_shape() const { return transposed ? Shape{c, m / group, k, k} : Shape{m, c / group, k, k}; }
-};
-
-// Direct NCHW convolution (weights [M, C/group, k, k], optional bias).
-std::vector<float> naive_conv(const ConvSpec& s, const std::vector<float>& x, const std::vector<float>& w,
-                              const std::vector<float>* bias, int64_t& oh, int64_t& ow) {
-  oh = (s.h + 2 * s.pad - s.k) / s.stride + 1;
-  ow = (s.w + 2 * s.pad - s.k) / s.stride + 1;
-  const int64_t cg = s.c / s.group, mg = s.m / s.group;
-  std::vector<float> y(static_cast<size_t>(s.n * s.m * oh * ow));
-  for (int64_t b = 0; b < s.n; ++b)
-    for (int64_t o = 0; o < s.m; ++o)
-      for (int64_t i = 0; i < oh; ++i)
-        for (int64_t j = 0; j < ow; ++j) {
-          double acc = bias ? (*bias)[static_cast<size_t>(o)] : 0.0;
-          const int64_t g = o / mg;
-          for (int64_t ci = 0; ci < cg; ++ci)
-            for (int64_t ki = 0; ki < s.k; ++ki)
-              for (int64_t kj = 0; kj < s.k; ++kj) {
-                const int64_t yi = i * s.stride - s.pad + ki, xj = j * s.stride - s.pad + kj;
-                if (yi < 0 || yi >= s.h || xj < 0 || xj >= s.w) continue;
-                const int64_t c = g * cg + ci;
-                acc += static_cast<double>(x[static_cast<size_t>(((b * s.c + c) * s.h + yi) * s.w + xj)]) *
-                       w[static_cast<size_t>(((o * cg + ci) * s.k + ki) * s.k + kj)];
-              }
-          y[static_cast<size_t>(((b * s.m + o) * oh + i) * ow + j)] = static_cast<float>(acc);
-        }
-  return y;
-}
-
-// Direct NCHW transposed convolution (weights [C, M/group, k, k], optional bias):
-// input element (c, i, j) scatters w[c][jo] into output channel group(c) * M/group + jo.
-std::vector<float> naive_conv_transpose(const ConvSpec& s, const std::vector<float>& x, const std::vector<float>& w,
-                                        const std::vector<float>* bias, int64_t& oh, int64_t& ow) {
-  oh = (s.h - 1) * s.stride - 2 * s.pad + s.k + s.output_padding;
-  ow = (s.w - 1) * s.stride - 2 * s.pad + s.k + s.output_padding;
-  const int64_t cg = s.c / s.group, mg = s.m / s.group;
-  std::vector<double> acc(static_cast<size_t>(s.n * s.m * oh * ow));
-  for (size_t e = 0; e < acc.size(); ++e)
-    acc[e] = bias ? (*bias)[e / static_cast<size_t>(oh * ow) % static_cast<size_t>(s.m)] : 0.0;
-  for (int64_t b = 0; b < s.n; ++b)
-    for (int64_t c = 0; c < s.c; ++c)
-      for (int64_t i = 0; i < s.h; ++i)
-        for (int64_t j = 0; j < s.w; ++j) {
-          const double xv = x[static_cast<size_t>(((b * s.c + c) * s.h + i) * s.w + j)];
-          for (int64_t jo = 0; jo < mg; ++jo)
-            for (int64_t ki = 0; ki < s.k; ++ki)
-              for (int64_t kj = 0; kj < s.k; ++kj) {
-                const int64_t yi = i * s.stride - s.pad + ki, yj = j * s.stride - s.pad + kj;
-                if (yi < 0 || yi >= oh || yj < 0 || yj >= ow) continue;
-                const int64_t o = c / cg * mg + jo;
-                acc[static_cast<size_t>(((b * s.m + o) * oh + yi) * ow + yj)] +=
-                    xv * w[static_cast<size_t>(((c * mg + jo) * s.k + ki) * s.k + kj)];
-              }
-        }
-  return std::vector<float>(acc.begin(), acc.end());
-}
-
-std::vector<float> naive_layer(const ConvSpec& s, const std::vector<float>& x, const std::vector<float>& w,
-                               const std::vector<float>* bias, int64_t& oh, int64_t& ow) {
-  return s.transposed ? naive_conv_transpose(s, x, w, bias, oh, ow) : naive_conv(s, x, w, bias, oh, ow);
-}
-
 void check_fold(const ConvSpec& s, bool with_bias, bool canonical) {
-  const std::vector<float> x = random_floats(static_cast<size_t>(s.n * s.c * s.h * s.w), 1);
-  const std::vector<float> w = random_floats(static_cast<size_t>(shape_elements(s.weight_shape())), 2);
-  const std::vector<float> bias = random_floats(static_cast<size_t>(s.m), 3);
+  const ConvData d(s);
   const std::vector<float> gamma = random_floats(static_cast<size_t>(s.m), 4);
   const std::vector<float> beta = random_floats(static_cast<size_t>(s.m), 5);
   const std::vector<float> mean = random_floats(static_cast<size_t>(s.m), 6);
@@ -93,19 +22,8 @@ void check_fold(const ConvSpec& s, bool with_bias, bool canonical) {
   const double eps = 1e-3;
 
   GraphBuilder b;
-  const int in = b.input("x", {s.n, s.c, s.h, s.w});
-  const int wid = b.floats("w", s.weight_shape(), w);
-  std::vector<int> conv_inputs{in, wid};
-  if (with_bias) conv_inputs.push_back(b.floats("b", {s.m}, bias));
-  Attrs attrs{{"group", int_attr(s.group)}, {"pads", ints_attr({s.pad, s.pad, s.pad, s.pad})}};
-  if (canonical || s.stride != 1) attrs["strides"] = ints_attr({s.stride, s.stride});
-  if (s.transposed && (canonical || s.output_padding != 0))
-    attrs["output_padding"] = ints_attr({s.output_padding, s.output_padding});
-  if (canonical) {
-    attrs["kernel_shape"] = ints_attr({s.k, s.k});
-    attrs["dilations"] = ints_attr({1, 1});
-  }
-  const int conv = b.op(s.op(), conv_inputs, attrs, "conv");
+  const Attrs attrs = conv_attrs(s, canonical);
+  const int conv = add_layer(b, s, d, with_bias, attrs);
   const int bn = b.op("BatchNormalization",
                       {conv, b.floats("gamma", {s.m}, gamma), b.floats("beta", {s.m}, beta),
                        b.floats("mean", {s.m}, mean), b.floats("var", {s.m}, var)},
@@ -122,11 +40,11 @@ void check_fold(const ConvSpec& s, bool with_bias, bool canonical) {
   const std::vector<float> w2 = constant_floats(b.g.values[static_cast<size_t>(folded.inputs[1])]);
   const std::vector<float> b2 = constant_floats(b.g.values[static_cast<size_t>(folded.inputs[2])]);
   // The original weight constant is untouched (it may be shared).
-  CHECK(constant_floats(value_named(b.g, "w")) == w);
+  CHECK(constant_floats(value_named(b.g, "w")) == d.w);
 
   int64_t oh = 0, ow = 0;
-  const std::vector<float> conv_out = naive_layer(s, x, w, with_bias ? &bias : nullptr, oh, ow);
-  const std::vector<float> folded_out = naive_layer(s, x, w2, &b2, oh, ow);
+  const std::vector<float> conv_out = naive_layer(s, d.x, d.w, with_bias ? &d.bias : nullptr, oh, ow);
+  const std::vector<float> folded_out = naive_layer(s, d.x, w2, &b2, oh, ow);
   for (size_t i = 0; i < conv_out.size(); ++i) {
     const size_t o = (i / static_cast<size_t>(oh * ow)) % static_cast<size_t>(s.m);
     const double reference =
@@ -153,12 +71,7 @@ TEST_CASE("BatchNormalization folds into a strided ConvTranspose, groups 1 and 2
         CAPTURE(group);
         CAPTURE(with_bias);
         CAPTURE(canonical);
-        ConvSpec s;
-        s.transposed = true;
-        s.group = group;
-        s.stride = 2;
-        s.output_padding = 1;
-        check_fold(s, with_bias, canonical);
+        check_fold(strided_transpose(group), with_bias, canonical);
       }
 }
 
