@@ -1,6 +1,6 @@
 // Reference backend vs LibTorch (float64) for the element-wise operators:
 // ADD/SUB/MUL/DIV with broadcasting and fused activations, the activations
-// RELU ... TANH, and SOFTMAX over every axis. Tolerance: kRtol / kAtol.
+// RELU ... TANH, SQRT, and SOFTMAX over every axis. Tolerance: kRtol / kAtol.
 #include <functional>
 
 #include "reference/reference_test_util.h"
@@ -116,6 +116,8 @@ TEST_CASE("activations match LibTorch") {
   check_unary(fb::OpCode::HARD_SWISH, none, nullptr, [](const at::Tensor& x) { return at::hardswish(x); }, 2050);
   check_unary(fb::OpCode::SILU, none, nullptr, [](const at::Tensor& x) { return at::silu(x); }, 2060);
   check_unary(fb::OpCode::TANH, none, nullptr, [](const at::Tensor& x) { return at::tanh(x); }, 2070);
+  // Half the inputs are negative: NaN on both sides.
+  check_unary(fb::OpCode::SQRT, none, nullptr, [](const at::Tensor& x) { return at::sqrt(x); }, 2080);
 }
 
 TEST_CASE("SOFTMAX matches LibTorch on every axis") {

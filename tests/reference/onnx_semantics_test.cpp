@@ -1,8 +1,9 @@
 // Hand-computed cases for the ONNX semantics LibTorch does not have (RESIZE
 // nearest rounding modes, the half_pixel / asymmetric / align_corners
-// coordinate transforms, explicit scales, 1-pixel outputs), and the reference
-// backend's own behaviour (thread-count independence, constant fallback,
-// errors). No LibTorch here. Expected values are exact or within kAtol.
+// coordinate transforms, explicit scales, 1-pixel outputs), SQRT of negative
+// numbers and of -0, and the reference backend's own behaviour (thread-count
+// independence, constant fallback, errors). No LibTorch here. Expected values are exact or within kAtol.
+#include <cmath>
 #include <cstring>
 
 #include "core/verifier.h"
@@ -178,6 +179,17 @@ TEST_CASE("kernel: constant fallback, repeated runs, setup errors") {
   std::fill(out.begin(), out.end(), -1.0f);
   REQUIRE(kernel->run().ok());
   CHECK(out == expected);
+}
+
+TEST_CASE("SQRT: square roots, NaN for negative inputs") {
+  SingleOpModel model;
+  const int x = model.input({2, 3}, {0.0f, 1.0f, 2.25f, 1e-8f, -1.0f, -0.0f});
+  const int y = model.output({2, 3});
+  model.op(fb::OpCode::SQRT, {x}, {y});
+  const std::vector<float> out = model.run(2)[0];
+  check_close({out[0], out[1], out[2], out[3]}, {0.0f, 1.0f, 1.5f, 1e-4f});
+  CHECK(std::isnan(out[4]));
+  CHECK(out[5] == 0.0f);  // sqrt(-0) = -0, not NaN
 }
 
 TEST_CASE("run_single_op reports bad input vectors") {

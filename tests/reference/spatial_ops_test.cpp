@@ -1,8 +1,10 @@
 // Reference backend vs LibTorch (float64) for the spatial operators:
-// CONV_2D, CONV_TRANSPOSE_2D, FULLY_CONNECTED, MAX/AVERAGE_POOL_2D,
-// GLOBAL_AVERAGE_POOL, BATCH_NORM. Tolerance: kRtol / kAtol (reference_test_util.h).
+// CONV_2D, CONV_TRANSPOSE_2D, FULLY_CONNECTED, BATCH_MATMUL,
+// MAX/AVERAGE_POOL_2D, GLOBAL_AVERAGE_POOL, BATCH_NORM. Tolerance: kRtol /
+// kAtol (reference_test_util.h).
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "reference/reference_test_util.h"
 #include "reference/torch_util.h"
@@ -155,6 +157,23 @@ TEST_CASE("FULLY_CONNECTED matches LibTorch") {
   check_fully_connected({1, 300}, 10, false, kClipSmall, 220);
   check_fully_connected({6}, 5, true, kNone, 225);  // rank-1 input
   check_fully_connected({4, 64}, 33, true, kRelu6, 230, 2);
+}
+
+TEST_CASE("BATCH_MATMUL matches LibTorch matmul with broadcast batch dims") {
+  uint32_t seed = 240;
+  for (const auto& [a_shape, b_shape] : std::vector<std::pair<std::vector<int32_t>, std::vector<int32_t>>>{
+           {{5, 7}, {7, 3}}, {{2, 5, 7}, {7, 3}}, {{2, 1, 4, 6}, {3, 6, 5}}, {{3, 1, 8, 16}, {1, 2, 16, 4}}}) {
+    INFO(shape_text(a_shape) << " x " << shape_text(b_shape));
+    const auto a = random_values(element_count(a_shape), seed++);
+    const auto b = random_values(element_count(b_shape), seed++);
+    const at::Tensor expected = at::matmul(to_tensor(a, a_shape), to_tensor(b, b_shape));
+    SingleOpModel model;
+    const int ai = model.input(a_shape, a);
+    const int bi = model.input(b_shape, b);
+    const int yi = model.output(shape_of(expected));
+    model.op(fb::OpCode::BATCH_MATMUL, {ai, bi}, {yi});
+    check_close(model.run(2)[0], to_vector(expected));
+  }
 }
 
 struct Pool {

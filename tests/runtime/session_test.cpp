@@ -207,7 +207,7 @@ TEST_CASE("session uses a caller-supplied arena of the required size") {
 
 // An NHWC backend for the conversion tests: runs the reference kernels of
 // operators whose result does not depend on the memory order of their
-// operands (unary activations, same-shape ADD), so the session's NCHW<->NHWC
+// operands (unary activations, SQRT, same-shape ADD), so the session's NCHW<->NHWC
 // conversions are the only thing that can make the result differ.
 // With `preferred`, it also claims to be preferred_for() that operator type.
 class NhwcElementwiseBackend final : public rt::Backend {
@@ -221,7 +221,8 @@ class NhwcElementwiseBackend final : public rt::Backend {
   }
   bool supports(const rt::ModelView& model, int op) const override {
     const auto& info = model.op(op);
-    if (info.opcode == fb::OpCode::RELU || info.opcode == fb::OpCode::TANH) return true;
+    if (info.opcode == fb::OpCode::RELU || info.opcode == fb::OpCode::TANH || info.opcode == fb::OpCode::SQRT)
+      return true;
     if (info.opcode != fb::OpCode::ADD) return false;
     const auto& a = model.tensor(info.inputs[0]);
     const auto& b = model.tensor(info.inputs[1]);
@@ -294,6 +295,51 @@ TEST_CASE("session converts layouts between NCHW and NHWC operators") {
     const auto expected = run_once(*reference, {x}, out);
     const auto got = run_once(*mixed, {x}, out);
     check_close(got, expected, 0.0f);
+  }
+}
+
+// x [2,3,4,5] -> SQRT -> s; s x w (constant [5,6]) -> y [2,3,4,6], and
+// s x b (graph input [3,5,2], broadcast over the leading batch dim) ->
+// z [2,3,4,2]: the runtime 0.2.0 opcodes. SQRT may run in NHWC; BATCH_MATMUL
+// on rank-4 operands must see them in logical order.
+std::vector<uint8_t> sqrt_matmul_model() {
+  ModelBuilder b;
+  const int x = b.add_input("x", {2, 3, 4, 5});
+  const int rhs = b.add_input("b", {3, 5, 2});
+  const int s = b.add_tensor("s", {2, 3, 4, 5});
+  b.add_op(fb::OpCode::SQRT, {x}, {s}, fb::OperatorOptions::NONE, 0, "sqrt");
+  const int w = b.add_constant("w", {5, 6}, seeded_values(30, 31));
+  const int y = b.add_tensor("y", {2, 3, 4, 6});
+  b.add_op(fb::OpCode::BATCH_MATMUL, {s, w}, {y}, fb::OperatorOptions::NONE, 0, "matmul_w");
+  const int z = b.add_tensor("z", {2, 3, 4, 2});
+  b.add_op(fb::OpCode::BATCH_MATMUL, {s, rhs}, {z}, fb::OperatorOptions::NONE, 0, "matmul_b");
+  b.mark_output(y);
+  b.mark_output(z);
+  return b.finish(1, 200);
+}
+
+TEST_CASE("rank-4 BATCH_MATMUL stays in logical order next to NHWC operators") {
+  const auto model = load(sqrt_matmul_model());
+  auto x = seeded_values(120, 32, 4.0f);
+  for (float& v : x) v = std::fabs(v);  // SQRT of non-negative values: no NaN to compare
+  const auto rhs = seeded_values(30, 33, 1.0f);
+  auto reference = session_on(model->view());
+  std::vector<std::vector<float>> expected;
+  for (size_t out = 0; out < 2; ++out) expected.push_back(run_once(*reference, {x, rhs}, out));
+
+  auto mixed = session_on(model->view(), std::make_unique<NhwcElementwiseBackend>());
+  CHECK(std::string(mixed->op_backend_name(0)) == "nhwc-elementwise");
+  CHECK(std::string(mixed->op_backend_name(1)) == "reference");
+  for (size_t out = 0; out < 2; ++out) check_close(run_once(*mixed, {x, rhs}, out), expected[out], 0.0f);
+
+  for (rt::BackendKind kind : rt::optimized_backends()) {
+    CAPTURE(rt::backend_kind_name(kind));
+    SessionOptions options;
+    options.backend = kind;
+    options.num_threads = 2;
+    auto session = make_session(model->view(), options);
+    CHECK(std::string(session->op_backend_name(1)) == "reference");
+    for (size_t out = 0; out < 2; ++out) check_close(run_once(*session, {x, rhs}, out), expected[out], 1e-5f);
   }
 }
 

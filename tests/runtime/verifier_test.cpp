@@ -7,6 +7,7 @@
 
 #include "core/verifier.h"
 #include "runtime/test_models.h"
+#include "support/test_values.h"
 
 namespace bespoke::test {
 namespace {
@@ -84,7 +85,7 @@ TEST_CASE("verifier rejects newer format versions and unknown opcodes with the r
 
   const auto unknown = one_op(static_cast<fb::OpCode>(42), {4}, {4}, fb::OperatorOptions::NONE, nullptr, 300);
   expect_rejected(unknown, StatusCode::kUnsupported,
-                  "operator 0 'op': opcode 42 is not supported by this runtime (version 100); "
+                  "operator 0 'op': opcode 42 is not supported by this runtime (version 200); "
                   "the file requires runtime >= 300");
 
   const auto future = one_op(fb::OpCode::RELU, {4}, {4}, fb::OperatorOptions::NONE, nullptr, 500);
@@ -293,6 +294,38 @@ TEST_CASE("verifier computes expected output shapes") {
     CHECK(verify_bytes(add({3, 1}, {1, 5}, {3, 5})).ok());
     expect_rejected(add({1, 4, 5, 5}, {3, 1, 1}, {1, 4, 5, 5}), StatusCode::kInvalidModel, "do not broadcast");
     expect_rejected(add({3, 1}, {1, 5}, {3, 1}), StatusCode::kInvalidModel, "expected [3,5]");
+  }
+  SUBCASE("SQRT keeps the shape") {
+    CHECK(verify_bytes(one_op(fb::OpCode::SQRT, {2, 3}, {2, 3}, O::NONE, nullptr, 200)).ok());
+    expect_rejected(one_op(fb::OpCode::SQRT, {2, 3}, {3, 2}, O::NONE, nullptr, 200), StatusCode::kInvalidModel,
+                    "operator 0 'op' (SQRT): output 0 (tensor 1 'y') has shape [3,2], expected [2,3]");
+  }
+  SUBCASE("BATCH_MATMUL: ranks, K, batch broadcasting and the output shape") {
+    const auto matmul = [](std::vector<int32_t> a, std::vector<int32_t> bshape, std::vector<int32_t> out) {
+      ModelBuilder b;
+      const int x = b.add_input("a", a);
+      const int w = b.add_constant("b", bshape, std::vector<float>(element_count(bshape), 1.0f));
+      const int z = b.add_tensor("z", out);
+      b.add_op(fb::OpCode::BATCH_MATMUL, {x, w}, {z}, O::NONE, 0, "mm");
+      b.mark_output(z);
+      return b.finish(1, 200);
+    };
+    CHECK(verify_bytes(matmul({3, 4}, {4, 5}, {3, 5})).ok());
+    CHECK(verify_bytes(matmul({2, 3, 4}, {4, 5}, {2, 3, 5})).ok());
+    CHECK(verify_bytes(matmul({2, 1, 3, 4}, {3, 4, 5}, {2, 3, 3, 5})).ok());
+    expect_rejected(matmul({4}, {4, 5}, {5}), StatusCode::kInvalidModel,
+                    "operator 0 'mm' (BATCH_MATMUL): input 0 (tensor 0 'a') has 1 dims, expected 2 to 4");
+    expect_rejected(matmul({1, 1, 1, 3, 4}, {4, 5}, {1, 1, 1, 3, 5}), StatusCode::kInvalidModel,
+                    "(BATCH_MATMUL): input 0 (tensor 0 'a') has 5 dims, expected 2 to 4");
+    expect_rejected(matmul({3, 4}, {2, 2, 2, 4, 5}, {2, 2, 2, 3, 5}), StatusCode::kInvalidModel,
+                    "input 1 (tensor 1 'b') has 5 dims, expected 2 to 4");
+    expect_rejected(matmul({3, 4}, {5, 6}, {3, 6}), StatusCode::kInvalidModel,
+                    "(BATCH_MATMUL): inputs of shapes [3,4] and [5,6] do not multiply");
+    expect_rejected(matmul({2, 3, 4}, {3, 4, 5}, {3, 3, 5}), StatusCode::kInvalidModel,
+                    "(BATCH_MATMUL): the batch dims of inputs of shapes [2,3,4] and [3,4,5] do not broadcast");
+    expect_rejected(matmul({2, 1, 3, 4}, {3, 4, 5}, {2, 3, 5}), StatusCode::kInvalidModel,
+                    "(BATCH_MATMUL): output 0 (tensor 2 'z') has shape [2,3,5], expected [2,3,3,5]");
+    expect_rejected(matmul({2, 3, 4}, {4, 5}, {2, 3, 6}), StatusCode::kInvalidModel, "expected [2,3,5]");
   }
   SUBCASE("transpose, pad, slice, reduce, reshape") {
     const std::vector<int32_t> bad_perm{0, 2, 2};

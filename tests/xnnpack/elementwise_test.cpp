@@ -1,5 +1,6 @@
-// Binary operators, activations, SOFTMAX and BATCH_NORM on XNNPACK vs the
-// reference backend.
+// Binary operators, activations, SQRT, SOFTMAX and BATCH_NORM on XNNPACK vs
+// the reference backend.
+#include <cmath>
 #include <string>
 
 #include "xnnpack/xnnpack_test_util.h"
@@ -128,7 +129,34 @@ TEST_CASE("xnnpack activations match the reference") {
       build_unary(t, fb::OpCode::SILU, shape, -8.0f, 8.0f);
       t.check_matches_reference();
     }
+    SUBCASE("SQRT") {
+      // Non-negative here: NaN != NaN would fail the 1- vs 2-thread equality.
+      OpCase t;
+      build_unary(t, fb::OpCode::SQRT, shape, 0.0f, 100.0f);
+      t.check_matches_reference();
+    }
   }
+}
+
+TEST_CASE("xnnpack SQRT gives NaN for negative inputs") {
+  OpCase t;
+  const int x = t.input_values({6}, {-1.0f, -0.5f, 0.0f, 0.25f, 4.0f, 1e30f});
+  const int y = t.output({6});
+  t.op(fb::OpCode::SQRT, {x}, {y});
+  REQUIRE(t.xnnpack_supports());
+  const std::vector<float> out = t.run_xnnpack()[0];
+  CHECK(std::isnan(out[0]));
+  CHECK(std::isnan(out[1]));
+  check_close({out[2], out[3], out[4], out[5]}, {0.0f, 0.5f, 2.0f, 1e15f});
+}
+
+TEST_CASE("xnnpack leaves BATCH_MATMUL to the reference backend") {
+  OpCase t;
+  const int a = t.input({2, 3, 4});
+  const int b = t.input({4, 5});
+  const int y = t.output({2, 3, 5});
+  t.op(fb::OpCode::BATCH_MATMUL, {a, b}, {y});
+  CHECK_FALSE(t.xnnpack_supports());
 }
 
 TEST_CASE("xnnpack refuses activations it cannot run exactly") {

@@ -38,7 +38,7 @@ extern "C" {
 /* Version of this header's API. Bumped on any change; additions only. */
 #define BSP_API_VERSION 1
 /* Runtime version: major * 10000 + minor * 100 + patch. */
-#define BSP_RUNTIME_VERSION 100
+#define BSP_RUNTIME_VERSION 200
 #define BSP_MAX_RANK 6
 
 typedef enum bsp_status {

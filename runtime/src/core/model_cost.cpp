@@ -4,6 +4,11 @@ namespace bespoke::rt {
 
 uint64_t operator_macs(const ModelView& model, int op) {
   const OperatorInfo& info = model.op(op);
+  if (info.opcode == fb::OpCode::BATCH_MATMUL && info.inputs.size() == 2 && !info.outputs.empty()) {
+    // Every output element is a dot product over K (A's last dim).
+    const TensorInfo& a = model.tensor(info.inputs[0]);
+    return model.tensor(info.outputs[0]).element_count * static_cast<uint64_t>(a.dim(a.rank - 1));
+  }
   switch (info.opcode) {
     case fb::OpCode::CONV_2D:
     case fb::OpCode::CONV_TRANSPOSE_2D:

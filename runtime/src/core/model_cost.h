@@ -1,6 +1,7 @@
 // Rough arithmetic cost of a model, for AUTO's backend rule: multiply-adds
 // of the weighted operators (convolutions, transposed convolutions, fully
-// connected), computed from tensor shapes only. Verified models only.
+// connected) and of batched matrix products, computed from tensor shapes
+// only. Verified models only.
 #pragma once
 
 #include <cstdint>

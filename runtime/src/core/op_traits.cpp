@@ -39,6 +39,8 @@ constexpr OpTraits kTraits[] = {
     /* SLICE */ {O::SliceOptions, 1, 1, 0, 1},
     /* SPLIT */ {O::SplitOptions, 1, 1, 0, -1},
     /* BATCH_NORM */ {O::BatchNormOptions, 5, 5, 0, 1},
+    /* SQRT */ {O::NONE, 1, 1, 0, 1},
+    /* BATCH_MATMUL */ {O::NONE, 2, 2, 0, 1},
 };
 static_assert(std::size(kTraits) == static_cast<size_t>(fb::OpCode::MAX) + 1,
               "kTraits must have one entry per fb::OpCode");

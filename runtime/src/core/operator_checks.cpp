@@ -83,6 +83,7 @@ ShapeRule shape_rule(fb::OpCode code) {
     case C::CONV_2D: return conv2d_rule;
     case C::CONV_TRANSPOSE_2D: return conv_transpose2d_rule;
     case C::FULLY_CONNECTED: return fully_connected_rule;
+    case C::BATCH_MATMUL: return batch_matmul_rule;
     case C::MAX_POOL_2D:
     case C::AVERAGE_POOL_2D: return pool2d_rule;
     case C::GLOBAL_AVERAGE_POOL: return global_average_pool_rule;
@@ -97,7 +98,8 @@ ShapeRule shape_rule(fb::OpCode code) {
     case C::HARD_SIGMOID:
     case C::HARD_SWISH:
     case C::SILU:
-    case C::TANH: return unary_rule;
+    case C::TANH:
+    case C::SQRT: return unary_rule;
     case C::SOFTMAX: return softmax_rule;
     case C::CONCAT: return concat_rule;
     case C::RESHAPE: return reshape_rule;

@@ -80,6 +80,7 @@ Status batch_norm_rule(const OpCheck& check, std::vector<Shape>* out);
 
 // shape_rules_tensor.cpp: element-wise and tensor-manipulation operators.
 Status fully_connected_rule(const OpCheck& check, std::vector<Shape>* out);
+Status batch_matmul_rule(const OpCheck& check, std::vector<Shape>* out);
 Status binary_rule(const OpCheck& check, std::vector<Shape>* out);
 Status unary_rule(const OpCheck& check, std::vector<Shape>* out);
 Status softmax_rule(const OpCheck& check, std::vector<Shape>* out);

@@ -1,7 +1,8 @@
 // Shape rules of the element-wise and tensor-manipulation operators: fully
-// connected, binary (broadcast), unary activations, softmax, concat, reshape,
-// transpose, pad, reduce-mean, slice and split. Every vector read from an
-// options table is length-checked against the rank before it is iterated.
+// connected, batch matmul, binary (broadcast), unary (activations, SQRT),
+// softmax, concat, reshape, transpose, pad, reduce-mean, slice and split.
+// Every vector read from an options table is length-checked against the rank
+// before it is iterated.
 #include <cmath>
 #include <string>
 
@@ -29,6 +30,22 @@ Status check_length(const OpCheck& check, const flatbuffers::Vector<T>* v, size_
 
 int64_t at(const flatbuffers::Vector<int32_t>* v, int i) { return v->Get(static_cast<flatbuffers::uoffset_t>(i)); }
 
+// NumPy broadcasting of the leading `a_rank` dims of `a` with the leading
+// `b_rank` dims of `b`: align trailing dims; each pair is equal or has a 1.
+// False if they do not broadcast.
+bool broadcast_dims(const TensorInfo& a, int a_rank, const TensorInfo& b, int b_rank, Shape* y) {
+  y->rank = a_rank > b_rank ? a_rank : b_rank;
+  for (int i = 0; i < y->rank; ++i) {
+    const int ia = a_rank - y->rank + i;
+    const int ib = b_rank - y->rank + i;
+    const int64_t da = ia >= 0 ? a.dim(ia) : 1;
+    const int64_t db = ib >= 0 ? b.dim(ib) : 1;
+    if (da != db && da != 1 && db != 1) return false;
+    (*y)[i] = da == 1 ? db : da;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status fully_connected_rule(const OpCheck& check, std::vector<Shape>* out) {
@@ -50,22 +67,38 @@ Status fully_connected_rule(const OpCheck& check, std::vector<Shape>* out) {
   return Status::Ok();
 }
 
+Status batch_matmul_rule(const OpCheck& check, std::vector<Shape>* out) {
+  // A [..., M, K] x B [..., K, N], each of rank 2 to 4 (FORMAT.md).
+  for (int i = 0; i < 2; ++i) {
+    const int rank = check.input(i).rank;
+    if (rank < 2 || rank > 4) {
+      return check.fail(check.input_label(i) + " has " + std::to_string(rank) + " dims, expected 2 to 4");
+    }
+  }
+  const TensorInfo& a = check.input(0);
+  const TensorInfo& b = check.input(1);
+  if (a.dim(a.rank - 1) != b.dim(b.rank - 2)) {
+    return check.fail("inputs of shapes " + shape_string(a) + " and " + shape_string(b) +
+                      " do not multiply: A's last dim (K) must equal B's second-to-last");
+  }
+  Shape y;
+  if (!broadcast_dims(a, a.rank - 2, b, b.rank - 2, &y)) {
+    return check.fail("the batch dims of inputs of shapes " + shape_string(a) + " and " + shape_string(b) +
+                      " do not broadcast");
+  }
+  y[y.rank++] = a.dim(a.rank - 2);
+  y[y.rank++] = b.dim(b.rank - 1);
+  (*out)[0] = y;
+  return Status::Ok();
+}
+
 Status binary_rule(const OpCheck& check, std::vector<Shape>* out) {
   BSP_RETURN_IF_ERROR(check_fused_activation(check, check.op().options_as_BinaryOptions()->activation()));
   const TensorInfo& a = check.input(0);
   const TensorInfo& b = check.input(1);
   Shape y;
-  y.rank = a.rank > b.rank ? a.rank : b.rank;
-  // NumPy broadcasting: align trailing dims; each pair is equal or has a 1.
-  for (int i = 0; i < y.rank; ++i) {
-    const int ia = a.rank - y.rank + i;
-    const int ib = b.rank - y.rank + i;
-    const int64_t da = ia >= 0 ? a.dim(ia) : 1;
-    const int64_t db = ib >= 0 ? b.dim(ib) : 1;
-    if (da != db && da != 1 && db != 1) {
-      return check.fail("inputs of shapes " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
-    }
-    y[i] = da == 1 ? db : da;
+  if (!broadcast_dims(a, a.rank, b, b.rank, &y)) {
+    return check.fail("inputs of shapes " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
   }
   (*out)[0] = y;
   return Status::Ok();

@@ -9,6 +9,7 @@
 //   TANH        eltwise_tanh
 //   HARD_SWISH  eltwise_hardswish: x * relu6(x + 3) / 6, ONNX HardSwish
 //   SILU        eltwise_swish with alpha 1: x * sigmoid(x)
+//   SQRT        eltwise_sqrt (NaN for x < 0)
 //   HARD_SIGMOID  oneDNN 2.6 has no hardsigmoid: eltwise_linear (alpha x + beta),
 //                 then eltwise_clip [0, 1] in place on the output. (As a post-op
 //                 of the linear step oneDNN 2.6 falls back to its reference
@@ -33,6 +34,7 @@ std::vector<EltwiseStep> plan_eltwise(const OpRef& op) {
     case fb::OpCode::TANH: return {{dnnl_eltwise_tanh, 0.0f, 0.0f}};
     case fb::OpCode::HARD_SWISH: return {{dnnl_eltwise_hardswish, 0.0f, 0.0f}};
     case fb::OpCode::SILU: return {{dnnl_eltwise_swish, 1.0f, 0.0f}};
+    case fb::OpCode::SQRT: return {{dnnl_eltwise_sqrt, 0.0f, 0.0f}};
     case fb::OpCode::LEAKY_RELU: {
       const fb::LeakyReluOptions* options = o.options_as_LeakyReluOptions();
       const float alpha = options != nullptr ? options->alpha() : 0.01f;

@@ -54,7 +54,8 @@ const OpEntry* entry_for(fb::OpCode code) {
     case C::HARD_SIGMOID:
     case C::HARD_SWISH:
     case C::SILU:
-    case C::TANH: return &eltwise;
+    case C::TANH:
+    case C::SQRT: return &eltwise;
     case C::SOFTMAX: return &softmax;
     case C::CONCAT: return &concat;
     case C::BATCH_NORM: return &batch_norm;

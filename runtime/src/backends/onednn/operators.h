@@ -72,7 +72,7 @@ Status create_global_average_pool(const OpRef& op, const KernelEnv& env, KernelO
 // ADD, SUB, MUL, DIV.
 bool supports_binary(const OpRef& op);
 Status create_binary(const OpRef& op, const KernelEnv& env, KernelOut kernel);
-// RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, TANH.
+// RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, TANH, SQRT.
 bool supports_eltwise(const OpRef& op);
 Status create_eltwise(const OpRef& op, const KernelEnv& env, KernelOut kernel);
 bool supports_softmax(const OpRef& op);

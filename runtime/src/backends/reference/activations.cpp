@@ -1,6 +1,7 @@
-// Element-wise activations: RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID,
-// HARD_SWISH, SILU, TANH. Each is a small function object; one kernel template
-// applies any of them over the tensor in parallel tiles.
+// Element-wise unary operators: the activations RELU, CLIP, LEAKY_RELU,
+// SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, TANH, and SQRT. Each is a small
+// function object; one kernel template applies any of them over the tensor in
+// parallel tiles.
 #include <algorithm>
 #include <cmath>
 
@@ -58,6 +59,12 @@ struct Tanh {
   float operator()(float x) const { return std::tanh(x); }
 };
 
+// NaN for x < 0 (std::sqrt), as ONNX Sqrt.
+struct Sqrt {
+  explicit Sqrt(const fb::Operator&) {}
+  float operator()(float x) const { return std::sqrt(x); }
+};
+
 template <typename Function>
 class UnaryKernel final : public ReferenceKernel {
  public:
@@ -78,7 +85,7 @@ class UnaryKernel final : public ReferenceKernel {
   size_t count_;
 };
 
-// Every activation keeps the input's shape.
+// Every unary operator keeps the input's shape.
 Status check_unary(const KernelArgs& args) {
   const TensorInfo& x = args.input(0);
   return expect_shape(args, args.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank),
@@ -101,6 +108,7 @@ BSP_UNARY_OPERATOR(hard_sigmoid, HardSigmoid)
 BSP_UNARY_OPERATOR(hard_swish, HardSwish)
 BSP_UNARY_OPERATOR(silu, Silu)
 BSP_UNARY_OPERATOR(tanh, Tanh)
+BSP_UNARY_OPERATOR(sqrt, Sqrt)
 
 #undef BSP_UNARY_OPERATOR
 

@@ -82,6 +82,9 @@ constexpr OperatorEntry kOperators[] = {
    check_split, create_split},
   {OpCode::BATCH_NORM, OperatorOptions::BatchNormOptions, Options::kRequired, 5, 5, 1, 1, kNoOptionalInput,
    check_batch_norm, create_batch_norm},
+  {OpCode::SQRT, OperatorOptions::NONE, Options::kIgnored, 1, 1, 1, 1, kNoOptionalInput, check_sqrt, create_sqrt},
+  {OpCode::BATCH_MATMUL, OperatorOptions::NONE, Options::kIgnored, 2, 2, 1, 1, kNoOptionalInput,
+   check_batch_matmul, create_batch_matmul},
 };
 // clang-format on
 

@@ -45,6 +45,9 @@ constexpr Handler kHandlers[] = {
     BSP_HANDLER(CHANNEL_SHUFFLE, channel_shuffle),
     BSP_HANDLER(REDUCE_MEAN, reduce_mean),
     BSP_HANDLER(BATCH_NORM, batch_norm),
+    BSP_HANDLER(SQRT, square_root),
+    // BATCH_MATMUL: XNNPACK's operator API has no batched matrix product; it
+    // runs on the reference backend.
 };
 #undef BSP_HANDLER
 

@@ -40,6 +40,7 @@ BSP_XNNPACK_OPERATOR(resize)              // RESIZE
 BSP_XNNPACK_OPERATOR(channel_shuffle)     // CHANNEL_SHUFFLE
 BSP_XNNPACK_OPERATOR(reduce_mean)         // REDUCE_MEAN
 BSP_XNNPACK_OPERATOR(batch_norm)          // BATCH_NORM
+BSP_XNNPACK_OPERATOR(square_root)         // SQRT
 
 #undef BSP_XNNPACK_OPERATOR
 
