@@ -7,6 +7,7 @@ namespace {
 using O = fb::OperatorOptions;
 using C = fb::OpCode;
 constexpr uint32_t v1 = kRuntimeVersionV1;
+constexpr uint32_t v2 = kRuntimeVersionV2;
 
 // Indexed by opcode value (checked in find_op), in the order of bespoke.fbs.
 const BspkOpInfo kOps[] = {
@@ -39,6 +40,8 @@ const BspkOpInfo kOps[] = {
     {"Slice", C::SLICE, O::SliceOptions, 1, 1, 1, 1, v1},
     {"Split", C::SPLIT, O::SplitOptions, 1, 1, 1, -1, v1},
     {"BatchNormalization", C::BATCH_NORM, O::BatchNormOptions, 5, 5, 1, 1, v1},
+    {"Sqrt", C::SQRT, O::NONE, 1, 1, 1, 1, v2},
+    {"MatMul", C::BATCH_MATMUL, O::NONE, 2, 2, 1, 1, v2},
 };
 constexpr size_t kOpCount = sizeof(kOps) / sizeof(kOps[0]);
 

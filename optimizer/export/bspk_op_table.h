@@ -12,8 +12,11 @@
 
 namespace bespoke::exporter {
 
-// BSP_RUNTIME_VERSION of the first runtime that executes every v1 opcode.
+// BSP_RUNTIME_VERSION of the first runtime that executes every v1 opcode
+// (0.1.0: CONV_2D .. BATCH_NORM), and of the one that added SQRT and
+// BATCH_MATMUL (0.2.0).
 inline constexpr uint32_t kRuntimeVersionV1 = 100;
+inline constexpr uint32_t kRuntimeVersionV2 = 200;
 inline constexpr uint32_t kFormatVersion = 1;
 
 struct BspkOpInfo {

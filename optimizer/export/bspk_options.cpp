@@ -133,7 +133,9 @@ EncodedOptions encode_table(flatbuffers::FlatBufferBuilder& fbb, const BspkOpInf
     case C::SIGMOID:
     case C::HARD_SWISH:
     case C::SILU:
-    case C::TANH: return {};
+    case C::TANH:
+    case C::SQRT:
+    case C::BATCH_MATMUL: return {};
   }
   a.fail("no options encoding for this op");
 }
@@ -293,7 +295,9 @@ void decode_options(const fb::Operator& op, const BspkOpInfo& info, ir::Node& no
     case C::SIGMOID:
     case C::HARD_SWISH:
     case C::SILU:
-    case C::TANH: return;
+    case C::TANH:
+    case C::SQRT:
+    case C::BATCH_MATMUL: return;
   }
 }
 

@@ -28,7 +28,7 @@ namespace bespoke::exporter {
 
 struct BspkWriteOptions {
   std::string producer_name = "bespoke";
-  std::string producer_version = "0.1.0";
+  std::string producer_version = "0.2.0";
   // Weights after the flatbuffer (Buffer.offset/size, 64-aligned) instead of inline.
   bool external_data = false;
 };

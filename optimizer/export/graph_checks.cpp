@@ -26,6 +26,10 @@ bool weight_slot(fb::OpCode code, size_t slot) {
   }
 }
 
+// Inputs that must not be constant: a product with constant weights is a
+// FULLY_CONNECTED (pre-packed), BATCH_MATMUL multiplies run-time tensors.
+bool run_time_slot(fb::OpCode code, size_t slot) { return code == fb::OpCode::BATCH_MATMUL && slot < 2; }
+
 }  // namespace
 
 std::string describe_value(const ir::Graph& g, int value) {
@@ -73,6 +77,9 @@ const BspkOpInfo& check_node(const ir::Graph& g, size_t i) {
     if (!is_value_id(g, v)) fail_node(g, i, "input " + std::to_string(k) + " refers to unknown value " + std::to_string(v));
     if (weight_slot(info->code, k) && !g.values[static_cast<size_t>(v)].is_constant())
       fail_node(g, i, "weight input " + std::to_string(k) + " (" + describe_value(g, v) + ") must be constant");
+    if (run_time_slot(info->code, k) && g.values[static_cast<size_t>(v)].is_constant())
+      fail_node(g, i, "input " + std::to_string(k) + " (" + describe_value(g, v) +
+                          ") must be computed at run time, not constant (constant weights are a FullyConnected)");
   }
   for (size_t k = 0; k < n.outputs.size(); ++k)
     if (!is_value_id(g, n.outputs[k]))

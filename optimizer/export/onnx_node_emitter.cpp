@@ -35,7 +35,9 @@ class NodeEmitter {
     else if (op == "FullyConnected") fully_connected();
     else if (op == "MaxPool" || op == "AveragePool") pool();
     else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") with_activation(op, {in(0), in(1)}, [](auto&) {});
-    else if (op == "GlobalAveragePool" || op == "Relu" || op == "Sigmoid" || op == "Tanh") single(op, {in(0)});
+    else if (op == "GlobalAveragePool" || op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "Sqrt")
+      single(op, {in(0)});
+    else if (op == "MatMul") single(op, {in(0), in(1)});
     else if (op == "HardSwish") hard_swish();
     else if (op == "SiLU") gated(b_.add_node("Sigmoid", {in(0)}, {fresh("sigmoid")}, n_.name + "/sigmoid"));
     else if (op == "Clip") clip();

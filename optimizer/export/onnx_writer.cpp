@@ -18,7 +18,7 @@ std::string write_onnx(const ir::Graph& g, int opset) {
   onnx::ModelProto model;
   model.set_ir_version(onnx::IR_VERSION);
   model.set_producer_name("bespoke");
-  model.set_producer_version("0.1.0");
+  model.set_producer_version("0.2.0");
   auto* op_import = model.add_opset_import();
   op_import->set_domain("");
   op_import->set_version(opset);

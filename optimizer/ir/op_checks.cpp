@@ -334,6 +334,31 @@ void check_batch_norm(OpChecker& c) {
   for (size_t i = 1; i <= 4; ++i) c.require_constant(i, i == 1 ? "scale" : i == 2 ? "bias" : i == 3 ? "mean" : "variance");
 }
 
+// The run-time matrix product: a constant operand would be a FullyConnected
+// (its weights pre-packed), so both must be computed at run time.
+void check_matmul(OpChecker& c) {
+  c.check_arity(2, 2, 1, 1);
+  for (size_t i = 0; i < 2; ++i) {
+    if (!has_input(c.n, i)) continue;
+    const Value& v = c.g.values[static_cast<size_t>(c.n.inputs[i])];
+    if (v.is_constant())
+      c.problem(std::string(i == 0 ? "A" : "B") + " '" + v.name +
+                "' must be computed at run time (a product with constant weights is a FullyConnected)");
+  }
+  const Shape *a = c.input_shape(0), *b = c.input_shape(1);
+  bool ranks_ok = true;
+  for (const Shape* s : {a, b})
+    if (s && (s->size() < 2 || s->size() > 4)) {
+      c.problem("operands must have rank 2 to 4, got " + shape_string(*s));
+      ranks_ok = false;
+    }
+  if (!a || !b || !ranks_ok) return;
+  if (a->back() != (*b)[b->size() - 2])
+    c.problem("A " + shape_string(*a) + " and B " + shape_string(*b) + " do not multiply");
+  else if (!broadcast_shapes(Shape(a->begin(), a->end() - 2), Shape(b->begin(), b->end() - 2)))
+    c.problem("the batch dimensions of A " + shape_string(*a) + " and B " + shape_string(*b) + " do not broadcast");
+}
+
 using Check = void (*)(OpChecker&);
 
 const std::map<std::string, Check>& checks() {
@@ -366,7 +391,9 @@ const std::map<std::string, Check>& checks() {
       {"ReduceMean", check_reduce_mean},
       {"Slice", check_slice},
       {"Split", check_split},
-      {"BatchNormalization", check_batch_norm}};
+      {"BatchNormalization", check_batch_norm},
+      {"Sqrt", check_unary},
+      {"MatMul", check_matmul}};
   return table;
 }
 

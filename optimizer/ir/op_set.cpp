@@ -10,7 +10,8 @@ bool is_canonical_op(const std::string& op) {
       "Add",       "Sub",           "Mul",            "Div",         "Relu",        "Clip",
       "LeakyRelu", "Sigmoid",       "HardSigmoid",    "HardSwish",   "SiLU",        "Tanh",
       "Softmax",   "Concat",        "Reshape",        "Transpose",   "Pad",         "Resize",
-      "ChannelShuffle", "ReduceMean", "Slice",        "Split",       "BatchNormalization"};
+      "ChannelShuffle", "ReduceMean", "Slice",        "Split",       "BatchNormalization",
+      "Sqrt",      "MatMul"};
   return kOps.count(op) != 0;
 }
 

@@ -15,7 +15,7 @@
 //                                             count_include_pad
 //  GlobalAveragePool   X
 //  Add Sub Mul Div     A, B (broadcast)       [activation...]
-//  Relu Sigmoid HardSwish SiLU Tanh  X
+//  Relu Sigmoid HardSwish SiLU Tanh Sqrt  X
 //  Clip                X                      min, max (floats)
 //  LeakyRelu           X                      alpha
 //  HardSigmoid         X                      alpha, beta
@@ -34,11 +34,13 @@
 //  Slice               X                      starts, ends, steps: one per input dim, clamped, steps > 0
 //  Split               X                      axis (>= 0), split (sizes, one per output)
 //  BatchNormalization  X, scale, B, mean, var epsilon
+//  MatMul              A [...,M,K], B [...,K,N]   (both computed at run time, ranks 2..4, batch dims
+//                                             broadcast; a constant B is a FullyConnected instead)
 //
 // Auxiliary ops (ONNX shape arithmetic and no-ops) may appear after import
 // but must be gone before export: Shape, Gather, Unsqueeze, Squeeze, Flatten,
-// Cast, Constant, ConstantOfShape, Identity, Dropout, Gemm, MatMul, and the
-// ONNX forms of Clip / Pad / Slice / Split / ReduceMean / Resize whose
+// Cast, Constant, ConstantOfShape, Identity, Dropout, Gemm, MatMul with a
+// constant operand, Pow, and the ONNX forms of Clip / Pad / Slice / Split / ReduceMean / Resize whose
 // parameters are inputs.
 #pragma once
 

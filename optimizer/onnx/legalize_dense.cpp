@@ -1,6 +1,10 @@
 // Gemm and MatMul with constant weights -> FullyConnected (Y = X W^T + B on
 // the last dim, W stored [N, K]). alpha is folded into W, beta into the bias;
-// a C that is not a per-column bias becomes a following Add.
+// a C that is not a per-column bias becomes a following Add. A MatMul of two
+// run-time tensors (attention) stays a canonical MatMul.
+#include <algorithm>
+
+#include "ir/graph_analysis.h"
 #include "ir/op_params.h"
 #include "onnx/legalize_rules.h"
 
@@ -101,11 +105,68 @@ void legalize_gemm(Rewriter& rw) {
   if (addend >= 0) rw.emit(rw.make("Add", {fc_out, addend}, {out}, "add_C"));
 }
 
+// True if `value` is computed from a graph input. A value that is neither
+// that nor constant (an expression of constants not folded yet) may still
+// become constant weights: MatMul waits for it rather than keeping a run-time
+// product.
+bool computed_from_graph_inputs(const ir::Graph& g, int value) {
+  const ir::UseMap uses(g);
+  std::vector<bool> seen(g.values.size(), false);
+  std::vector<int> pending{value};
+  while (!pending.empty()) {
+    const int v = pending.back();
+    pending.pop_back();
+    if (v < 0 || seen[static_cast<size_t>(v)]) continue;
+    seen[static_cast<size_t>(v)] = true;
+    if (std::find(g.inputs.begin(), g.inputs.end(), v) != g.inputs.end()) return true;
+    const int producer = uses.producer[static_cast<size_t>(v)];
+    if (producer >= 0)
+      for (int in : g.nodes[static_cast<size_t>(producer)].inputs) pending.push_back(in);
+  }
+  return false;
+}
+
+// A [...,M,K] x B [...,K,N], both computed at run time: the canonical MatMul
+// (ranks 2..4, batch dims broadcast).
+void legalize_runtime_matmul(Rewriter& rw) {
+  const ir::Node& n = rw.node();
+  const ir::Shape a = rw.input_shape(0), b = rw.input_shape(1);
+  const ir::Graph& g = rw.graph();
+  if (g.values[static_cast<size_t>(n.input(0))].is_constant())
+    rw.fail("A is a constant and B is computed at run time; supported are a constant B (FullyConnected) or "
+            "both operands computed at run time");
+  for (size_t i = 0; i < 2; ++i)
+    if (g.values[static_cast<size_t>(n.input(i))].dtype != ir::DType::kF32)
+      rw.fail("only float32 operands are supported, " + value_label(g, n.input(i)) + " is " +
+              ir::dtype_name(g.values[static_cast<size_t>(n.input(i))].dtype));
+  if (a.size() < 2 || a.size() > 4 || b.size() < 2 || b.size() > 4)
+    rw.fail("a product of two run-time tensors needs operands of rank 2 to 4, got A " + ir::shape_string(a) +
+            " and B " + ir::shape_string(b));
+  if (a.back() != b[b.size() - 2])
+    rw.fail("A " + ir::shape_string(a) + " and B " + ir::shape_string(b) + " do not multiply");
+  const auto batch = ir::broadcast_shapes(ir::Shape(a.begin(), a.end() - 2), ir::Shape(b.begin(), b.end() - 2));
+  if (!batch)
+    rw.fail("the batch dimensions of A " + ir::shape_string(a) + " and B " + ir::shape_string(b) +
+            " do not broadcast");
+  ir::Shape y = *batch;
+  y.push_back(a[a.size() - 2]);
+  y.push_back(b.back());
+  rw.set_shape(n.outputs[0], y);
+  ir::Node matmul = rw.canonical("MatMul");
+  matmul.outputs.resize(1);
+  rw.emit(std::move(matmul));
+}
+
 void legalize_matmul(Rewriter& rw) {
   const ir::Node& n = rw.node();
+  if (n.input(1) < 0) rw.fail("B is missing");
+  const ir::Value& b_value = rw.graph().values[static_cast<size_t>(n.input(1))];
+  if (!b_value.is_constant() && computed_from_graph_inputs(rw.graph(), n.input(1))) {
+    legalize_runtime_matmul(rw);
+    return;
+  }
   const ir::Shape a = rw.input_shape(0);
-  const ir::TensorData& b =
-      float_matrix(rw, 1, "B (the weights; a product of two run-time tensors is not supported)");
+  const ir::TensorData& b = float_matrix(rw, 1, "B (the weights)");
   if (a.empty() || a.back() != b.shape[0])
     rw.fail("A " + ir::shape_string(a) + " and B " + ir::shape_string(b.shape) + " do not multiply");
   ir::Shape y(a.begin(), a.end() - 1);

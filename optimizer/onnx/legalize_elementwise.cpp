@@ -1,7 +1,9 @@
 // Element-wise operators, Softmax, BatchNormalization and the no-ops: mostly
 // kept, with attribute defaults made explicit and parameters that newer
-// opsets pass as inputs (Clip's bounds) turned into attributes.
+// opsets pass as inputs (Clip's bounds) turned into attributes. Pow with a
+// constant exponent becomes the canonical op it amounts to.
 #include <limits>
+#include <sstream>
 
 #include "ir/op_params.h"
 #include "onnx/legalize_rules.h"
@@ -54,6 +56,38 @@ void legalize_binary(Rewriter& rw) {
   const ir::Shape y = broadcast_or_fail(rw, rw.input_shape(0), rw.input_shape(1));
   ir::Node c = rw.canonical(rw.node().op);
   rw.set_shape(c.outputs[0], y);
+  rw.emit(std::move(c));
+}
+
+// Pow(x, p) for the constant scalar exponents that have a canonical form:
+// 2 -> Mul(x, x), 0.5 -> Sqrt(x), 1 -> Identity (removed later). These are
+// what normalizations exported from PyTorch use (variance, RMS).
+void legalize_pow(Rewriter& rw) {
+  const ir::Node& n = rw.node();
+  const std::string supported = "supported are the constant scalar exponents 0.5 (Sqrt), 1 and 2 (Mul)";
+  const int x = n.input(0);
+  const ir::Shape x_shape = rw.input_shape(0);
+  if (rw.graph().values[static_cast<size_t>(x)].dtype != ir::DType::kF32)
+    rw.fail("only float32 tensors are supported, input " + value_label(rw.graph(), x) + " is " +
+            ir::dtype_name(rw.graph().values[static_cast<size_t>(x)].dtype));
+  const ir::TensorData& exponent = rw.constant_input(1, "the exponent (" + supported + ")");
+  if (exponent.elements() != 1)
+    rw.fail("the exponent has shape " + ir::shape_string(exponent.shape) + "; " + supported);
+  if (broadcast_or_fail(rw, x_shape, exponent.shape) != x_shape)
+    rw.fail("the exponent " + ir::shape_string(exponent.shape) + " would broadcast the input " +
+            ir::shape_string(x_shape) + " to a larger shape");
+  const double p = exponent.float_at(0);
+  const char* op = p == 2.0 ? "Mul" : p == 0.5 ? "Sqrt" : p == 1.0 ? "Identity" : nullptr;
+  if (!op) {
+    std::ostringstream text;
+    text.precision(9);
+    text << p;
+    rw.fail("exponent " + text.str() + " is not supported; " + supported);
+  }
+  rw.set_shape(n.outputs[0], x_shape);
+  ir::Node c = rw.canonical(op);
+  c.inputs = p == 2.0 ? std::vector<int>{x, x} : std::vector<int>{x};
+  c.outputs.resize(1);
   rw.emit(std::move(c));
 }
 
@@ -189,11 +223,12 @@ void legalize_foldable(Rewriter& rw) {
 }  // namespace
 
 void add_elementwise_rules(RuleTable& rules) {
-  for (const char* op : {"Relu", "Sigmoid", "Tanh", "HardSwish"}) rules[op] = legalize_plain_unary;
+  for (const char* op : {"Relu", "Sigmoid", "Tanh", "HardSwish", "Sqrt"}) rules[op] = legalize_plain_unary;
   rules["LeakyRelu"] = legalize_leaky_relu;
   rules["HardSigmoid"] = legalize_hard_sigmoid;
   for (const char* op : {"Add", "Sub", "Mul", "Div"}) rules[op] = legalize_binary;
   rules["Sum"] = legalize_sum;
+  rules["Pow"] = legalize_pow;
   rules["Clip"] = legalize_clip;
   rules["BatchNormalization"] = legalize_batch_norm;
   rules["Softmax"] = legalize_softmax;

@@ -81,9 +81,9 @@ using RuleTable = std::map<std::string, Rule>;
 
 // Conv, ConvTranspose, MaxPool, AveragePool, GlobalAveragePool.
 void add_window_rules(RuleTable& rules);
-// Gemm, MatMul.
+// Gemm, MatMul (constant B -> FullyConnected, run-time B -> MatMul).
 void add_dense_rules(RuleTable& rules);
-// Activations, Add/Sub/Mul/Div, Sum, Clip, Softmax, BatchNormalization, no-ops.
+// Activations, Sqrt, Add/Sub/Mul/Div, Sum, Pow, Clip, Softmax, BatchNormalization, no-ops.
 void add_elementwise_rules(RuleTable& rules);
 // Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice, Pad, ReduceMean.
 void add_layout_rules(RuleTable& rules);

@@ -42,6 +42,8 @@ const std::map<std::string, Factory>& factories() {
       {"Split", make_split},
       {"ChannelShuffle", make_channel_shuffle},
       {"ReduceMean", make_reduce_mean},
+      {"Sqrt", make_activation},
+      {"MatMul", make_matmul},
   };
   return table;
 }

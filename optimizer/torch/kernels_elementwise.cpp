@@ -1,5 +1,5 @@
 // Element-wise kernels: Add / Sub / Mul / Div (numpy broadcasting, optional
-// fused activation), the activations, Softmax, and the fused activation
+// fused activation), the activations and Sqrt, Softmax, and the fused activation
 // shared with the layers.
 #include <ATen/ops/hardswish.h>
 #include <ATen/ops/leaky_relu.h>
@@ -71,6 +71,8 @@ NodeKernel make_activation(const KernelSpec& spec) {
     fn = [](const at::Tensor& x) { return at::hardswish(x); };
   } else if (n.op == "SiLU") {
     fn = [](const at::Tensor& x) { return at::silu(x); };
+  } else if (n.op == "Sqrt") {
+    fn = [](const at::Tensor& x) { return x.sqrt(); };
   } else if (n.op == "Clip") {
     const double lo = n.get_float("min", -std::numeric_limits<double>::infinity());
     const double hi = n.get_float("max", std::numeric_limits<double>::infinity());

@@ -1,8 +1,10 @@
 // Data movement and reduction kernels: Concat, Reshape, Transpose, Pad,
-// Slice, Split, ChannelShuffle, ReduceMean. Views where PyTorch gives them
+// Slice, Split, ChannelShuffle, ReduceMean, and MatMul (the product of two
+// run-time tensors, batch dims broadcast as at::matmul does). Views where PyTorch gives them
 // (permute, slice, split); later kernels accept non-contiguous inputs.
 #include <ATen/ops/cat.h>
 #include <ATen/ops/constant_pad_nd.h>
+#include <ATen/ops/matmul.h>
 
 #include "torch/node_kernel.h"
 
@@ -94,6 +96,12 @@ NodeKernel make_reduce_mean(const KernelSpec& spec) {
   const bool keepdims = spec.node.get_int("keepdims", 1) != 0;
   return [axes, keepdims](const KernelInputs& in, const KernelContext&) -> std::vector<at::Tensor> {
     return {in[0].mean(axes, keepdims)};
+  };
+}
+
+NodeKernel make_matmul(const KernelSpec&) {
+  return [](const KernelInputs& in, const KernelContext&) -> std::vector<at::Tensor> {
+    return {at::matmul(in[0], in[1])};
   };
 }
 

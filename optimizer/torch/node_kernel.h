@@ -78,11 +78,11 @@ NodeKernel make_max_pool(const KernelSpec& spec);
 NodeKernel make_average_pool(const KernelSpec& spec);
 NodeKernel make_global_average_pool(const KernelSpec& spec);
 NodeKernel make_resize(const KernelSpec& spec);
-// kernels_elementwise.cpp: binary ops (broadcast), activations, Softmax.
+// kernels_elementwise.cpp: binary ops (broadcast), activations (and Sqrt), Softmax.
 NodeKernel make_binary(const KernelSpec& spec);
 NodeKernel make_activation(const KernelSpec& spec);
 NodeKernel make_softmax(const KernelSpec& spec);
-// kernels_tensor.cpp: data movement and reductions.
+// kernels_tensor.cpp: data movement, reductions and the run-time MatMul.
 NodeKernel make_concat(const KernelSpec& spec);
 NodeKernel make_reshape(const KernelSpec& spec);
 NodeKernel make_transpose(const KernelSpec& spec);
@@ -91,5 +91,6 @@ NodeKernel make_slice(const KernelSpec& spec);
 NodeKernel make_split(const KernelSpec& spec);
 NodeKernel make_channel_shuffle(const KernelSpec& spec);
 NodeKernel make_reduce_mean(const KernelSpec& spec);
+NodeKernel make_matmul(const KernelSpec& spec);
 
 }  // namespace bespoke::torchbridge

@@ -76,7 +76,7 @@ TEST_CASE("the file records versions, producer, names and the sentinel buffer") 
   const fb::Model& m = model_of(file);
   CHECK(fb::ModelBufferHasIdentifier(file.data()));
   CHECK(m.format_version() == 1);
-  CHECK(m.min_runtime_version() == 100);
+  CHECK(m.min_runtime_version() == 100);  // only runtime 0.1.0 opcodes
   CHECK(m.producer_name()->str() == "bespoke-test");
   CHECK(m.producer_version()->str() == "9.8.7");
   CHECK(m.name()->str() == "small");
@@ -99,6 +99,33 @@ TEST_CASE("the file records versions, producer, names and the sentinel buffer") 
   CHECK(conv->pad_left() == 1);
   REQUIRE(conv->activation() != nullptr);
   CHECK(conv->activation()->type() == fb::ActivationType::RELU);
+}
+
+TEST_CASE("min_runtime_version is the newest 'introduced in' version over the opcodes used") {
+  // Every opcode has its version; 0.1.0 for the original ones, 0.2.0 for SQRT and BATCH_MATMUL.
+  for (fb::OpCode code : fb::EnumValuesOpCode()) {
+    CAPTURE(fb::EnumNameOpCode(code));
+    const bool v2 = code == fb::OpCode::SQRT || code == fb::OpCode::BATCH_MATMUL;
+    CHECK(exporter::find_op(code)->since_runtime_version ==
+          (v2 ? exporter::kRuntimeVersionV2 : exporter::kRuntimeVersionV1));
+  }
+  CHECK(model_of(exporter::write_bspk(test::small_graph())).min_runtime_version() == 100);
+  CHECK(model_of(exporter::write_bspk(test::every_op_graph())).min_runtime_version() == 200);
+
+  // One SQRT is enough; BATCH_MATMUL alone too.
+  test::GraphMaker sqrt_only;
+  const int x = sqrt_only.input("x", {2, 3});
+  sqrt_only.output(sqrt_only.node("Sqrt", "root", {x}, {2, 3}));
+  CHECK(model_of(exporter::write_bspk(sqrt_only.g)).min_runtime_version() == 200);
+  test::GraphMaker matmul_only;
+  const int a = matmul_only.input("a", {2, 1, 4, 3});
+  const int b = matmul_only.input("b", {3, 3, 5});
+  matmul_only.output(matmul_only.node("MatMul", "product", {a, b}, {2, 3, 4, 5}));
+  std::vector<uint8_t> file = exporter::write_bspk(matmul_only.g);
+  CHECK(model_of(file).min_runtime_version() == 200);
+  CHECK(model_of(file).operators()->Get(0)->opcode() == fb::OpCode::BATCH_MATMUL);
+  CHECK(model_of(file).operators()->Get(0)->options_type() == fb::OperatorOptions::NONE);
+  CHECK(test::first_difference(matmul_only.g, round_trip(matmul_only.g)) == "");
 }
 
 TEST_CASE("inline constant data starts at 64-byte aligned file offsets") {

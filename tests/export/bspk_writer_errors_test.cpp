@@ -86,6 +86,13 @@ TEST_CASE("structural problems are rejected") {
     g.inputs.push_back(g.nodes[0].inputs[1]);
     CHECK(write_error(g).find("weight input 1 (value 9 'w_runtime') must be constant") != std::string::npos);
   }
+  SUBCASE("constant MatMul operand") {
+    test::GraphMaker m;
+    const int a = m.input("a", {4, 3});
+    m.output(m.node("MatMul", "product", {a, m.weight("b", {3, 2})}, {4, 2}));
+    CHECK(write_error(m.g).find("node 0 'product_node' (MatMul): input 1 (value 1 'b') must be computed at run time") !=
+          std::string::npos);
+  }
   SUBCASE("unknown shape") {
     g.values[static_cast<size_t>(g.nodes[1].outputs[0])].shape.reset();
     CHECK(write_error(g) == "value 4 'gap': shape is unknown (run shape inference before export)");

@@ -118,8 +118,13 @@ ir::Graph every_op_graph() {
   int seq = m.node("Reshape", "to_seq", {fc1}, {1, 2, 3});
   int fc2 = m.node("FullyConnected", "fc2", {seq, m.weight("fc2.w", {5, 3}), m.weight("fc2.b", {5})}, {1, 2, 5},
                    relu_act());
-  int fc3 = m.node("FullyConnected", "fc3", {fc2, m.weight("fc3.w", {4, 5}), -1}, {1, 2, 4});
-  int probs = m.node("Softmax", "probs", {fc3}, {1, 2, 4}, {{"axis", I(2)}});
+  int root = m.node("Sqrt", "root", {fc2}, {1, 2, 5});  // fc2 >= 0: its fused Relu
+  int fc3 = m.node("FullyConnected", "fc3", {root, m.weight("fc3.w", {4, 5}), -1}, {1, 2, 4});
+  // Self-attention style run-time products (runtime 0.2.0 opcodes).
+  int keys = m.node("Transpose", "keys", {fc3}, {1, 4, 2}, {{"perm", Is({0, 2, 1})}});
+  int scores = m.node("MatMul", "scores", {fc3, keys}, {1, 2, 2});
+  int mixed = m.node("MatMul", "mixed", {scores, fc3}, {1, 2, 4});
+  int probs = m.node("Softmax", "probs", {mixed}, {1, 2, 4}, {{"axis", I(2)}});
   m.output(probs);
   return m.g;
 }

@@ -42,8 +42,9 @@ class GraphMaker {
   uint32_t seed_ = 12345;
 };
 
-// One graph using every canonical op and every options table (35 nodes),
-// input "x" [1,4,8,8] -> output "probs" [1,2,4].
+// One graph using every canonical op and every options table (39 nodes),
+// input "x" [1,4,8,8] -> output "probs" [1,2,4]. It uses the runtime 0.2.0
+// opcodes (SQRT, BATCH_MATMUL); small_graph() uses only 0.1.0 ones.
 ir::Graph every_op_graph();
 
 // x [1,3,8,8] -> Conv(+Relu) -> GlobalAveragePool -> Reshape -> FullyConnected -> y [1,5].

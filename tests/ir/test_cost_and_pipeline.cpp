@@ -60,6 +60,20 @@ TEST_CASE("cost of grouped and transposed convolutions; shared weights count onc
   CHECK(summarize(b.g).parameters == 72 + 144);
 }
 
+TEST_CASE("cost of the run-time MatMul (2 * batch * M * K * N FLOPs) and Sqrt") {
+  GraphBuilder b;
+  const int q = b.input("q", {2, 1, 4, 5});
+  const int k = b.input("k", {3, 5, 6});
+  const int scores = b.op("MatMul", {q, k});
+  b.output(b.op("Sqrt", {scores}));
+  infer_shapes(b.g);
+  const NodeCost mm = node_cost(b.g, 0);
+  CHECK(mm.macs == 2 * 3 * 4 * 5 * 6);  // broadcast batch 2x3, M 4, K 5, N 6
+  CHECK(mm.flops == 2 * (2 * 3) * 4 * 5 * 6);
+  CHECK(mm.params == 0);
+  CHECK(node_cost(b.g, 1).flops == 2 * 3 * 4 * 6);  // one per output element
+}
+
 TEST_CASE("optimize_for_inference cleans a PyTorch-style export to a fixed point") {
   GraphBuilder b;
   const int x = b.input("x", {1, 3, 8, 8});

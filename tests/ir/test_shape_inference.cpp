@@ -155,12 +155,24 @@ TEST_CASE("Gemm, MatMul (numpy rules) and FullyConnected") {
   const int batched_a = b.input("ba", {2, 1, 4, 5});
   const int batched_b = b.input("bb", {3, 5, 6});
   CHECK(inferred(b, b.op("MatMul", {batched_a, batched_b})) == Shape{2, 3, 4, 6});
+  // The canonical run-time MatMul's cases: rank-2 B against a batch, batch dims of 1 on either side.
+  const int heads = b.input("heads", {1, 8, 25, 10});
+  const int keys = b.input("keys", {1, 8, 10, 25});
+  CHECK(inferred(b, b.op("MatMul", {heads, keys})) == Shape{1, 8, 25, 25});
+  CHECK(inferred(b, b.op("MatMul", {heads, b.input("shared", {10, 4})})) == Shape{1, 8, 25, 4});
+  CHECK(inferred(b, b.op("MatMul", {b.input("one", {3, 1, 2, 5}), b.input("many", {4, 5, 7})})) ==
+        Shape{3, 4, 2, 7});
 
   GraphBuilder bad;
   const int p = bad.input("p", {2, 4});
   const int q = bad.input("q", {5, 3});
   bad.op("MatMul", {p, q}, {}, "mm");
   CHECK(inference_error(bad).find("inner dimensions 4 and 5 differ") != std::string::npos);
+
+  GraphBuilder unbroadcastable;
+  unbroadcastable.op("MatMul", {unbroadcastable.input("p", {2, 3, 4}), unbroadcastable.input("q", {3, 4, 5})}, {},
+                     "mm");
+  CHECK(inference_error(unbroadcastable).find("batch dimensions do not broadcast") != std::string::npos);
 }
 
 TEST_CASE("Reshape: 0 copies, -1 infers, allowzero, pending and canonical forms, errors") {

@@ -138,3 +138,32 @@ TEST_CASE("require_canonical checks shapes against attributes") {
   CHECK(reports(problems, "node 'shuffle' (ChannelShuffle): group 4 does not divide the channels"));
   CHECK(reports(problems, "node 'transpose' (Transpose): perm [0,1,1,3] is not a permutation"));
 }
+
+TEST_CASE("Sqrt and the run-time MatMul: operands computed at run time, ranks 2..4, shapes that multiply") {
+  GraphBuilder good;
+  const int q = good.input("q", {1, 2, 4, 3});
+  const int k = good.input("k", {2, 3, 5});
+  const int mm = good.op("MatMul", {q, k}, {}, "scores");
+  good.output(good.op("Sqrt", {mm}, {}, "root"));
+  infer_shapes(good.g);
+  const auto clean = validate(good.g, true);
+  CHECK_MESSAGE(clean.empty(), joined(clean));
+
+  GraphBuilder b;
+  const int x = b.input("x", {4, 3});
+  const int w = b.floats("w", {3, 2}, std::vector<float>(6));
+  const int y = b.op("MatMul", {x, w}, {}, "constant_b");
+  b.output(y);
+  const int v = b.input("v", {3});
+  const int z = b.op("MatMul", {v, b.input("m", {3, 2})}, {}, "vector");
+  b.output(z);
+  const int p = b.op("MatMul", {b.input("p", {2, 4, 3}), b.input("r", {3, 3, 5})}, {}, "batches");
+  b.output(p);
+  b.g.values[static_cast<size_t>(y)].shape = Shape{4, 2};
+  b.g.values[static_cast<size_t>(z)].shape = Shape{2};
+  b.g.values[static_cast<size_t>(p)].shape = Shape{2, 4, 5};
+  const auto problems = validate(b.g, true);
+  CHECK(reports(problems, "node 'constant_b' (MatMul): B 'w' must be computed at run time"));
+  CHECK(reports(problems, "node 'vector' (MatMul): operands must have rank 2 to 4, got [3]"));
+  CHECK(reports(problems, "node 'batches' (MatMul): the batch dimensions of A [2,4,3] and B [3,3,5] do not broadcast"));
+}

@@ -116,24 +116,130 @@ TEST_CASE("Gemm with a full [M,N] C and transA: Transpose + FullyConnected + Add
   CHECK(shape_of(g, "y") == Shape{2, 4});
 }
 
-TEST_CASE("MatMul with a constant 2-D B -> FullyConnected with W = B^T; run-time B is reported") {
+TEST_CASE("MatMul with a constant 2-D B -> FullyConnected with W = B^T") {
   OnnxModelBuilder b(13);
   b.input("x", {1, 5, 3}).output("y");
   b.ramp_initializer("B", {3, 2});
   b.node("MatMul", {"x", "B"}, {"y"}, "proj");
   const Graph g = legalized(b);
+  CHECK(nodes_of(g, "MatMul").empty());
   const Node& fc = only(g, "FullyConnected");
   const auto& w = constant_input(g, fc, 1);
   REQUIRE(w.shape == Shape{2, 3});
   CHECK(w.as<float>()[1 * 3 + 2] == doctest::Approx(0.06f));  // W[1][2] = B[2][1], element 5 of B
   CHECK(shape_of(g, "y") == Shape{1, 5, 2});
+}
 
+TEST_CASE("MatMul of two run-time tensors stays MatMul: batch dims broadcast, ranks 2..4") {
+  OnnxModelBuilder b(13);
+  b.input("q", {2, 1, 4, 3}).input("k", {3, 3, 5}).input("a", {4, 3}).input("c", {3, 2}).output("y").output("z");
+  b.node("MatMul", {"q", "k"}, {"y"}, "attention");
+  b.node("MatMul", {"a", "c"}, {"z"}, "plain");
+  const Graph g = legalized(b);
+  check_all_canonical(g);
+  CHECK(nodes_of(g, "FullyConnected").empty());
+  REQUIRE(nodes_of(g, "MatMul").size() == 2);
+  const Node& attention = *nodes_of(g, "MatMul")[0];
+  CHECK(attention.name == "attention");
+  CHECK(attention.attrs.empty());
+  CHECK(shape_of(g, "y") == Shape{2, 3, 4, 5});
+  CHECK(shape_of(g, "z") == Shape{4, 2});
+  CHECK(bespoke::ir::validate(g, true).empty());
+
+  // B computed at run time from the input (a transposed key, as in attention).
+  OnnxModelBuilder t(13);
+  t.input("x", {1, 6, 8}).output("s");
+  OnnxModelBuilder::set_ints(t.node("Transpose", {"x"}, {"xt"}), "perm", {0, 2, 1});
+  t.node("MatMul", {"x", "xt"}, {"s"}, "scores");
+  const Graph tg = legalized(t);
+  CHECK(only(tg, "MatMul").name == "scores");
+  CHECK(shape_of(tg, "s") == Shape{1, 6, 6});
+}
+
+TEST_CASE("MatMul of run-time tensors outside ranks 2..4, or with a constant A, is refused with a reason") {
+  OnnxModelBuilder vec(13);
+  vec.input("x", {3}).input("z", {3, 2}).output("y");
+  vec.node("MatMul", {"x", "z"}, {"y"}, "vector");
+  std::string message = legalize_error(vec);
+  CHECK(message.find("node 'vector' (MatMul)") != std::string::npos);
+  CHECK(message.find("rank 2 to 4") != std::string::npos);
+
+  OnnxModelBuilder deep(13);
+  deep.input("x", {1, 2, 2, 4, 3}).input("z", {1, 2, 2, 3, 2}).output("y");
+  deep.node("MatMul", {"x", "z"}, {"y"}, "rank5");
+  message = legalize_error(deep);
+  CHECK(message.find("node 'rank5' (MatMul)") != std::string::npos);
+  CHECK(message.find("rank 2 to 4") != std::string::npos);
+
+  OnnxModelBuilder left(13);
+  left.input("z", {3, 2}).output("y");
+  left.ramp_initializer("A", {4, 3});
+  left.node("MatMul", {"A", "z"}, {"y"}, "left");
+  message = legalize_error(left);
+  CHECK(message.find("node 'left' (MatMul)") != std::string::npos);
+  CHECK(message.find("A is a constant") != std::string::npos);
+}
+
+TEST_CASE("Pow with a constant scalar exponent: 2 -> Mul(x, x), 0.5 -> Sqrt, 1 -> Identity; others refused") {
+  const auto pow_graph = [](float exponent) {
+    OnnxModelBuilder b(13);
+    b.input("x", {2, 3}).output("y");
+    b.initializer("p", {}, {exponent});
+    b.node("Pow", {"x", "p"}, {"y"}, "pow");
+    return b;
+  };
+  {
+    const Graph g = legalized(pow_graph(2.0f));
+    REQUIRE(g.nodes.size() == 1);
+    const Node& mul = only(g, "Mul");
+    CHECK(mul.name == "pow");
+    REQUIRE(mul.inputs.size() == 2);
+    CHECK(mul.inputs[0] == g.find_value("x"));
+    CHECK(mul.inputs[1] == g.find_value("x"));
+    CHECK(shape_of(g, "y") == Shape{2, 3});
+  }
+  {
+    const Graph g = legalized(pow_graph(0.5f));
+    REQUIRE(g.nodes.size() == 1);
+    const Node& sqrt = only(g, "Sqrt");
+    CHECK(sqrt.inputs == std::vector<int>{g.find_value("x")});
+    CHECK(shape_of(g, "y") == Shape{2, 3});
+  }
+  {
+    const Graph g = legalized(pow_graph(1.0f));
+    REQUIRE(g.nodes.size() == 1);
+    CHECK(only(g, "Identity").inputs == std::vector<int>{g.find_value("x")});
+  }
+  // An integer exponent tensor of shape [1] is a scalar too.
+  {
+    OnnxModelBuilder b(13);
+    b.input("x", {2, 3}).output("y");
+    b.int_initializer("p", {1}, {2});
+    b.node("Pow", {"x", "p"}, {"y"}, "pow");
+    only(legalized(b), "Mul");
+  }
+  const std::string message = legalize_error(pow_graph(3.0f));
+  CHECK(message.find("node 'pow' (Pow)") != std::string::npos);
+  CHECK(message.find("exponent 3 is not supported") != std::string::npos);
+  CHECK(message.find("0.5 (Sqrt), 1 and 2 (Mul)") != std::string::npos);
+
+  // A run-time exponent cannot be rewritten either; the message says what can.
   OnnxModelBuilder dyn(13);
-  dyn.input("x", {2, 3}).input("z", {3, 2}).output("y");
-  dyn.node("MatMul", {"x", "z"}, {"y"}, "attention");
-  const std::string message = legalize_error(dyn);
-  CHECK(message.find("node 'attention' (MatMul)") != std::string::npos);
-  CHECK(message.find("must be a constant") != std::string::npos);
+  dyn.input("x", {2, 3}).input("e", {2, 3}).output("y");
+  dyn.node("Pow", {"x", "e"}, {"y"}, "pow");
+  const std::string dynamic = legalize_error(dyn);
+  CHECK(dynamic.find("node 'pow' (Pow)") != std::string::npos);
+  CHECK(dynamic.find("0.5 (Sqrt), 1 and 2 (Mul)") != std::string::npos);
+}
+
+TEST_CASE("Sqrt stays Sqrt") {
+  OnnxModelBuilder b(13);
+  b.input("x", {1, 4, 2}).output("y");
+  b.node("Sqrt", {"x"}, {"y"}, "root");
+  const Graph g = legalized(b);
+  CHECK(only(g, "Sqrt").name == "root");
+  CHECK(shape_of(g, "y") == Shape{1, 4, 2});
+  CHECK(bespoke::ir::validate(g, true).empty());
 }
 
 TEST_CASE("Clip: attributes before opset 11, optional inputs after; a missing bound is infinite") {

@@ -3,6 +3,7 @@
 // (rtol 1e-3, atol 1e-4), including the attribute cases PyTorch has no
 // direct form for (asymmetric pads, large output_padding, dilated average
 // pooling, every Resize coordinate transform and rounding).
+#include <ATen/ops/matmul.h>
 #include <doctest/doctest.h>
 
 #include <string>
@@ -21,8 +22,11 @@ using bespoke::ir::test::int_attr;
 using bespoke::ir::test::ints_attr;
 using bespoke::ir::test::random_floats;
 using bespoke::ir::test::str_attr;
+using bespoke::torchtest::check_close;
+using bespoke::torchtest::check_gradients_flow;
 using bespoke::torchtest::check_module_matches_reference;
 using bespoke::torchtest::random_tensor;
+using bespoke::torchtest::run_module;
 
 // A constant of seeded values in [offset - 1, offset + 1).
 int random_constant(GraphBuilder& b, const std::string& name, const Shape& shape, uint32_t seed, float offset = 0.0f) {
@@ -271,6 +275,42 @@ TEST_CASE("Resize: nearest with every coordinate transform and rounding, linear 
       check_single_op("Resize linear " + transform + " to " + bespoke::ir::shape_string(size.out), "Resize",
                       {{1, 2, 5, 7}}, attrs, size.out);
     }
+}
+
+// Sqrt and MatMul (runtime 0.2.0 ops) as a graph: Sqrt of a positive input,
+// then run-time products whose batch dims broadcast, plus a rank-2 one.
+struct SqrtMatMulGraph {
+  GraphBuilder b;
+  std::vector<at::Tensor> feeds;
+
+  SqrtMatMulGraph() {
+    const int q = b.input("q", {2, 1, 4, 3});
+    const int k = b.input("k", {3, 3, 5});
+    const int a = b.input("a", {4, 3});
+    const int c = b.input("c", {3, 2});
+    b.output(b.op("MatMul", {b.op("Sqrt", {q}), k}));
+    b.output(b.op("MatMul", {a, c}));
+    // sqrt is finite and differentiable away from 0: inputs in [0.25, 1.25).
+    feeds = {random_tensor({2, 1, 4, 3}, 30).abs() + 0.25, random_tensor({3, 3, 5}, 31), random_tensor({4, 3}, 32),
+             random_tensor({3, 2}, 33)};
+  }
+};
+
+TEST_CASE("Sqrt and MatMul (batch dims broadcast, rank 2) match direct torch::sqrt / torch::matmul") {
+  SqrtMatMulGraph m;
+  const std::vector<at::Tensor> out = run_module(m.b.g, m.feeds);
+  REQUIRE(out.size() == 2);
+  const at::Tensor expected = at::matmul(m.feeds[0].sqrt(), m.feeds[1]);
+  CHECK(out[0].sizes().vec() == std::vector<int64_t>{2, 3, 4, 5});
+  check_close(out[0], expected, "Sqrt -> MatMul");
+  check_close(out[1], at::matmul(m.feeds[2], m.feeds[3]), "MatMul rank 2");
+  bespoke::torchbridge::GraphModule module(m.b.g);
+  check_gradients_flow(module, m.feeds, "Sqrt / MatMul");
+}
+
+TEST_CASE("Sqrt and MatMul match the reference backend") {
+  SqrtMatMulGraph m;
+  check_module_matches_reference(m.b.g, m.feeds, "Sqrt / MatMul");
 }
 
 }  // TEST_SUITE
