@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "backends/onednn/attributes.h"
-#include "backends/onednn/memory_desc.h"
+#include "backends/onednn/eltwise_steps.h"
 #include "backends/onednn/operators.h"
 
 namespace bespoke::rt::onednn {
@@ -71,27 +71,9 @@ bool supports_eltwise(const OpRef& op) {
 Status create_eltwise(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
   const std::vector<EltwiseStep> steps = plan_eltwise(op);
   if (steps.empty()) return Internal("create_eltwise called for an unsupported operator");
-  dnnl_memory_desc_t data;
-  BSP_RETURN_IF_ERROR(flat_desc(static_cast<int64_t>(op.input(0).element_count), &data));
-  AttrPtr attr;
-  BSP_RETURN_IF_ERROR(make_attributes({}, &attr));
-
   std::unique_ptr<PrimitiveKernel> result = new_kernel(op, env);
-  for (size_t i = 0; i < steps.size(); ++i) {
-    dnnl_eltwise_desc_t desc;
-    BSP_DNNL_CHECK(dnnl_eltwise_forward_desc_init(&desc, dnnl_forward_inference, steps[i].algorithm, &data,
-                                                  steps[i].alpha, steps[i].beta));
-    PrimitiveDescPtr pd;
-    BSP_RETURN_IF_ERROR(create_primitive_desc(&desc, attr.get(), *env.context, &pd));
-    int step = 0;
-    BSP_RETURN_IF_ERROR(result->add_step(pd.get(), &step));
-    if (i == 0) {
-      BSP_RETURN_IF_ERROR(result->bind_input(step, DNNL_ARG_SRC, 0, data));
-    } else {
-      BSP_RETURN_IF_ERROR(result->bind_output(step, DNNL_ARG_SRC, 0, data));
-    }
-    BSP_RETURN_IF_ERROR(result->bind_output(step, DNNL_ARG_DST, 0, data));
-  }
+  BSP_RETURN_IF_ERROR(append_eltwise_steps(env, steps, static_cast<int64_t>(op.input(0).element_count),
+                                           /*first_reads_input=*/true, result.get()));
   *kernel = std::move(result);
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "backends/onednn/attributes.h"
+#include "backends/onednn/eltwise_steps.h"
 
 namespace bespoke::rt::onednn {
 namespace {
@@ -21,11 +22,12 @@ Status add_reorder(PrimitiveKernel* kernel, const dnnl_memory_desc_t& from, cons
 }  // namespace
 
 Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void* op_desc, const WeightedDescs& descs,
-                              const fb::FusedActivation* activation, KernelOut kernel, const void* blocked_op_desc) {
-  std::vector<EltwiseStep> post_ops;
-  append_activation(activation, &post_ops);
+                              const fb::FusedActivation* activation, KernelOut kernel, const void* blocked_op_desc,
+                              bool activation_as_post_op) {
+  std::vector<EltwiseStep> activation_steps;
+  append_activation(activation, &activation_steps);
   AttrPtr attr;
-  BSP_RETURN_IF_ERROR(make_attributes(post_ops, &attr));
+  BSP_RETURN_IF_ERROR(make_attributes(activation_as_post_op ? activation_steps : std::vector<EltwiseStep>{}, &attr));
 
   PrimitiveDescPtr pd;
   bool blocked = false;
@@ -65,6 +67,10 @@ Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void*
     result->bind_memory(step, DNNL_ARG_FROM, blocked_dst);
   }
   BSP_RETURN_IF_ERROR(result->bind_output(step, blocked ? DNNL_ARG_TO : DNNL_ARG_DST, 0, descs.dst));
+  if (!activation_as_post_op) {
+    BSP_RETURN_IF_ERROR(append_eltwise_steps(env, activation_steps, static_cast<int64_t>(op.output(0).element_count),
+                                             /*first_reads_input=*/false, result.get()));
+  }
   *kernel = std::move(result);
   return Status::Ok();
 }

@@ -29,9 +29,12 @@ struct WeightedDescs {
 // the primitive, reorder (blocked -> NHWC), with the blocked copies in
 // buffers allocated at setup. Callers pass it only where measurements showed
 // that this pays (see conv2d.cpp).
+//
+// `activation_as_post_op` false: the activation runs as a separate in-place
+// eltwise step instead of a post-op (see conv_transpose2d.cpp for why).
 Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void* op_desc, const WeightedDescs& descs,
                               const fb::FusedActivation* activation, KernelOut kernel,
-                              const void* blocked_op_desc = nullptr);
+                              const void* blocked_op_desc = nullptr, bool activation_as_post_op = true);
 
 // Common supports() checks: weights constant with `weight_rank` dims, bias
 // absent or a constant vector of `bias_length`, activation exact.
