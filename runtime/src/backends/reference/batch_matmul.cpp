@@ -10,6 +10,7 @@
 #include <array>
 #include <vector>
 
+#include "backends/reference/broadcast.h"
 #include "backends/reference/operators.h"
 #include "backends/reference/parallel.h"
 
@@ -18,34 +19,11 @@ namespace {
 
 constexpr int kMinOperandRank = 2;
 constexpr int kMaxOperandRank = 4;
-constexpr int kMaxBatchRank = kMaxOperandRank - 2;
 
-// Batch strides of `t` (in elements), right-aligned to `batch_rank` output
-// batch dims; 0 along dims that `t` lacks or broadcasts.
-std::array<int64_t, kMaxBatchRank> batch_strides(const TensorInfo& t, int batch_rank) {
-  std::array<int64_t, kMaxBatchRank> strides{};
-  int64_t stride = t.dim(t.rank - 2) * t.dim(t.rank - 1);
-  for (int d = t.rank - 3; d >= 0; --d) {
-    const int out_d = d + (batch_rank - (t.rank - 2));
-    strides[static_cast<size_t>(out_d)] = t.dim(d) == 1 ? 0 : stride;
-    stride *= t.dim(d);
-  }
-  return strides;
-}
-
-// The broadcast batch dims of A and B, or false if they do not broadcast.
-bool broadcast_batch(const TensorInfo& a, const TensorInfo& b, std::vector<int64_t>* dims) {
-  const int ra = a.rank - 2, rb = b.rank - 2;
-  const int rank = std::max(ra, rb);
-  dims->assign(static_cast<size_t>(rank), 1);
-  for (int i = 0; i < rank; ++i) {
-    const int ia = ra - rank + i, ib = rb - rank + i;
-    const int64_t da = ia >= 0 ? a.dim(ia) : 1;
-    const int64_t db = ib >= 0 ? b.dim(ib) : 1;
-    if (da != db && da != 1 && db != 1) return false;
-    (*dims)[static_cast<size_t>(i)] = da == 1 ? db : da;
-  }
-  return true;
+// Batch strides of `t` (in elements) right-aligned to `batch_rank` output
+// batch dims, 0 along dims that `t` lacks or broadcasts.
+std::array<int64_t, kMaxRank> batch_strides(const TensorInfo& t, int batch_rank) {
+  return broadcast_strides(t, t.rank - 2, batch_rank, t.dim(t.rank - 2) * t.dim(t.rank - 1));
 }
 
 class BatchMatmulKernel final : public ReferenceKernel {
@@ -98,9 +76,9 @@ class BatchMatmulKernel final : public ReferenceKernel {
 
   int64_t rows_, depth_, columns_;  // M, K, N
   int batch_rank_ = 0;
-  std::array<int64_t, kMaxBatchRank> batch_dims_{};
+  std::array<int64_t, kMaxRank> batch_dims_{};
   int64_t batches_ = 1;
-  std::array<int64_t, kMaxBatchRank> a_strides_{}, b_strides_{};
+  std::array<int64_t, kMaxRank> a_strides_{}, b_strides_{};
 };
 
 }  // namespace
@@ -115,7 +93,7 @@ Status check_batch_matmul(const KernelArgs& args) {
   if (a.dim(a.rank - 1) != b.dim(b.rank - 2))
     return op_error(args, "A " + shape_string(a) + " and B " + shape_string(b) + " disagree on K");
   std::vector<int64_t> out;
-  if (!broadcast_batch(a, b, &out))
+  if (!broadcast_leading_dims(a, a.rank - 2, b, b.rank - 2, &out))
     return op_error(args, "batch dims of " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
   out.push_back(a.dim(a.rank - 2));
   out.push_back(b.dim(b.rank - 1));

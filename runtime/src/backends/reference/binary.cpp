@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "backends/reference/activation.h"
+#include "backends/reference/broadcast.h"
 #include "backends/reference/operators.h"
 #include "backends/reference/parallel.h"
 #include "backends/reference/strided_shape.h"
@@ -29,18 +30,6 @@ struct DivOp {
 
 enum Operand { kOut = 0, kA = 1, kB = 2 };
 
-// Strides of `t` right-aligned to an output of rank `rank`; 0 along broadcast dims.
-std::array<int64_t, kMaxRank> broadcast_strides(const TensorInfo& t, int rank) {
-  std::array<int64_t, kMaxRank> strides{};
-  int64_t stride = 1;
-  for (int d = t.rank - 1; d >= 0; --d) {
-    const int out_d = d + (rank - t.rank);
-    strides[out_d] = t.dim(d) == 1 ? 0 : stride;
-    stride *= t.dim(d);
-  }
-  return strides;
-}
-
 template <typename Op>
 class BinaryKernel final : public ReferenceKernel {
  public:
@@ -50,8 +39,8 @@ class BinaryKernel final : public ReferenceKernel {
     shape_.rank = out.rank;
     shape_.dims = out.dims;
     shape_.strides[kOut] = contiguous_strides(out.dims, out.rank);
-    shape_.strides[kA] = broadcast_strides(args.input(0), out.rank);
-    shape_.strides[kB] = broadcast_strides(args.input(1), out.rank);
+    shape_.strides[kA] = broadcast_strides(args.input(0), args.input(0).rank, out.rank);
+    shape_.strides[kB] = broadcast_strides(args.input(1), args.input(1).rank, out.rank);
     if (shape_.rank == 0) {  // scalars
       shape_.rank = 1;
       shape_.dims[0] = 1;
@@ -106,15 +95,9 @@ Status check_binary(const KernelArgs& args) {
   if (o != nullptr && !FusedActivation::is_known(o->activation())) return op_error(args, "unknown fused activation");
   const TensorInfo& a = args.input(0);
   const TensorInfo& b = args.input(1);
-  const int rank = std::max(a.rank, b.rank);
-  std::vector<int64_t> out(static_cast<size_t>(rank));
-  for (int d = 0; d < rank; ++d) {
-    const int da = d - (rank - a.rank), db = d - (rank - b.rank);
-    const int64_t ea = da >= 0 ? a.dim(da) : 1, eb = db >= 0 ? b.dim(db) : 1;
-    if (ea != eb && ea != 1 && eb != 1)
-      return op_error(args, "inputs " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
-    out[static_cast<size_t>(d)] = std::max(ea, eb);
-  }
+  std::vector<int64_t> out;
+  if (!broadcast_leading_dims(a, a.rank, b, b.rank, &out))
+    return op_error(args, "inputs " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
   return expect_shape(args, args.output(0), out, "output");
 }
 
