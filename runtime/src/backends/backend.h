@@ -60,8 +60,8 @@ class Backend {
   // run on this backend. Must be cheap and must not fail otherwise.
   virtual bool supports(const ModelView& model, int op) const = 0;
   // AUTO's hint: true when this backend measured faster than the others for
-  // operators like `op` on this CPU (see backend_selection.cpp). Only
-  // consulted when a session has several optimized backends.
+  // operators like `op` on this CPU (see backend_selection.cpp). Among the
+  // backends that support an operator, one that prefers it gets it.
   virtual bool preferred_for(const ModelView& model, int op) const {
     (void)model;
     (void)op;

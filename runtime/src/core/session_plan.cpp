@@ -30,7 +30,7 @@ int choose_backend(const ModelView& model, int op, const std::vector<Backend*>& 
   int first = 0;
   for (size_t b = 1; b < backends.size(); ++b) {
     if (backends[b] == nullptr || !backends[b]->supports(model, op)) continue;
-    if (backends.size() > 2 && backends[b]->preferred_for(model, op)) return static_cast<int>(b);
+    if (backends[b]->preferred_for(model, op)) return static_cast<int>(b);
     if (first == 0) first = static_cast<int>(b);
   }
   return first;

@@ -64,9 +64,8 @@ struct OpPlan {
 class SessionPlan {
  public:
   // `backends[0]` is the reference backend (it runs every operator); an
-  // operator goes to a backend that supports it and is preferred_for() it
-  // (only when there are several), else to the first other backend whose
-  // supports() accepts it.
+  // operator goes to a backend that supports it and is preferred_for() it,
+  // else to the first other backend whose supports() accepts it.
   static Status build(const ModelView& model, const std::vector<Backend*>& backends, SessionPlan* plan);
 
   const std::vector<Slot>& slots() const { return slots_; }
