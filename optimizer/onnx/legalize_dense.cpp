@@ -135,10 +135,8 @@ void legalize_runtime_matmul(Rewriter& rw) {
   if (g.values[static_cast<size_t>(n.input(0))].is_constant())
     rw.fail("A is a constant and B is computed at run time; supported are a constant B (FullyConnected) or "
             "both operands computed at run time");
-  for (size_t i = 0; i < 2; ++i)
-    if (g.values[static_cast<size_t>(n.input(i))].dtype != ir::DType::kF32)
-      rw.fail("only float32 operands are supported, " + value_label(g, n.input(i)) + " is " +
-              ir::dtype_name(g.values[static_cast<size_t>(n.input(i))].dtype));
+  require_float_input(rw, 0);
+  require_float_input(rw, 1);
   if (a.size() < 2 || a.size() > 4 || b.size() < 2 || b.size() > 4)
     rw.fail("a product of two run-time tensors needs operands of rank 2 to 4, got A " + ir::shape_string(a) +
             " and B " + ir::shape_string(b));

@@ -15,14 +15,7 @@ namespace {
 constexpr int64_t kOnnxFloat = 1;  // TensorProto::FLOAT
 
 void require_float_inputs(Rewriter& rw) {
-  const ir::Node& n = rw.node();
-  for (int v : n.inputs) {
-    if (v < 0) continue;
-    const ir::Value& value = rw.graph().values[static_cast<size_t>(v)];
-    if (value.dtype != ir::DType::kF32)
-      rw.fail("only float32 tensors are supported, input " + value_label(rw.graph(), v) + " is " +
-              ir::dtype_name(value.dtype));
-  }
+  for (size_t i = 0; i < rw.node().inputs.size(); ++i) require_float_input(rw, i);
 }
 
 // Op kept as is with output shape = input shape; `attrs` are its canonical attributes.
@@ -67,9 +60,7 @@ void legalize_pow(Rewriter& rw) {
   const std::string supported = "supported are the constant scalar exponents 0.5 (Sqrt), 1 and 2 (Mul)";
   const int x = n.input(0);
   const ir::Shape x_shape = rw.input_shape(0);
-  if (rw.graph().values[static_cast<size_t>(x)].dtype != ir::DType::kF32)
-    rw.fail("only float32 tensors are supported, input " + value_label(rw.graph(), x) + " is " +
-            ir::dtype_name(rw.graph().values[static_cast<size_t>(x)].dtype));
+  require_float_input(rw, 0);  // the exponent may be any numeric constant
   const ir::TensorData& exponent = rw.constant_input(1, "the exponent (" + supported + ")");
   if (exponent.elements() != 1)
     rw.fail("the exponent has shape " + ir::shape_string(exponent.shape) + "; " + supported);

@@ -101,4 +101,7 @@ void settle_shapes_and_constants(ir::Graph& g);
 // "x.y" -> a short label used in messages for a value.
 std::string value_label(const ir::Graph& g, int value);
 
+// Fails the rule unless input `position` of the current node (if present) is float32.
+void require_float_input(Rewriter& rw, size_t position);
+
 }  // namespace bespoke::onnx_import::detail

@@ -10,6 +10,15 @@ std::string value_label(const ir::Graph& g, int value) {
   return "'" + g.values.at(static_cast<size_t>(value)).name + "'";
 }
 
+void require_float_input(Rewriter& rw, size_t position) {
+  const int v = rw.node().input(position);
+  if (v < 0) return;
+  const ir::Value& value = rw.graph().values[static_cast<size_t>(v)];
+  if (value.dtype != ir::DType::kF32)
+    rw.fail("only float32 tensors are supported, input " + value_label(rw.graph(), v) + " is " +
+            ir::dtype_name(value.dtype));
+}
+
 ir::Shape Rewriter::input_shape(size_t i) const {
   const int v = node_.input(i);
   if (v < 0) fail("input " + std::to_string(i) + " is missing");
