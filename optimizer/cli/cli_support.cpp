@@ -6,7 +6,7 @@
 
 #include "cli/subcommand.h"
 #include "export/bspk_reader.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace bespoke::cli {
 

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ir/cost.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 #ifdef BESPOKE_HAVE_EXPORT
 #include "export/bspk_writer.h"
 #include "export/onnx_writer.h"

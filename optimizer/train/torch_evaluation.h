@@ -4,7 +4,7 @@
 #pragma once
 
 #include "data/batch_loader.h"
-#include "torch/graph_module.h"
+#include "torch_bridge/graph_module.h"
 #include "train/eval_result.h"
 
 namespace bespoke::train {

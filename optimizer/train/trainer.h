@@ -15,7 +15,7 @@
 #include "data/batch_loader.h"
 #include "data/dataset.h"
 #include "ir/graph.h"
-#include "torch/graph_module.h"
+#include "torch_bridge/graph_module.h"
 #include "train/checkpoint_store.h"
 #include "train/train_config.h"
 

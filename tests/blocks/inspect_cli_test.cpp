@@ -15,7 +15,7 @@
 #include "blocks/unit_blocks.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
-#include "ir/graph_builder.h"
+#include "support/graph_builder.h"
 #include "ir/passes.h"
 
 namespace fs = std::filesystem;

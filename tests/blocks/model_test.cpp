@@ -16,7 +16,7 @@
 #include "export/onnx_writer.h"
 #include "ir/cost.h"
 #include "ir/passes.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 #include "runtime_runner.h"
 #include "test_util.h"
 

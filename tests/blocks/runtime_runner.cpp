@@ -7,7 +7,7 @@
 
 #include "bespoke/bespoke.h"
 #include "export/bspk_writer.h"
-#include "ir/graph_builder.h"
+#include "support/graph_builder.h"
 
 namespace bespoke::blocks::test {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ir/graph_builder.h"
+#include "support/graph_builder.h"
 
 namespace bespoke::blocks::test {
 

@@ -12,7 +12,7 @@
 #include "export/bspk_writer.h"
 #include "export/onnx_writer.h"
 #include "graph_diff.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 
 using namespace bespoke;
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 
 namespace bespoke::ir::test {
 

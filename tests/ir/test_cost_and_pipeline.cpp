@@ -1,7 +1,7 @@
 // Cost model (hand-computed MACs/FLOPs) and the optimize_for_inference pipeline.
 #include <doctest/doctest.h>
 
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 #include "ir/cost.h"
 #include "ir/passes.h"
 

@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 #include "ir/passes.h"
 
 using namespace bespoke::ir;

@@ -1,7 +1,7 @@
 // validate(): structural problems always, op_set.h contract with require_canonical.
 #include <doctest/doctest.h>
 
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 #include "ir/passes.h"
 
 using namespace bespoke::ir;

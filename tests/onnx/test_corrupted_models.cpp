@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 #include "onnx_model_builder.h"
 
 using bespoke::onnx_import::ImportError;

@@ -5,7 +5,7 @@
 #include <map>
 #include <sstream>
 
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 #include "onnx_model_builder.h"
 
 using bespoke::ir::DType;

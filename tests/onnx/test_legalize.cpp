@@ -7,7 +7,7 @@
 
 #include "ir/op_set.h"
 #include "ir/passes.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 #include "onnx_model_builder.h"
 
 using bespoke::ir::Graph;

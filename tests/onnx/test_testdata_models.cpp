@@ -14,7 +14,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "ir/op_set.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace fs = std::filesystem;
 using bespoke::ir::Graph;

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ir/op_set.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace fs = std::filesystem;
 using bespoke::ir::Graph;

@@ -10,8 +10,8 @@
 
 #include "harness/npy.h"
 #include "ir/passes.h"
-#include "onnx/onnx_importer.h"
-#include "torch/graph_module.h"
+#include "onnx_import/onnx_importer.h"
+#include "torch_bridge/graph_module.h"
 #include "torch_test_util.h"
 
 namespace {

@@ -11,9 +11,9 @@
 
 #include "ir/graph_builder.h"
 #include "ir/passes.h"
-#include "torch/graph_module.h"
-#include "torch/tensor_conversion.h"
-#include "torch/torch_graph.h"
+#include "torch_bridge/graph_module.h"
+#include "torch_bridge/tensor_conversion.h"
+#include "torch_bridge/torch_graph.h"
 #include "torch_test_util.h"
 
 namespace {

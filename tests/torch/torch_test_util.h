@@ -14,7 +14,7 @@
 #include "harness/compare.h"
 #include "harness/float_tensor.h"
 #include "ir/graph.h"
-#include "torch/graph_module.h"
+#include "torch_bridge/graph_module.h"
 
 namespace bespoke::torchtest {
 

@@ -8,7 +8,7 @@
 #include "arch/architecture.h"
 #include "ir/cost.h"
 #include "ir/passes.h"
-#include "torch/torch_graph.h"
+#include "torch_bridge/torch_graph.h"
 
 using namespace bespoke;
 

@@ -13,7 +13,7 @@
 #include "data/dataset.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 #include "train/runtime_evaluation.h"
 #include "train/torch_evaluation.h"
 

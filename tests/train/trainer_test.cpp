@@ -12,7 +12,7 @@
 #include "data/data_test_util.h"
 #include "export/onnx_writer.h"
 #include "ir/passes.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 #include "train/batch_tensors.h"
 #include "train/torch_evaluation.h"
 #include "train/trainer.h"

@@ -28,7 +28,7 @@
 #include "data/data_error.h"
 #include "data/dataset.h"
 #include "export/bspk_writer.h"
-#include "torch/graph_module.h"
+#include "torch_bridge/graph_module.h"
 #include "train/runtime_evaluation.h"
 #include "train/torch_evaluation.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace bespoke::e2e {
 

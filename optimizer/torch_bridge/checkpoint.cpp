@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "torch/graph_module.h"
+#include "torch_bridge/graph_module.h"
 
 namespace bespoke::torchbridge {
 

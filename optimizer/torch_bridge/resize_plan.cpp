@@ -1,4 +1,4 @@
-#include "torch/resize_plan.h"
+#include "torch_bridge/resize_plan.h"
 
 #include <algorithm>
 #include <cmath>

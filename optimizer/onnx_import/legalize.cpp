@@ -5,10 +5,10 @@
 #include <set>
 
 #include "ir/op_params.h"
-#include "onnx/legalize_rules.h"
-#include "onnx/import_messages.h"
-#include "onnx/model_proto.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/legalize_rules.h"
+#include "onnx_import/import_messages.h"
+#include "onnx_import/model_proto.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace bespoke::onnx_import {
 

@@ -1,7 +1,7 @@
 // GraphModule: construction (constants -> tensors, one kernel per node),
 // evaluation of any values from any feeds, modes, parameters, and writing
 // the trained tensors back into an IR graph. Checkpoints: checkpoint.cpp.
-#include "torch/graph_module.h"
+#include "torch_bridge/graph_module.h"
 
 #include <ATen/Parallel.h>
 
@@ -11,8 +11,8 @@
 
 #include "ir/op_params.h"
 #include "ir/passes.h"
-#include "torch/node_kernel.h"
-#include "torch/tensor_conversion.h"
+#include "torch_bridge/node_kernel.h"
+#include "torch_bridge/tensor_conversion.h"
 
 namespace bespoke::torchbridge {
 

@@ -1,10 +1,10 @@
-#include "onnx/tensor_conversion.h"
+#include "onnx_import/tensor_conversion.h"
 
 #include <cmath>
 #include <cstring>
 
 #include "ir/op_params.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace bespoke::onnx_import::detail {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "ir/graph.h"
-#include "torch/bridge_error.h"
-#include "torch/module_options.h"
+#include "torch_bridge/bridge_error.h"
+#include "torch_bridge/module_options.h"
 
 namespace bespoke::torchbridge {
 

@@ -17,9 +17,9 @@
 
 #include <limits>
 
-#include "torch/node_kernel.h"
-#include "torch/resize_plan.h"
-#include "torch/tensor_conversion.h"
+#include "torch_bridge/node_kernel.h"
+#include "torch_bridge/resize_plan.h"
+#include "torch_bridge/tensor_conversion.h"
 
 namespace bespoke::torchbridge {
 

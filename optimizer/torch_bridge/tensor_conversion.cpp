@@ -1,4 +1,4 @@
-#include "torch/tensor_conversion.h"
+#include "torch_bridge/tensor_conversion.h"
 
 #include <ATen/ops/empty.h>
 

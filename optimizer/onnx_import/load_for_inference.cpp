@@ -1,8 +1,8 @@
 // load_onnx_for_inference(): the whole ONNX -> canonical IR pipeline.
 #include "ir/passes.h"
-#include "onnx/legalize_rules.h"
-#include "onnx/import_messages.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/legalize_rules.h"
+#include "onnx_import/import_messages.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace bespoke::onnx_import {
 

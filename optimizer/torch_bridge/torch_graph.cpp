@@ -1,9 +1,9 @@
-#include "torch/torch_graph.h"
+#include "torch_bridge/torch_graph.h"
 
 #include <ATen/core/grad_mode.h>
 
-#include "torch/graph_module.h"
-#include "torch/tensor_conversion.h"
+#include "torch_bridge/graph_module.h"
+#include "torch_bridge/tensor_conversion.h"
 
 namespace bespoke::torchbridge {
 

@@ -7,10 +7,10 @@
 #include <unordered_set>
 
 #include "ir/op_params.h"
-#include "onnx/import_messages.h"
-#include "onnx/model_proto.h"
-#include "onnx/onnx_importer.h"
-#include "onnx/tensor_conversion.h"
+#include "onnx_import/import_messages.h"
+#include "onnx_import/model_proto.h"
+#include "onnx_import/onnx_importer.h"
+#include "onnx_import/tensor_conversion.h"
 
 namespace bespoke::onnx_import {
 

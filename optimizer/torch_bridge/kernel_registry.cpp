@@ -2,8 +2,8 @@
 #include <map>
 
 #include "ir/op_params.h"
-#include "torch/bridge_error.h"
-#include "torch/node_kernel.h"
+#include "torch_bridge/bridge_error.h"
+#include "torch_bridge/node_kernel.h"
 
 namespace bespoke::torchbridge {
 

@@ -1,4 +1,4 @@
-#include "onnx/import_messages.h"
+#include "onnx_import/import_messages.h"
 
 namespace bespoke::onnx_import::detail {
 

@@ -14,7 +14,7 @@
 
 #include <algorithm>
 
-#include "torch/node_kernel.h"
+#include "torch_bridge/node_kernel.h"
 
 namespace bespoke::torchbridge {
 

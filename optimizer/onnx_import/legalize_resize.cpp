@@ -5,7 +5,7 @@
 #include <set>
 
 #include "ir/op_params.h"
-#include "onnx/legalize_rules.h"
+#include "onnx_import/legalize_rules.h"
 
 namespace bespoke::onnx_import::detail {
 

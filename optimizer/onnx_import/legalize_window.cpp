@@ -3,7 +3,7 @@
 // with the shared ONNX semantics of ir/op_params.h). 1-D operators run as 2-D
 // ones over a height-1 image between two Reshapes; 3-D ones are rejected.
 #include "ir/op_params.h"
-#include "onnx/legalize_rules.h"
+#include "onnx_import/legalize_rules.h"
 
 namespace bespoke::onnx_import::detail {
 

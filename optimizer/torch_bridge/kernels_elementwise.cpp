@@ -8,7 +8,7 @@
 
 #include <limits>
 
-#include "torch/node_kernel.h"
+#include "torch_bridge/node_kernel.h"
 
 namespace bespoke::torchbridge {
 

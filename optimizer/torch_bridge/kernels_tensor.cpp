@@ -6,7 +6,7 @@
 #include <ATen/ops/constant_pad_nd.h>
 #include <ATen/ops/matmul.h>
 
-#include "torch/node_kernel.h"
+#include "torch_bridge/node_kernel.h"
 
 namespace bespoke::torchbridge {
 

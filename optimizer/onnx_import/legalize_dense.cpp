@@ -6,7 +6,7 @@
 
 #include "ir/graph_analysis.h"
 #include "ir/op_params.h"
-#include "onnx/legalize_rules.h"
+#include "onnx_import/legalize_rules.h"
 
 namespace bespoke::onnx_import::detail {
 

@@ -2,7 +2,7 @@
 
 #include "ir/op_params.h"
 #include "ir/passes.h"
-#include "onnx/legalize_rules.h"
+#include "onnx_import/legalize_rules.h"
 
 namespace bespoke::onnx_import::detail {
 

@@ -1,4 +1,4 @@
-#include "onnx/model_proto.h"
+#include "onnx_import/model_proto.h"
 
 #include <climits>
 #include <filesystem>
@@ -12,8 +12,8 @@
 #include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
-#include "onnx/import_messages.h"
-#include "onnx/onnx_importer.h"
+#include "onnx_import/import_messages.h"
+#include "onnx_import/onnx_importer.h"
 
 namespace bespoke::onnx_import::detail {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
-#include "torch/bridge_error.h"
+#include "torch_bridge/bridge_error.h"
 
 namespace bespoke::torchbridge {
 
