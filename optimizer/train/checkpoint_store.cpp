@@ -1,6 +1,6 @@
 #include "train/checkpoint_store.h"
 
-#include "train/toml_number.h"
+#include "config/toml_values.h"
 
 #include <toml++/toml.h>
 
@@ -13,6 +13,7 @@
 namespace bespoke::train {
 
 namespace fs = std::filesystem;
+using config::toml_float;
 
 namespace {
 

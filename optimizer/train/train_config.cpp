@@ -1,6 +1,6 @@
 #include "train/train_config.h"
 
-#include "train/toml_number.h"
+#include "config/toml_values.h"
 
 #include <toml++/toml.h>
 
@@ -15,6 +15,9 @@
 namespace bespoke::train {
 
 namespace {
+
+using config::toml_float;
+using config::toml_string;
 
 // Reads one typed key of a table; every key of the file must be claimed by
 // one reader, so that a misspelt key is an error instead of being ignored.
@@ -125,23 +128,6 @@ void visit(TrainConfig& c, Visitor&& v) {
   v("run", "log_seconds", c.log_seconds);
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (const char ch : s) {
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (static_cast<unsigned char>(ch) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(ch)));
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  return out + "\"";
-}
-
 struct TomlWriter {
   std::ostringstream out;
   std::string table;
@@ -151,7 +137,7 @@ struct TomlWriter {
     out << (table.empty() ? "" : "\n") << "[" << t << "]\n";
     table = t;
   }
-  void operator()(const std::string& t, const std::string& key, const std::string& v) { header(t), out << key << " = " << quoted(v) << "\n"; }
+  void operator()(const std::string& t, const std::string& key, const std::string& v) { header(t), out << key << " = " << toml_string(v) << "\n"; }
   void operator()(const std::string& t, const std::string& key, bool v) { header(t), out << key << " = " << (v ? "true" : "false") << "\n"; }
   void operator()(const std::string& t, const std::string& key, int64_t v) { header(t), out << key << " = " << v << "\n"; }
   void operator()(const std::string& t, const std::string& key, int v) { header(t), out << key << " = " << v << "\n"; }

@@ -1,0 +1,75 @@
+// Internal to optimizer/config: every setting of OptimizerConfig once, as
+// (table, key, field), so that reading, writing, listing known keys and
+// comparing configs can never disagree about which settings exist.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/optimizer_config.h"
+#include "config/toml_values.h"
+
+namespace bespoke::config::detail {
+
+// The tables in file order.
+inline const std::vector<std::string>& table_names() {
+  static const std::vector<std::string> names = {"teacher", "data", "house", "distill", "run"};
+  return names;
+}
+
+// Calls v(table, key, field) for every setting; Config is OptimizerConfig or
+// const OptimizerConfig.
+template <typename Config, typename Visitor>
+void visit_fields(Config& c, Visitor&& v) {
+  v("teacher", "model", c.teacher.model);
+  v("teacher", "input_shape", c.teacher.input_shape);
+  v("teacher", "mean", c.teacher.mean);
+  v("teacher", "std", c.teacher.std);
+  v("teacher", "channels", c.teacher.channels);
+  v("teacher", "resize", c.teacher.resize);
+  v("data", "source", c.data.source);
+  v("data", "dir", c.data.dir);
+  v("data", "validation_count", c.data.validation_count);
+  v("data", "split_seed", c.data.split_seed);
+  v("data", "train_images", c.data.train_images);
+  v("data", "validation_images", c.data.validation_images);
+  v("house", "pretrained", c.house.pretrained);
+  v("house", "spans", c.house.spans);
+  v("house", "min_units", c.house.min_units);
+  v("house", "max_units", c.house.max_units);
+  v("house", "kinds", c.house.kinds);
+  v("house", "prune_ratios", c.house.prune_ratios);
+  v("house", "low_rank_ratios", c.house.low_rank_ratios);
+  v("house", "max_alternatives_per_span", c.house.max_alternatives_per_span);
+  v("house", "max_pretrained_per_span", c.house.max_pretrained_per_span);
+  v("house", "max_params_ratio", c.house.max_params_ratio);
+  v("distill", "steps", c.distill.steps);
+  v("distill", "batch_size", c.distill.batch_size);
+  v("distill", "optimizer", c.distill.optimizer);
+  v("distill", "lr", c.distill.lr);
+  v("distill", "schedule", c.distill.schedule);
+  v("distill", "warmup_steps", c.distill.warmup_steps);
+  v("distill", "min_lr", c.distill.min_lr);
+  v("distill", "weight_decay", c.distill.weight_decay);
+  v("distill", "feature_cache_mb", c.distill.feature_cache_mb);
+  v("run", "seed", c.run.seed);
+  v("run", "threads", c.run.threads);
+  v("run", "out", c.run.out);
+  v("run", "log_seconds", c.run.log_seconds);
+}
+
+// A field's value as the TOML literal to_toml writes.
+inline std::string toml_value(const std::string& v) { return toml_string(v); }
+inline std::string toml_value(double v) { return toml_float(v); }
+inline std::string toml_value(int64_t v) { return std::to_string(v); }
+inline std::string toml_value(uint64_t v) { return std::to_string(v); }
+inline std::string toml_value(int v) { return std::to_string(v); }
+template <typename T>
+std::string toml_value(const std::vector<T>& values) {
+  std::string text = "[";
+  for (size_t i = 0; i < values.size(); ++i) text += (i ? ", " : "") + toml_value(values[i]);
+  return text + "]";
+}
+
+}  // namespace bespoke::config::detail

@@ -1,0 +1,103 @@
+#include "config/optimizer_config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include <toml++/toml.h>
+
+#include "config/config_checks.h"
+#include "config/config_fields.h"
+#include "config/toml_reader.h"
+
+namespace bespoke::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// (table.key, TOML literal) of every setting, in file order.
+std::vector<std::pair<std::string, std::string>> settings(const OptimizerConfig& config) {
+  std::vector<std::pair<std::string, std::string>> out;
+  detail::visit_fields(config, [&](const std::string& table, const std::string& key, const auto& value) {
+    out.emplace_back(table + "." + key, detail::toml_value(value));
+  });
+  return out;
+}
+
+}  // namespace
+
+OptimizerConfig parse_optimizer_config(const std::string& toml_text, const std::string& source,
+                                       const std::string& base_dir, FileChecks checks) {
+  detail::ConfigLocations where(source);
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    where.fail_at(static_cast<int>(e.source().begin.line), std::string(e.description()));
+  }
+  OptimizerConfig config;
+  detail::TomlReader reader(root, where);
+  detail::visit_fields(config, [&](const std::string& table, const std::string& key, auto& value) {
+    reader.read(table, key, value);
+  });
+  reader.reject_unknown();
+  detail::resolve_paths(config, base_dir);
+  detail::check_config(config, where, checks);
+  config.source = source;
+  return config;
+}
+
+OptimizerConfig load_optimizer_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  const fs::path base = fs::absolute(fs::path(path)).parent_path();
+  return parse_optimizer_config(text.str(), path, base.string());
+}
+
+std::string to_toml(const OptimizerConfig& config) {
+  std::ostringstream out;
+  out << "# bespoke-opt configuration (effective: absolute paths, every setting)\n";
+  std::string table;
+  detail::visit_fields(config, [&](const std::string& t, const std::string& key, const auto& value) {
+    if (t != table) out << "\n[" << t << "]\n";
+    table = t;
+    out << key << " = " << detail::toml_value(value) << "\n";
+  });
+  return out.str();
+}
+
+void save_optimizer_config(const OptimizerConfig& config, const std::string& path) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << to_toml(config);
+    out.close();
+    if (!out) throw ConfigError(path + ": cannot write the config file");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw ConfigError(path + ": cannot write the config file (rename failed)");
+  }
+}
+
+std::vector<std::string> house_differences(const OptimizerConfig& built, const OptimizerConfig& now) {
+  // Where the work runs and how memory is used, not what is computed.
+  static const std::set<std::string> kIgnored = {"run.threads", "run.out", "run.log_seconds", "distill.feature_cache_mb"};
+  const auto before = settings(built);
+  const auto after = settings(now);
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < before.size(); ++i) {
+    if (kIgnored.count(before[i].first) || before[i].second == after[i].second) continue;
+    lines.push_back(before[i].first + ": " + before[i].second + " -> " + after[i].second);
+  }
+  return lines;
+}
+
+}  // namespace bespoke::config

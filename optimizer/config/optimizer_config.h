@@ -1,0 +1,121 @@
+// The one configuration file of an optimizer run (TOML, toml++). This file
+// defines the tables of the model house; the latency and search steps add
+// [[targets]] and [search] to the same file later (unknown tables until then).
+//
+//   [teacher] model = "../models/fashion_resnet.onnx"   # required
+//             input_shape = [], mean = [], std = [], channels = 0, resize = []
+//   [data]    source = "fashion-mnist" (or an image folder), dir = "",
+//             validation_count = 5000, split_seed = 1, train_images = 8192,
+//             validation_images = 1000
+//   [house]   pretrained = [], spans = 8, min_units = 1, max_units = 3,
+//             kinds = ["drop", "pretrained", "pruned", "low_rank"],
+//             prune_ratios = [0.25, 0.5], low_rank_ratios = [0.25, 0.5],
+//             max_alternatives_per_span = 12, max_pretrained_per_span = 3,
+//             max_params_ratio = 2.0
+//   [distill] steps = 300, batch_size = 64, optimizer = "adam", lr = 1e-3,
+//             schedule = "cosine", warmup_steps = 0, min_lr = 0.0,
+//             weight_decay = 0.0, feature_cache_mb = 1024
+//   [run]     seed = 0, threads = 0, out = "out/house", log_seconds = 5.0
+//
+// Every table and key is optional except teacher.model; a key nobody knows is
+// an error (never ignored), and so is a value of the wrong type or out of
+// range. Relative paths (teacher.model, house.pretrained, a data.source
+// folder, data.dir, run.out) resolve against the directory of the config
+// file, so the parsed config holds absolute paths and to_toml writes an
+// effective config that is reusable from anywhere.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bespoke::config {
+
+struct TeacherConfig {
+  std::string model;                 // ONNX or .bspk path (required)
+  std::vector<int64_t> input_shape;  // [N, C, H, W]; empty = the model's own static shape
+  std::vector<double> mean, std;     // per input channel; empty = model metadata preprocess.mean/std, else the dataset's
+  int64_t channels = 0;              // 0 = the model input's channel count (data converted gray<->rgb to it)
+  std::vector<int64_t> resize;       // [H, W]; empty = model input H, W
+};
+
+struct DataConfig {
+  std::string source = "fashion-mnist";  // or an image-folder directory
+  std::string dir;                       // Fashion-MNIST directory override ("" = Debian's)
+  int64_t validation_count = 5000;       // held out of the training set (when the dataset has no val split)
+  uint64_t split_seed = 1;
+  int64_t train_images = 8192;       // training-split images used for distillation (0 = all)
+  int64_t validation_images = 1000;  // validation images for relative MSE / accuracy (0 = all)
+};
+
+struct HouseConfig {
+  std::vector<std::string> pretrained;  // ONNX models to take sub-networks from
+  int64_t spans = 8;                    // teacher spans to sample
+  int64_t min_units = 1, max_units = 3;
+  std::vector<std::string> kinds = {"drop", "pretrained", "pruned", "low_rank"};
+  std::vector<double> prune_ratios = {0.25, 0.5};     // fraction of filters removed, each in (0, 1)
+  std::vector<double> low_rank_ratios = {0.25, 0.5};  // rank / full rank, each in (0, 1)
+  int64_t max_alternatives_per_span = 12;
+  int64_t max_pretrained_per_span = 3;
+  double max_params_ratio = 2.0;  // alternative params <= ratio * teacher span params (pretrained)
+};
+
+struct DistillConfig {
+  int64_t steps = 300;
+  int64_t batch_size = 64;
+  std::string optimizer = "adam";  // only "adam" for now
+  double lr = 1e-3;
+  std::string schedule = "cosine";  // "cosine" or "constant"
+  int64_t warmup_steps = 0;
+  double min_lr = 0.0;
+  double weight_decay = 0.0;
+  int64_t feature_cache_mb = 1024;  // in-memory teacher features; beyond this they spill to a mmap'ed file
+};
+
+struct RunConfig {
+  uint64_t seed = 0;
+  int threads = 0;  // 0 = all cores
+  std::string out = "out/house";
+  double log_seconds = 5.0;
+};
+
+struct OptimizerConfig {
+  std::string source;  // the file it was read from ("" if built in code)
+  TeacherConfig teacher;
+  DataConfig data;
+  HouseConfig house;
+  DistillConfig distill;
+  RunConfig run;
+};
+
+// One line: "<file>:<line>: <key>: <what is wrong>" (":<line>" when toml++
+// knows it), e.g. "examples/x.toml:12: house.prune_ratios[1]: 1.5 is not in (0, 1)".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Whether parsing checks that the files a config names exist. A config read
+// back from a house (merge, status) may name files of another machine.
+enum class FileChecks { kRequireExisting, kNone };
+
+// Reads and checks `path`; relative paths resolve against its directory.
+OptimizerConfig load_optimizer_config(const std::string& path);
+// `source` names the text in messages; relative paths resolve against
+// `base_dir` (itself made absolute from the working directory).
+OptimizerConfig parse_optimizer_config(const std::string& toml_text, const std::string& source,
+                                       const std::string& base_dir, FileChecks checks = FileChecks::kRequireExisting);
+
+// Every setting (not `source`), table by table; parse(to_toml(c)) == c.
+std::string to_toml(const OptimizerConfig& config);
+// Writes to_toml through a temporary file and a rename. Throws ConfigError.
+void save_optimizer_config(const OptimizerConfig& config, const std::string& path);
+
+// The settings that change a house's content, one line per differing key:
+// "house.spans: 8 -> 10". Ignores run.threads, run.out, run.log_seconds and
+// distill.feature_cache_mb (where things run and how memory is used, not what
+// is computed). Empty = the same house.
+std::vector<std::string> house_differences(const OptimizerConfig& built, const OptimizerConfig& now);
+
+}  // namespace bespoke::config
