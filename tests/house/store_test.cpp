@@ -1,0 +1,291 @@
+// The house's SQLite index (optimizer/house/house_store.h), atomic files and
+// the merge of shard stores (house_merge.h), on real files in a scratch folder.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <sqlite3.h>
+
+#include "config/config_checks.h"
+#include "data/data_test_util.h"
+#include "house/house_merge.h"
+#include "house/house_store.h"
+#include "house/store_test_util.h"
+
+namespace bespoke::house {
+
+namespace {
+
+namespace fs = std::filesystem;
+using test::done_alternative;
+using test::new_house;
+using test::put_with_file;
+
+// The message of the HouseError that `f` throws.
+template <typename F>
+std::string house_error(F&& f) {
+  try {
+    f();
+  } catch (const HouseError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+SpanRecord span(int a, int b) {
+  SpanRecord s;
+  s.cut_begin = a;
+  s.cut_end = b;
+  s.units = "layer1.0,layer1.1";
+  s.input_shape = "1x32x14x14";
+  s.output_shape = "1x32x14x14";
+  s.params = 18496;
+  s.flops = 7225344;
+  s.macs = 3612672;
+  s.file = "span-" + std::to_string(a) + "-" + std::to_string(b) + ".bspk";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("house store: kind and status names match the config's and parse back") {
+  std::vector<std::string> names;
+  for (const AlternativeKind kind : kAllAlternativeKinds) {
+    names.push_back(kind_name(kind));
+    CHECK(parse_kind(kind_name(kind)) == kind);
+  }
+  CHECK(names == config::detail::alternative_kind_names());
+  CHECK(contains(house_error([] { parse_kind("prunned"); }), "unknown alternative kind 'prunned'"));
+  CHECK(parse_status(status_name(ItemStatus::kFailed)) == ItemStatus::kFailed);
+  CHECK(parse_status("done") == ItemStatus::kDone);
+}
+
+TEST_CASE("house store: rows and meta survive closing and reopening") {
+  const testing::ScratchDir scratch("house-store");
+  const std::string dir = scratch.file("house");
+  {
+    HouseStore store = HouseStore::open(dir, true);  // creates the folder
+    CHECK(fs::is_regular_file(dir + "/house.sqlite"));
+    CHECK(store.meta("schema_version") == "1");
+    CHECK(!store.meta("shard"));
+    store.set_meta("shard", "1/2");
+    store.put_span(span(3, 5));
+    store.put_span(span(1, 3));
+    AlternativeRecord pruned = done_alternative("s1-3/pruned/0.5", AlternativeKind::kPruned, 1, 3);
+    pruned.ratio = 0.5;
+    pruned.adapters = "in: conv1x1 32->16";
+    pruned.origin_node_begin = "layer1.0.conv1";
+    pruned.origin_node_end = "layer1.1.add";
+    store.put_alternative(pruned);
+    AlternativeRecord failed = done_alternative("s1-3/low_rank/0.25", AlternativeKind::kLowRank, 1, 3);
+    failed.status = ItemStatus::kFailed;
+    failed.reason = "distillation diverged: loss is nan at step 4";
+    failed.loss_after = NAN;
+    failed.rel_mse = NAN;
+    failed.file.clear();
+    store.put_alternative(failed);
+    AlternativeRecord drop = done_alternative("s1-3/drop/identity", AlternativeKind::kDrop, 1, 3);
+    store.put_alternative(drop);
+    drop.params = 0;  // replaces by key
+    store.put_alternative(drop);
+  }
+  HouseStore store = HouseStore::open(dir, false);
+  CHECK(store.dir() == dir);
+  CHECK(store.path("a.bspk") == dir + "/a.bspk");
+  CHECK(store.meta("shard") == "1/2");
+  CHECK(store.all_meta().size() == 2);  // schema_version, shard
+
+  const auto spans = store.spans();
+  REQUIRE(spans.size() == 2);
+  CHECK(spans[0].cut_begin == 1);  // ordered by cuts
+  CHECK(spans[1].cut_begin == 3);
+  CHECK(spans[1].units == "layer1.0,layer1.1");
+  CHECK(spans[1].input_shape == "1x32x14x14");
+  CHECK(spans[1].macs == 3612672);
+  CHECK(spans[1].file == "span-3-5.bspk");
+
+  const auto all = store.alternatives();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].key == "s1-3/drop/identity");  // ordered by key
+  CHECK(all[0].params == 0);
+  CHECK(all[1].key == "s1-3/low_rank/0.25");
+  CHECK(all[1].status == ItemStatus::kFailed);
+  CHECK(all[1].reason == "distillation diverged: loss is nan at step 4");
+  CHECK(std::isnan(all[1].loss_after));
+  CHECK(std::isnan(all[1].rel_mse));
+  CHECK(all[1].loss_before == 1.5);
+  CHECK(all[1].file.empty());
+  const auto pruned = store.find("s1-3/pruned/0.5");
+  REQUIRE(pruned);
+  CHECK(pruned->kind == AlternativeKind::kPruned);
+  CHECK(pruned->ratio == 0.5);
+  CHECK(pruned->adapters == "in: conv1x1 32->16");
+  CHECK(pruned->origin_model == "/models/teacher.onnx");
+  CHECK(pruned->origin_node_begin == "layer1.0.conv1");
+  CHECK(pruned->origin_node_end == "layer1.1.add");
+  CHECK(pruned->flops == 20003);
+  CHECK(pruned->loss_after == 0.25);
+  CHECK(pruned->rel_mse == 0.125);
+  CHECK(pruned->steps == 10);
+  CHECK(pruned->seconds == 0.5);
+  CHECK(pruned->file == "s1-3_pruned_0.5.bspk");
+  CHECK(!store.find("s9-9/drop/identity"));
+
+  // Rows name files that were never written.
+  CHECK(house_error([&] { store.check_files(); }) == dir + "/span-1-3.bspk: missing (referenced by span 1-3)");
+}
+
+TEST_CASE("house store: anything that is not a usable house is one error naming the file") {
+  const testing::ScratchDir scratch("house-bad");
+  const std::string file_of = "/house.sqlite";
+  // No folder, a file instead of a folder, a folder without an index.
+  CHECK(house_error([&] { HouseStore::open(scratch.file("none"), false); }) == scratch.file("none") + ": no such folder");
+  testing::write_file_bytes(scratch.file("plain"), {1});
+  CHECK(house_error([&] { HouseStore::open(scratch.file("plain"), true); }) ==
+        scratch.file("plain") + ": not a folder (a model house is a folder)");
+  fs::create_directories(scratch.file("empty"));
+  CHECK(house_error([&] { HouseStore::open(scratch.file("empty"), false); }) ==
+        scratch.file("empty") + ": not a model house (no house.sqlite)");
+
+  // Garbage bytes: refused, and never overwritten even when asked to create.
+  const std::string garbage = scratch.file("garbage");
+  fs::create_directories(garbage);
+  std::vector<uint8_t> noise(8192);
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<uint8_t>(i * 37 + 11);
+  testing::write_file_bytes(garbage + file_of, noise);
+  CHECK(house_error([&] { HouseStore::open(garbage, true); }) == garbage + file_of + ": not a model house (not an SQLite database)");
+  CHECK(testing::read_file_bytes(garbage + file_of) == noise);
+
+  // A store cut short (a copy that stopped half-way).
+  const std::string truncated = scratch.file("truncated");
+  {
+    HouseStore store = new_house(truncated);
+    for (int i = 0; i < 200; ++i) {
+      AlternativeRecord r = done_alternative("s0-1/drop/" + std::to_string(i), AlternativeKind::kDrop, 0, 1);
+      r.reason = std::string(200, 'x');  // several pages
+      store.put_alternative(r);
+    }
+  }
+  const auto full = testing::read_file_bytes(truncated + file_of);
+  REQUIRE(full.size() > 16384);
+  testing::write_file_bytes(truncated + file_of, std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 2)));
+  CHECK(house_error([&] { HouseStore::open(truncated, false); }) ==
+        truncated + file_of + ": corrupt or unreadable (database disk image is malformed)");
+
+  // A house written by a newer program.
+  const std::string newer = scratch.file("newer");
+  new_house(newer).set_meta("schema_version", "2");
+  CHECK(house_error([&] { HouseStore::open(newer, false); }) ==
+        newer + file_of + ": schema version 2 is newer than this program's (1); use a newer bespoke-opt");
+  const std::string unversioned = scratch.file("unversioned");
+  new_house(unversioned).set_meta("schema_version", "one");
+  CHECK(house_error([&] { HouseStore::open(unversioned, false); }) ==
+        unversioned + file_of + ": corrupt (no valid schema_version in meta: 'one')");
+
+  // Some other SQLite database, and an empty one.
+  const std::string other = scratch.file("other");
+  fs::create_directories(other);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((other + file_of).c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "CREATE TABLE photos (id INTEGER)", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK(house_error([&] { HouseStore::open(other, true); }) ==
+        other + file_of + ": not a model house (an SQLite database of something else)");
+  const std::string empty_db = scratch.file("empty-db");
+  fs::create_directories(empty_db);
+  testing::write_file_bytes(empty_db + file_of, {});
+  CHECK(house_error([&] { HouseStore::open(empty_db, false); }) == empty_db + file_of + ": not a model house (an empty database)");
+}
+
+TEST_CASE("house store: write_file_atomically replaces whole files and leaves no temporary file") {
+  const testing::ScratchDir scratch("house-atomic");
+  const std::string path = scratch.file("a.bspk");
+  write_file_atomically(path, {1, 2, 3});
+  write_file_atomically(path, {4, 5});
+  CHECK(testing::read_file_bytes(path) == std::vector<uint8_t>{4, 5});
+  CHECK(read_file_bytes(path) == std::vector<uint8_t>{4, 5});
+  CHECK(!fs::exists(path + ".tmp"));
+  write_file_atomically(path, {});
+  CHECK(fs::file_size(path) == 0);
+  const std::string nowhere = scratch.file("no/such/folder/b.bspk");
+  CHECK(house_error([&] { write_file_atomically(nowhere, {1}); }) == nowhere + ": cannot write: No such file or directory");
+  CHECK(house_error([&] { read_file_bytes(nowhere); }) == nowhere + ": cannot open");
+}
+
+TEST_CASE("house merge: shards with the same config join into one house") {
+  const testing::ScratchDir scratch("house-merge");
+  const std::string a = scratch.file("shard-1-of-2"), b = scratch.file("shard-2-of-2"), out = scratch.file("merged");
+  {
+    HouseStore sa = new_house(a);
+    HouseStore sb = new_house(b);
+    sa.set_meta("shard", "1/2");
+    sb.set_meta("shard", "2/2");
+    sa.set_meta("teacher", "/models/teacher.onnx");
+    put_with_file(sa, span(1, 3), {9, 9});
+    put_with_file(sb, span(1, 3), {9, 9});  // both shards hold the span: same bytes
+    put_with_file(sb, span(3, 5), {8});
+    put_with_file(sa, done_alternative("s1-3/drop/identity", AlternativeKind::kDrop, 1, 3), {1});
+    put_with_file(sb, done_alternative("s1-3/pruned/0.5", AlternativeKind::kPruned, 1, 3), {2, 2});
+    AlternativeRecord failed = done_alternative("s3-5/low_rank/0.5", AlternativeKind::kLowRank, 3, 5);
+    failed.status = ItemStatus::kFailed;
+    failed.reason = "diverged";
+    failed.file.clear();
+    sb.put_alternative(failed);
+  }
+  merge_houses(out, {a, b});
+  {
+    const HouseStore merged = HouseStore::open(out, false);
+    merged.check_files();
+    CHECK(!merged.meta("shard"));
+    CHECK(merged.meta("config") == config::to_toml(test::stored_config()));
+    CHECK(merged.meta("teacher") == "/models/teacher.onnx");
+    CHECK(merged.spans().size() == 2);
+    const auto all = merged.alternatives();
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].key == "s1-3/drop/identity");
+    CHECK(all[1].key == "s1-3/pruned/0.5");
+    CHECK(all[2].status == ItemStatus::kFailed);
+    CHECK(testing::read_file_bytes(merged.path("s1-3_pruned_0.5.bspk")) == std::vector<uint8_t>{2, 2});
+    CHECK(testing::read_file_bytes(merged.path("span-3-5.bspk")) == std::vector<uint8_t>{8});
+    for (const auto& entry : fs::directory_iterator(out)) CHECK(entry.path().extension() != ".tmp");
+  }
+  // Running it again changes nothing; the merged house may take part as an input elsewhere.
+  merge_houses(out, {a, b});
+  CHECK(HouseStore::open(out, false).alternatives().size() == 3);
+  merge_houses(scratch.file("again"), {out, a});
+  CHECK(HouseStore::open(scratch.file("again"), false).alternatives().size() == 3);
+}
+
+TEST_CASE("house merge: refuses different configs, conflicting keys and broken inputs") {
+  const testing::ScratchDir scratch("house-merge-bad");
+  const std::string a = scratch.file("a"), b = scratch.file("b"), c = scratch.file("c"), out = scratch.file("out");
+  {
+    HouseStore sa = new_house(a);
+    put_with_file(sa, done_alternative("s1-3/pruned/0.5", AlternativeKind::kPruned, 1, 3), {1, 2, 3});
+    HouseStore sb = new_house(b, 9);  // house.spans = 9
+    put_with_file(sb, done_alternative("s3-5/drop/identity", AlternativeKind::kDrop, 3, 5), {4});
+    HouseStore sc = new_house(c);
+    put_with_file(sc, done_alternative("s1-3/pruned/0.5", AlternativeKind::kPruned, 1, 3), {1, 2, 4});
+  }
+  CHECK(house_error([&] { merge_houses(out, {a, b}); }) ==
+        b + ": built from a different config than " + a + ": house.spans: 8 -> 9");
+  CHECK(house_error([&] { merge_houses(out, {a, c}); }) ==
+        "'s1-3/pruned/0.5' differs between " + a + " and " + c + " (status, reason or file bytes)");
+  CHECK(!fs::exists(out + "/house.sqlite"));  // refused before anything was written
+  CHECK(house_error([&] { merge_houses(out, {a, a}); }) == a + ": listed twice");
+  CHECK(house_error([&] { merge_houses(a, {a}); }) == a + ": is the output folder too");
+  CHECK(house_error([&] { merge_houses(out, {a, scratch.file("none")}); }) == scratch.file("none") + ": no such folder");
+  fs::remove(c + "/s1-3_pruned_0.5.bspk");
+  CHECK(house_error([&] { merge_houses(out, {a, c}); }) ==
+        c + "/s1-3_pruned_0.5.bspk: missing (referenced by alternative 's1-3/pruned/0.5')");
+  HouseStore::open(scratch.file("bare"), true);  // no config: not made by house build
+  CHECK(house_error([&] { merge_houses(out, {scratch.file("bare")}); }) ==
+        scratch.file("bare") + "/house.sqlite: no config in meta (not written by bespoke-opt house build)");
+}
+
+}  // namespace bespoke::house
