@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "config/optimizer_config.h"
@@ -226,6 +227,28 @@ TEST_CASE("config: house_differences lists the keys that change the house, and o
   now.run.seed = 3;
   CHECK(config::house_differences(built, now) ==
         std::vector<std::string>{"house.spans: 8 -> 10", "house.prune_ratios: [0.25, 0.5] -> [0.5]", "run.seed: 0 -> 3"});
+}
+
+TEST_CASE("config: the shipped examples are valid configs") {
+  const std::string examples = BESPOKE_SOURCE_DIR "/examples";
+  // The PP-OCRv4 detector is a test asset (scripts/install-deps); without it only the syntax is checked.
+  const bool assets = fs::exists(BESPOKE_SOURCE_DIR "/.assets/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx");
+  const auto text_of = [&](const std::string& name) {
+    std::ifstream in(examples + "/" + name);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  const OptimizerConfig demo = config::parse_optimizer_config(
+      text_of("house-demo.toml"), "house-demo.toml", examples, assets ? config::FileChecks::kRequireExisting : config::FileChecks::kNone);
+  CHECK(demo.teacher.model == fs::path(BESPOKE_SOURCE_DIR "/models/fashion_resnet.onnx").lexically_normal().string());
+  CHECK(demo.house.pretrained.size() == 1);
+  CHECK(demo.house.kinds.size() == 4);
+  CHECK(demo.run.out == fs::path(BESPOKE_SOURCE_DIR "/out/house-demo").lexically_normal().string());
+  const OptimizerConfig own =
+      config::parse_optimizer_config(text_of("house-own-model.toml"), "house-own-model.toml", examples, config::FileChecks::kNone);
+  CHECK(own.teacher.channels == 3);
+  CHECK(own.data.source == examples + "/my-model/images");
 }
 
 }  // namespace bespoke
