@@ -4,6 +4,8 @@
 //   bespoke-opt <subcommand> [options]     bespoke-opt --help
 #include <exception>
 #include <iostream>
+#include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,6 +18,17 @@
 #define BESPOKE_VERSION "unknown"
 #endif
 
+namespace {
+
+// Subcommands named "<group> <name>" (cli/subcommand.h) appear under a group.
+std::string group_description(const std::string& group) {
+  if (group == "house") return "the model house: build, inspect, export and merge alternatives";
+  if (group == "profile") return "latency of the house's alternatives on target devices";
+  return group + " commands";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace bespoke::cli;
   CLI::App app{"Bespoke optimizer: block analysis, model house, search and export of tailored students", "bespoke-opt"};
@@ -23,8 +36,21 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<std::pair<CLI::App*, Subcommand>> commands;
   std::vector<Action> actions;
+  std::map<std::string, CLI::App*> groups;  // "house" of "house build"
   for (Subcommand& c : registered_subcommands()) {
-    CLI::App* sub = app.add_subcommand(c.name, c.description);
+    CLI::App* parent = &app;
+    std::string leaf = c.name;
+    if (const size_t space = c.name.find(' '); space != std::string::npos) {
+      const std::string group = c.name.substr(0, space);
+      leaf = c.name.substr(space + 1);
+      CLI::App*& g = groups[group];
+      if (g == nullptr) {
+        g = app.add_subcommand(group, group_description(group));
+        g->require_subcommand(1);
+      }
+      parent = g;
+    }
+    CLI::App* sub = parent->add_subcommand(leaf, c.description);
     actions.push_back(c.configure(*sub));
     commands.emplace_back(sub, std::move(c));
   }

@@ -12,6 +12,11 @@
 //       bespoke::cli::register_subcommand({"name", "one-line description", configure});
 //   }  // namespace
 //
+// A name with one space, "house build", registers the subcommand "build"
+// under the group "house" (bespoke-opt house build ...); the group itself is
+// created by main() and only dispatches. Errors then read
+// "bespoke-opt house build: <message>".
+//
 // Files in optimizer/cli/ build without LibTorch; subcommands that need it
 // (train, eval) go in optimizer/cli/torch/, compiled only when the LibTorch
 // bridge is built (see optimizer/cli/CMakeLists.txt).

@@ -1,0 +1,77 @@
+#include "house/house_evaluation.h"
+
+#include "blocks/surgery.h"
+#include "blocks/unit_blocks.h"
+#include "export/bspk_reader.h"
+#include "export/bspk_writer.h"
+#include "house/teacher_data.h"
+#include "train/runtime_evaluation.h"
+
+namespace bespoke::house {
+
+namespace {
+
+// The identity replacement: a graph whose input is its output.
+ir::Graph identity_of(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int cut) {
+  ir::Graph g;
+  ir::Value v;
+  v.name = "identity";
+  v.shape = teacher.shape_of(analysis.cuts.at(static_cast<size_t>(cut)));
+  const int id = g.add_value(v);
+  g.inputs = {id};
+  g.outputs = {id};
+  return g;
+}
+
+}  // namespace
+
+HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerConfig& config, const ir::Graph& teacher_in,
+                             const EvaluationOptions& options,
+                             const std::function<void(size_t, size_t, const AlternativeAccuracy&)>& on_alternative) {
+  ir::Graph teacher = teacher_in;
+  const blocks::BlockAnalysis analysis = blocks::assign_unit_blocks(teacher);
+  const TeacherData data = open_teacher_data(config, teacher);
+  data::BatchLoader loader = make_loader(data, options.split, options.limit);
+  train::RuntimeEvalOptions runtime;
+  runtime.backend = options.backend;
+  runtime.threads = options.threads;
+
+  HouseAccuracy result;
+  result.split = data::split_name(options.split);
+  const train::EvalResult base = train::evaluate_runtime(exporter::write_bspk(teacher), loader, runtime);
+  result.samples = base.samples;
+  result.teacher_accuracy = base.accuracy();
+
+  std::vector<AlternativeRecord> done;
+  for (AlternativeRecord& a : store.alternatives())
+    if (a.status == ItemStatus::kDone) done.push_back(std::move(a));
+  for (size_t i = 0; i < done.size(); ++i) {
+    const AlternativeRecord& rec = done[i];
+    blocks::Replacement r;
+    r.cut_begin = rec.cut_begin;
+    r.cut_end = rec.cut_end;
+    r.name = rec.key;
+    if (rec.file.empty()) {
+      r.graph = identity_of(teacher, analysis, rec.cut_begin);
+    } else {
+      try {
+        r.graph = exporter::load_bspk(store.path(rec.file));
+      } catch (const std::exception& e) {
+        throw HouseError(store.path(rec.file) + ": cannot read alternative '" + rec.key + "': " + e.what());
+      }
+    }
+    const ir::Graph stitched = blocks::stitch(teacher, {r});
+    AlternativeAccuracy acc;
+    acc.key = rec.key;
+    acc.kind = kind_name(rec.kind);
+    acc.params = rec.params;
+    acc.flops = rec.flops;
+    acc.rel_mse = rec.rel_mse;
+    acc.accuracy = train::evaluate_runtime(exporter::write_bspk(stitched), loader, runtime).accuracy();
+    result.alternatives.push_back(acc);
+    if (on_alternative) on_alternative(i + 1, done.size(), acc);
+  }
+  return result;
+}
+
+}  // namespace bespoke::house

@@ -1,0 +1,114 @@
+#include "house/work_plan.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "blocks/surgery.h"
+#include "house/channel_pruning.h"
+#include "house/low_rank.h"
+#include "house/teacher_drops.h"
+
+namespace bespoke::house {
+
+namespace {
+
+std::string ratio_text(double r) {
+  std::ostringstream s;
+  s << r;
+  return s.str();
+}
+
+bool wants(const config::OptimizerConfig& c, AlternativeKind kind) {
+  return std::find(c.house.kinds.begin(), c.house.kinds.end(), kind_name(kind)) != c.house.kinds.end();
+}
+
+Alternative approximation(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int a, int b,
+                          AlternativeKind kind, double ratio, ir::Graph graph) {
+  Alternative alt;
+  const blocks::SubNetwork span = analysis.span(a, b);
+  alt.origin_node_begin = teacher.nodes[static_cast<size_t>(span.nodes.front())].name;
+  alt.origin_node_end = teacher.nodes[static_cast<size_t>(span.nodes.back())].name;
+  alt.key = span_key(a, b) + "/" + kind_name(kind) + "/" + ratio_text(ratio);
+  alt.kind = kind;
+  alt.cut_begin = a;
+  alt.cut_end = b;
+  alt.ratio = ratio;
+  alt.origin_model = teacher.name;
+  alt.graph = std::move(graph);
+  alt.provenance.kind = kind == AlternativeKind::kPruned ? ir::ProvenanceKind::kPruned : ir::ProvenanceKind::kLowRank;
+  alt.provenance.source_model = teacher.name;
+  alt.provenance.source_node_begin = alt.origin_node_begin;
+  alt.provenance.source_node_end = alt.origin_node_end;
+  alt.provenance.parameters.emplace_back(kind == AlternativeKind::kPruned ? "prune_ratio" : "rank_ratio",
+                                         ratio_text(ratio));
+  return alt;
+}
+
+// Takes from the per-kind lists in turn until `cap` alternatives are chosen.
+std::vector<Alternative> round_robin(std::vector<std::vector<Alternative>> by_kind, size_t cap, SkipCounts& skips) {
+  std::vector<Alternative> out;
+  size_t total = 0;
+  for (const auto& list : by_kind) total += list.size();
+  for (size_t round = 0; out.size() < cap && out.size() < total; ++round)
+    for (auto& list : by_kind)
+      if (round < list.size() && out.size() < cap) out.push_back(std::move(list[round]));
+  if (total > out.size()) skips["over the per-span limit"] += static_cast<int>(total - out.size());
+  return out;
+}
+
+}  // namespace
+
+WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis,
+                    const std::vector<PretrainedSource>& sources, const config::OptimizerConfig& config) {
+  const config::HouseConfig& h = config.house;
+  WorkPlan plan;
+  plan.sample = sample_spans(teacher, analysis, static_cast<int>(h.spans), static_cast<int>(h.min_units),
+                             static_cast<int>(h.max_units), config.run.seed);
+  PretrainedOptions pretrained;
+  pretrained.min_units = static_cast<int>(h.min_units);
+  pretrained.max_units = static_cast<int>(h.max_units);
+  pretrained.max_params_ratio = h.max_params_ratio;
+  pretrained.max_per_span = static_cast<int>(h.max_pretrained_per_span);
+
+  for (const SpanChoice& span : plan.sample.spans) {
+    const int a = span.cut_begin, b = span.cut_end;
+    std::vector<std::vector<Alternative>> by_kind(4);
+    if (wants(config, AlternativeKind::kDrop)) by_kind[0] = teacher_drops(teacher, analysis, a, b);
+    if (wants(config, AlternativeKind::kPretrained))
+      for (const PretrainedSource& source : sources) {
+        std::vector<Alternative> alts = pretrained_alternatives(teacher, analysis, a, b, source, pretrained, plan.skips);
+        for (Alternative& alt : alts) by_kind[1].push_back(std::move(alt));
+      }
+    const bool prune = wants(config, AlternativeKind::kPruned), factorize = wants(config, AlternativeKind::kLowRank);
+    if (prune || factorize) {
+      const ir::Graph teacher_span = blocks::extract_span(teacher, a, b);
+      if (prune)
+        for (double r : h.prune_ratios) {
+          std::string why;
+          if (auto g = prune_channels(teacher_span, r, &why))
+            by_kind[2].push_back(approximation(teacher, analysis, a, b, AlternativeKind::kPruned, r, std::move(*g)));
+          else
+            ++plan.skips["pruned: " + why];
+        }
+      if (factorize)
+        for (double r : h.low_rank_ratios) {
+          std::string why;
+          if (auto g = factorize_low_rank(teacher_span, r, &why))
+            by_kind[3].push_back(approximation(teacher, analysis, a, b, AlternativeKind::kLowRank, r, std::move(*g)));
+          else
+            ++plan.skips["low_rank: no convolution gains at this ratio"];
+        }
+    }
+    for (Alternative& alt : round_robin(std::move(by_kind), static_cast<size_t>(h.max_alternatives_per_span), plan.skips))
+      plan.alternatives.push_back(std::move(alt));
+  }
+  return plan;
+}
+
+std::vector<size_t> shard_positions(size_t alternatives, int index, int count) {
+  std::vector<size_t> positions;
+  for (size_t i = static_cast<size_t>(index); i < alternatives; i += static_cast<size_t>(count)) positions.push_back(i);
+  return positions;
+}
+
+}  // namespace bespoke::house
