@@ -180,7 +180,7 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
         "x.toml:4: house.kinds[1]: unknown value \"prunned\" (known: drop, pretrained, pruned, low_rank)");
   CHECK(f.error(m + "[house]\nkinds = []\n").find("x.toml:4: house.kinds: empty") == 0);
   CHECK(f.error(m + "[house]\nprune_ratios = []\n") == "x.toml:4: house.prune_ratios: empty while house.kinds has \"pruned\"");
-  CHECK(f.error(m + "[house]\nmin_units = 3\nmax_units = 2\n") == "x.toml:5: house.max_units: 2 is not in 3..100000");
+  CHECK(f.error(m + "[house]\nmin_units = 3\nmax_units = 2\n") == "x.toml:5: house.max_units: 2 is below house.min_units = 3");
   CHECK(f.error(m + "[house]\nspans = 0\n") == "x.toml:4: house.spans: 0 is not in 1..100000");
   CHECK(f.error(m + "[house]\nmax_params_ratio = -1\n") == "x.toml:4: house.max_params_ratio: -1.0 is not a positive number");
   CHECK(f.error(m + "input_shape = [1, 3, 0, 28]\n") == "x.toml:3: teacher.input_shape[2]: 0 is below 1");
