@@ -163,6 +163,9 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
   const blocks::BlockAnalysis analysis = blocks::assign_unit_blocks(teacher);
   HouseStore store = HouseStore::open(request.house_dir, true);
   check_house_settings(store, request);
+  // A build killed while features were spilled leaves their files behind: start clean.
+  const fs::path spill = fs::path(store.dir()) / ".features";
+  fs::remove_all(spill);
 
   const WorkPlan plan = plan_house(teacher, analysis, request.sources, config);
   report.spans = static_cast<int>(plan.sample.spans.size());
@@ -198,7 +201,7 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
     std::set<int> cuts;
     for (const Alternative* alt : pending) cuts.insert({alt->cut_begin, alt->cut_end});
     const std::vector<int> cut_list(cuts.begin(), cuts.end());
-    FeatureCache cache(config.distill.feature_cache_mb << 20, (fs::path(store.dir()) / ".features").string());
+    FeatureCache cache(config.distill.feature_cache_mb << 20, spill.string());
     const auto features_start = Clock::now();
     {
       torchbridge::GraphModule module(teacher);
