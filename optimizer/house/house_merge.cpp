@@ -119,6 +119,9 @@ void merge_houses(const std::string& out_dir, const std::vector<std::string>& in
   for (const auto& [key, value] : inputs.front().all_meta()) {
     if (key != "shard" && key != "schema_version") out.set_meta(key, value);
   }
+  // The effective config next to the index, as house build writes it.
+  const std::string config_text = *inputs.front().meta("config");
+  write_file_atomically(out.path("config.toml"), std::vector<uint8_t>(config_text.begin(), config_text.end()));
   for (const auto& [key, item] : index.items()) {
     if (item.store == &out) continue;
     if (!item.file.empty()) {

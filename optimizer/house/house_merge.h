@@ -16,7 +16,8 @@ namespace bespoke::house {
 // with different bytes; checks every input's files first. Then copies the
 // files (write_file_atomically) before their rows, so an interrupted merge
 // leaves only complete rows and can simply be run again. The output's meta is
-// the first input's without "shard".
+// the first input's without "shard"; its config is also written to
+// <out_dir>/config.toml, as house build does.
 void merge_houses(const std::string& out_dir, const std::vector<std::string>& in_dirs);
 
 }  // namespace bespoke::house

@@ -244,6 +244,8 @@ TEST_CASE("house merge: shards with the same config join into one house") {
     CHECK(!merged.meta("shard"));
     CHECK(merged.meta("config") == config::to_toml(test::stored_config()));
     CHECK(merged.meta("teacher") == "/models/teacher.onnx");
+    const std::vector<uint8_t> config_file = read_file_bytes(merged.path("config.toml"));
+    CHECK(std::string(config_file.begin(), config_file.end()) == *merged.meta("config"));
     CHECK(merged.spans().size() == 2);
     const auto all = merged.alternatives();
     REQUIRE(all.size() == 3);
