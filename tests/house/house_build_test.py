@@ -210,9 +210,47 @@ class HouseBuild(unittest.TestCase):
         self.assertIn("distill.steps: 2 -> 3", r.stderr)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
         opt("house", "build", changed, "--force")
-        # A shard refuses the folder of a whole build.
-        r = opt("house", "build", cfg, "--out", house, "--shard", "0/1", "--force", check=False)
-        self.assertEqual(r.returncode, 0, r.stderr)  # 0/1 is the whole build
+        r = opt("house", "build", changed, "--shard", "1/2", "--out", house, check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)  # a shard builds into its own folder <out>/shard-1-of-2
+
+        # Bad input: one line naming the file, exit 1, the finished house intact.
+        before = rows(house)
+        garbage = write(os.path.join(self.dir, "garbage.onnx"), "not a model")
+        r = opt("house", "build", write(os.path.join(self.dir, "g.toml"),
+                                          config_text(house, steps=3, spans=1).replace(
+                                              f"{ARGS.source_dir}/.assets/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx",
+                                              garbage)), "--force", check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("garbage.onnx", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        empty = os.path.join(self.dir, "empty-folder")
+        os.makedirs(os.path.join(empty, "cat"))
+        r = opt("house", "build", write(os.path.join(self.dir, "e.toml"), config_text(house, steps=3, spans=1).replace(
+            "[data]", f'[data]\nsource = "{empty}"')), "--out", os.path.join(self.dir, "house-empty"), check=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("empty-folder", r.stderr)
+        self.assertEqual(rows(house), before)
+        corrupt = os.path.join(self.dir, "corrupt")
+        os.makedirs(corrupt)
+        write(os.path.join(corrupt, "house.sqlite"), "this is not a SQLite database" * 100)
+        r = opt("house", "build", changed, "--out", corrupt, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(os.path.join(corrupt, "house.sqlite"), r.stderr)
+
+    def test_eval_stitches_each_alternative_into_the_teacher(self):
+        house = os.path.join(self.dir, "house")
+        cfg = write(os.path.join(self.dir, "house.toml"), config_text(house, steps=10, spans=2))
+        opt("house", "build", cfg)
+        import json
+        report = json.loads(opt("house", "eval", house, "--limit", "300", "--json").stdout)
+        self.assertEqual(report["samples"], 300)
+        self.assertGreater(report["teacher_accuracy"], 0.88)  # the model card: 93.54% on all 10000
+        self.assertLess(report["teacher_accuracy"], 0.99)
+        done = [k for k, r in rows(house).items() if r[2] == "done"]
+        self.assertEqual(sorted(a["key"] for a in report["alternatives"]), sorted(done))
+        pruned = [a["accuracy"] for a in report["alternatives"] if a["kind"] == "pruned"]
+        self.assertTrue(pruned and max(pruned) > report["teacher_accuracy"] - 0.1, report)
+        self.assertTrue(os.path.exists(os.path.join(house, "evaluation.json")))
 
 
 def main():
