@@ -1,6 +1,6 @@
 // bespoke-opt house export: the files a device needs from a model house, to
 // profile every alternative and teacher span there: each done alternative's
-// and each span's .bspk, plus manifest.json
+// and each span's .bspk (the identity has none), plus manifest.json
 //
 //   {"format": "bespoke-house-export", "schema_version": 1,
 //    "config_hash": "fnv1a64:<16 hex digits of the stored config text>",
@@ -64,7 +64,9 @@ int run(const ExportOptions& options) {
     copy(s.file, key, "teacher_span", s.cut_begin, s.cut_end);
   }
   for (const house::AlternativeRecord& a : store.alternatives()) {
-    if (a.status == house::ItemStatus::kDone) copy(a.file, a.key, house::kind_name(a.kind), a.cut_begin, a.cut_end);
+    // Failed alternatives and the identity (no operators, nothing to run) have no file.
+    if (a.status == house::ItemStatus::kDone && !a.file.empty())
+      copy(a.file, a.key, house::kind_name(a.kind), a.cut_begin, a.cut_end);
   }
   const json manifest = {{"format", "bespoke-house-export"},
                          {"schema_version", house::HouseStore::kSchemaVersion},

@@ -73,8 +73,9 @@ SpanRecord span_record(int a, int b) {
   return s;
 }
 
-// A house over spans [1, 3] and [3, 5]: drop and pruned done, low_rank failed
-// in the first span, pretrained done in the second. `which` selects a shard:
+// A house over spans [1, 3] and [3, 5]: two drops (one the identity, without
+// a file) and pruned done, low_rank failed in the first span, pretrained done
+// in the second. `which` selects a shard:
 // 0 = everything, 1 = span [1, 3] only, 2 = span [3, 5] only.
 void write_house(const std::string& dir, int which = 0) {
   HouseStore store = test::new_house(dir);
@@ -82,7 +83,11 @@ void write_house(const std::string& dir, int which = 0) {
   if (which == 2) store.set_meta("shard", "2/2");
   if (which != 2) {
     test::put_with_file(store, span_record(1, 3), tiny_bspk(2));
-    test::put_with_file(store, test::done_alternative("s1-3/drop/identity", AlternativeKind::kDrop, 1, 3), tiny_bspk(3));
+    test::put_with_file(store, test::done_alternative("s1-3/drop/2-3", AlternativeKind::kDrop, 1, 3), tiny_bspk(3));
+    AlternativeRecord identity = test::done_alternative("s1-3/drop/identity", AlternativeKind::kDrop, 1, 3);
+    identity.params = identity.flops = identity.macs = 0;
+    identity.file.clear();  // no operators, no file
+    store.put_alternative(identity);
     AlternativeRecord pruned = test::done_alternative("s1-3/pruned/0.5", AlternativeKind::kPruned, 1, 3);
     pruned.ratio = 0.5;
     pruned.rel_mse = 0.0625;
@@ -116,7 +121,8 @@ TEST_CASE("house status and list show what a house holds") {
   CHECK(status.out.find("(schema 1, whole)") != std::string::npos);
   CHECK(status.out.find("teacher       /models/teacher.onnx") != std::string::npos);
   CHECK(status.out.find("2 sampled teacher spans") != std::string::npos);
-  CHECK(status.out.find("alternatives  4: 3 done, 1 failed") != std::string::npos);
+  CHECK(status.out.find("alternatives  5: 4 done, 1 failed") != std::string::npos);
+  CHECK(status.out.find("drop              2        0            0.125") != std::string::npos);
   CHECK(status.out.find("pruned            1        0           0.0625") != std::string::npos);
   CHECK(status.out.find("low_rank          0        1                -") != std::string::npos);
 
@@ -124,8 +130,8 @@ TEST_CASE("house status and list show what a house holds") {
   REQUIRE(listed.status == 0);
   const json all = json::parse(listed.out);
   REQUIRE(all.is_array());
-  REQUIRE(all.size() == 4);
-  const json& pruned = all[2];  // ordered by key
+  REQUIRE(all.size() == 5);
+  const json& pruned = all[3];  // ordered by key
   CHECK(pruned["id"] == "s1-3/pruned/0.5");
   CHECK(pruned["key"] == "s1-3/pruned/0.5");
   CHECK(pruned["kind"] == "pruned");
@@ -137,20 +143,25 @@ TEST_CASE("house status and list show what a house holds") {
   CHECK(pruned["rel_mse"] == 0.0625);
   CHECK(pruned["ratio"] == 0.5);
   CHECK(pruned["file"] == "s1-3_pruned_0.5.bspk");
-  const json& failed = all[1];
+  const json& failed = all[2];
   CHECK(failed["kind"] == "low_rank");
   CHECK(failed["status"] == "failed");
   CHECK(failed["rel_mse"].is_null());
   CHECK(failed["reason"] == "distillation diverged (loss nan at step 3)");
   CHECK(failed["file"] == "");
-  CHECK(all[3]["kind"] == "pretrained");
-  CHECK(all[3]["adapters"] == "in: conv1x1 2->16; out: conv1x1 16->2");
+  const json& identity = all[1];
+  CHECK(identity["id"] == "s1-3/drop/identity");
+  CHECK(identity["status"] == "done");
+  CHECK(identity["params"] == 0);
+  CHECK(identity["file"] == "");
+  CHECK(all[4]["kind"] == "pretrained");
+  CHECK(all[4]["adapters"] == "in: conv1x1 2->16; out: conv1x1 16->2");
 
   const Outcome table = bespoke_opt(scratch, "house list " + q(dir));
   CHECK(table.status == 0);
   CHECK(table.out.find("s3-5/pretrained/det/4-6") != std::string::npos);
   CHECK(table.out.find("distillation diverged") != std::string::npos);
-  CHECK(table.out.find("4 alternatives") != std::string::npos);
+  CHECK(table.out.find("5 alternatives") != std::string::npos);
 
   CHECK(bespoke_opt(scratch, "house list").status == 2);  // usage
 }
@@ -168,7 +179,7 @@ TEST_CASE("house export copies the runnable files with a manifest") {
   CHECK(manifest["format"] == "bespoke-house-export");
   CHECK(manifest["schema_version"] == 1);
   CHECK(manifest["config_hash"].get<std::string>().rfind("fnv1a64:", 0) == 0);
-  REQUIRE(manifest["files"].size() == 5);  // 2 spans + 3 done alternatives
+  REQUIRE(manifest["files"].size() == 5);  // 2 spans + 3 done alternatives with a file
   CHECK(manifest["files"][0]["key"] == "s1-3/teacher");
   CHECK(manifest["files"][0]["kind"] == "teacher_span");
   for (const json& entry : manifest["files"]) {
@@ -191,7 +202,7 @@ TEST_CASE("house merge joins shards into the house built whole") {
   const std::string merged = scratch.file("merged");
   const Outcome m = bespoke_opt(scratch, "house merge " + q(merged) + " " + q(a) + " " + q(b));
   REQUIRE(m.status == 0);
-  CHECK(m.out.find("2 spans, 4 alternatives") != std::string::npos);
+  CHECK(m.out.find("2 spans, 5 alternatives") != std::string::npos);
 
   // Same rows (timings included, as the shards wrote them) and the same bytes.
   json from_whole = json::parse(bespoke_opt(scratch, "house list --json " + q(whole)).out);
