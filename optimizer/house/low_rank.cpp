@@ -75,7 +75,7 @@ std::optional<ir::Graph> factorize_low_rank(const ir::Graph& span, double ratio,
     nodes.push_back(g.nodes[n]);
   }
   if (factorized == 0) {
-    if (why_not) *why_not = "no convolution with fewer parameters at rank ratio " + std::to_string(ratio);
+    if (why_not) *why_not = "no convolution has fewer parameters factorized at this ratio";
     return std::nullopt;
   }
   g.nodes = std::move(nodes);

@@ -79,25 +79,26 @@ WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analy
         std::vector<Alternative> alts = pretrained_alternatives(teacher, analysis, a, b, source, pretrained, plan.skips);
         for (Alternative& alt : alts) by_kind[1].push_back(std::move(alt));
       }
-    const bool prune = wants(config, AlternativeKind::kPruned), factorize = wants(config, AlternativeKind::kLowRank);
-    if (prune || factorize) {
-      const ir::Graph teacher_span = blocks::extract_span(teacher, a, b);
-      if (prune)
-        for (double r : h.prune_ratios) {
-          std::string why;
-          if (auto g = prune_channels(teacher_span, r, &why))
-            by_kind[2].push_back(approximation(teacher, analysis, a, b, AlternativeKind::kPruned, r, std::move(*g)));
-          else
-            ++plan.skips["pruned: " + why];
-        }
-      if (factorize)
-        for (double r : h.low_rank_ratios) {
-          std::string why;
-          if (auto g = factorize_low_rank(teacher_span, r, &why))
-            by_kind[3].push_back(approximation(teacher, analysis, a, b, AlternativeKind::kLowRank, r, std::move(*g)));
-          else
-            ++plan.skips["low_rank: no convolution gains at this ratio"];
-        }
+    // Pruned and low-rank approximations of the span, one per configured ratio.
+    using Approximate = std::optional<ir::Graph> (*)(const ir::Graph&, double, std::string*);
+    const struct {
+      AlternativeKind kind;
+      const std::vector<double>& ratios;
+      Approximate make;
+      size_t slot;
+    } approximations[] = {{AlternativeKind::kPruned, h.prune_ratios, &prune_channels, 2},
+                          {AlternativeKind::kLowRank, h.low_rank_ratios, &factorize_low_rank, 3}};
+    std::optional<ir::Graph> teacher_span;
+    for (const auto& x : approximations) {
+      if (!wants(config, x.kind)) continue;
+      if (!teacher_span) teacher_span = blocks::extract_span(teacher, a, b);
+      for (double r : x.ratios) {
+        std::string why;
+        if (std::optional<ir::Graph> g = x.make(*teacher_span, r, &why))
+          by_kind[x.slot].push_back(approximation(teacher, analysis, a, b, x.kind, r, std::move(*g)));
+        else
+          ++plan.skips[std::string(kind_name(x.kind)) + ": " + why];
+      }
     }
     for (Alternative& alt : round_robin(std::move(by_kind), static_cast<size_t>(h.max_alternatives_per_span), plan.skips))
       plan.alternatives.push_back(std::move(alt));
