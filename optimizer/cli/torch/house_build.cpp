@@ -118,7 +118,9 @@ Action configure(CLI::App& command) {
   command.add_option("--out", o->out, "house folder (overrides run.out)");
   command.add_option("--threads", o->threads, "LibTorch threads (overrides run.threads; 0 = all cores)")
       ->check(CLI::NonNegativeNumber);
-  command.add_option("--seed", o->seed, "seed of span sampling and training (overrides run.seed)");
+  // TOML integers are signed 64-bit: a larger seed could not be read back from the house.
+  command.add_option("--seed", o->seed, "seed of span sampling and training (overrides run.seed)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{INT64_MAX}));
   command.add_option("--shard", o->shard, "build part K/N of the work (0-based), or auto under mpirun / Slurm");
   command.add_flag("--force", o->force, "continue a house that was started with another config");
   return [o] { return run(*o); };
