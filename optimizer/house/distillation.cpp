@@ -57,6 +57,7 @@ DistillOutcome distill_alternative(const ir::Graph& alternative, const FeaturePa
   auto predict = [&module](const at::Tensor& x) { return module.forward({x}).at(0); };
   module.eval();
   out.loss_before = mean_squared_error(validation, predict);
+  fit_input_projection(module, train.input);
   fit_output_projection(module, train.input, train.target);
 
   std::vector<at::Tensor> params = module.parameters();

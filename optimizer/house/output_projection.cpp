@@ -15,8 +15,8 @@ int output_writer(const ir::Graph& g) {
   return -1;
 }
 
-bool is_projection(const ir::Graph& g, const ir::Node& n) {
-  return n.op == "Conv" && n.name.find(kOutputAdapterMarker) != std::string::npos && n.get_int("group", 1) == 1 &&
+bool is_projection(const ir::Graph& g, const ir::Node& n, const char* marker) {
+  return n.op == "Conv" && n.name.find(marker) != std::string::npos && n.get_int("group", 1) == 1 &&
          n.get_ints("kernel_shape") == std::vector<int64_t>{1, 1} && !n.has("activation") && n.input(1) >= 0 &&
          n.input(2) >= 0 && g.values[static_cast<size_t>(n.input(1))].is_constant() &&
          g.values[static_cast<size_t>(n.input(2))].is_constant();
@@ -28,7 +28,7 @@ bool fit_output_projection(torchbridge::GraphModule& module, const at::Tensor& i
                            int64_t max_images) {
   const ir::Graph& g = module.graph();
   const int writer = output_writer(g);
-  if (writer < 0 || !is_projection(g, g.nodes[static_cast<size_t>(writer)])) return false;
+  if (writer < 0 || !is_projection(g, g.nodes[static_cast<size_t>(writer)], kOutputAdapterMarker)) return false;
   const ir::Node& n = g.nodes[static_cast<size_t>(writer)];
   at::NoGradGuard no_grad;
   const int64_t images = std::min<int64_t>(max_images, input.size(0));
@@ -48,6 +48,36 @@ bool fit_output_projection(torchbridge::GraphModule& module, const at::Tensor& i
   const at::Tensor b = solution.narrow(0, cz, 1).reshape({-1}).to(at::kFloat);
   module.constant(n.input(1)).copy_(w.reshape(module.constant(n.input(1)).sizes()));
   module.constant(n.input(2)).copy_(b);
+  return true;
+}
+
+bool fit_input_projection(torchbridge::GraphModule& module, const at::Tensor& input, int64_t max_images) {
+  const ir::Graph& g = module.graph();
+  const std::vector<int> readers = g.consumers(g.inputs.at(0));
+  if (readers.size() != 1) return false;
+  const ir::Node& n = g.nodes[static_cast<size_t>(readers[0])];
+  if (!is_projection(g, n, kInputAdapterMarker) || n.input(0) != g.inputs[0]) return false;
+  at::NoGradGuard no_grad;
+  const int64_t images = std::min<int64_t>(max_images, input.size(0));
+  const at::Tensor x = input.narrow(0, 0, images);
+  const at::Tensor rows = x.permute({0, 2, 3, 1}).reshape({-1, x.size(1)}).to(at::kDouble);  // [pixels, Cin]
+  const at::Tensor mean = rows.mean(0);
+  const at::Tensor centred = rows - mean;
+  const at::Tensor cov = centred.t().mm(centred) / static_cast<double>(std::max<int64_t>(1, rows.size(0) - 1));
+  const auto [values, vectors] = at::linalg_eigh(cov);  // ascending eigenvalues
+  const at::Tensor& weight = module.constant(n.input(1));
+  const int64_t out = weight.size(0), in = x.size(1);
+  // The strongest min(out, in) directions; any further outputs start at zero.
+  const int64_t k = std::min(out, in);
+  const at::Tensor top_values = values.flip(0).narrow(0, 0, k);
+  const at::Tensor top_vectors = vectors.flip(1).narrow(1, 0, k);                      // [Cin, k]
+  const double floor = 1e-6 * std::max(1e-12, values.max().item<double>());
+  const at::Tensor scale = (top_values.clamp_min(floor)).rsqrt();                       // unit variance
+  at::Tensor w = at::zeros({out, in}, at::kDouble);
+  w.narrow(0, 0, k).copy_(top_vectors.t() * scale.unsqueeze(1));
+  at::Tensor b = -w.mv(mean);
+  weight.copy_(w.to(at::kFloat).reshape(weight.sizes()));
+  module.constant(n.input(2)).copy_(b.to(at::kFloat));
   return true;
 }
 

@@ -29,4 +29,15 @@ inline constexpr const char* kOutputAdapterMarker = "adapter_out";
 bool fit_output_projection(torchbridge::GraphModule& module, const at::Tensor& input, const at::Tensor& target,
                            int64_t max_images = 1024);
 
+// The input side has no target to fit, but the same problem: an identity
+// 1x1 adapter hands the pretrained span the teacher's first C channels only,
+// on the teacher's scale. Its start instead is whitened PCA: the C principal
+// directions of the teacher's feature (per pixel, over the sample), each
+// scaled to unit variance and centred, so the span sees the most informative
+// mix of all channels on the scale its own (folded) normalization expects.
+// Applies when the node reading the module's input is a 1x1, group-1 Conv
+// without activation whose name contains "adapter_in"; returns whether it did.
+inline constexpr const char* kInputAdapterMarker = "adapter_in";
+bool fit_input_projection(torchbridge::GraphModule& module, const at::Tensor& input, int64_t max_images = 1024);
+
 }  // namespace bespoke::house

@@ -158,6 +158,31 @@ TEST_CASE("an output adapter starts from the least-squares fit") {
   CHECK(other.constant(other.graph().nodes[0].input(1)).abs().sum().item<double>() == 0.0);
 }
 
+TEST_CASE("an input adapter starts as whitened PCA of the teacher's feature") {
+  using namespace ir::test;
+  GraphBuilder gb;
+  const int x = gb.input("x", {1, 5, 4, 4});
+  gb.output(gb.op("Conv", {x, gb.floats("w", {3, 5, 1, 1}, std::vector<float>(15, 0.0f)), gb.floats("b", {3}, {0, 0, 0})},
+                  {{"kernel_shape", ints_attr({1, 1})}, {"strides", ints_attr({1, 1})}, {"dilations", ints_attr({1, 1})},
+                   {"pads", ints_attr({0, 0, 0, 0})}, {"group", int_attr(1)}},
+                  "span/adapter_in"));
+  // Correlated channels with different scales and means.
+  at::manual_seed(5);
+  const at::Tensor mix = at::randn({5, 5});
+  const at::Tensor in = (at::einsum("dc,nchw->ndhw", {mix, at::randn({200, 5, 4, 4})}) + 3.0).contiguous();
+  torchbridge::GraphModule m(gb.g);
+  REQUIRE(fit_input_projection(m, in, 200));
+  at::NoGradGuard no_grad;
+  const at::Tensor out = m.forward({in}).at(0).permute({0, 2, 3, 1}).reshape({-1, 3}).to(at::kDouble);
+  const at::Tensor centred = out - out.mean(0);
+  const at::Tensor cov = centred.t().mm(centred) / static_cast<double>(out.size(0) - 1);
+  CHECK(at::allclose(out.mean(0), at::zeros({3}, at::kDouble), 1e-4, 1e-4));
+  CHECK(at::allclose(cov, at::eye(3, at::kDouble), 1e-3, 1e-3));  // unit variance, decorrelated
+  gb.g.nodes[0].name = "conv";
+  torchbridge::GraphModule other(gb.g);
+  CHECK_FALSE(fit_input_projection(other, in));
+}
+
 TEST_CASE("the feature cache spills beyond its bound to mapped files it removes") {
   const std::string dir = temp_dir("spill");
   {
