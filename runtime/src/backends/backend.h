@@ -3,6 +3,14 @@
 // Kernel per operator; the session plans memory, chooses tensor layouts,
 // inserts layout conversions and drives the kernels.
 //
+// Every backend folder has the same shape (ncnn's rule): `<backend>_backend.cpp`
+// holds the Backend and its operator table (OperatorEntry rows, below);
+// `operators.h` declares, for each operator file, `supports_<file>` and
+// `create_<file>`, both taking an OperatorRef and defined in `<file>.cpp`.
+// operator_file() names the file of every opcode, the same in every folder;
+// the build enforces it (a static_assert on each table, and
+// runtime/CMakeLists.txt checks that each file a table names exists).
+//
 // Layout rule: every rank-4 tensor handed to a kernel (activation or
 // constant) is in the backend's layout(); every other tensor is plain
 // row-major in logical order. A kernel whose operator changes rank (e.g.
@@ -14,9 +22,11 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/model_view.h"
+#include "core/op_traits.h"
 #include "core/status.h"
 
 typedef struct pthreadpool* pthreadpool_t;
@@ -37,6 +47,111 @@ struct ExecutionContext {
   pthreadpool_t threadpool = nullptr;  // nullptr = run on the calling thread
   int num_threads = 1;
 };
+
+// One operator of a verified model, as every backend's operator files see it.
+struct OperatorRef {
+  const ModelView& model;
+  int index;
+
+  const OperatorInfo& info() const { return model.op(index); }
+  fb::OpCode opcode() const { return info().opcode; }
+  size_t input_count() const { return info().inputs.size(); }
+  size_t output_count() const { return info().outputs.size(); }
+  // False for an absent optional input (-1) and past the last input.
+  bool has_input(size_t i) const { return i < input_count() && info().inputs[i] >= 0; }
+  // Only for present inputs (has_input(i)).
+  const TensorInfo& input(size_t i) const { return model.tensor(info().inputs[i]); }
+  const TensorInfo& output(size_t i) const { return model.tensor(info().outputs[i]); }
+  // True when every present input and every output is FLOAT32.
+  bool all_float32() const {
+    for (const int t : info().inputs) {
+      if (t >= 0 && model.tensor(t).type != fb::ElementType::FLOAT32) return false;
+    }
+    for (const int t : info().outputs) {
+      if (model.tensor(t).type != fb::ElementType::FLOAT32) return false;
+    }
+    return true;
+  }
+  // "operator 3 'conv1' (CONV_2D)": the prefix of every message about it.
+  std::string describe() const { return operator_label(index, info().name, info().opcode); }
+};
+
+// The operator file of an opcode: `<file>.cpp` in every backend folder that
+// runs it, defining `supports_<file>` and `create_<file>`. Families that
+// share a kernel shape share a file (the four binary ops, the unary ops).
+constexpr std::string_view operator_file(fb::OpCode code) {
+  using C = fb::OpCode;
+  switch (code) {
+    case C::CONV_2D: return "conv2d";
+    case C::CONV_TRANSPOSE_2D: return "conv_transpose2d";
+    case C::FULLY_CONNECTED: return "fully_connected";
+    case C::MAX_POOL_2D:
+    case C::AVERAGE_POOL_2D: return "pool2d";
+    case C::GLOBAL_AVERAGE_POOL: return "global_average_pool";
+    case C::ADD:
+    case C::SUB:
+    case C::MUL:
+    case C::DIV: return "binary";
+    case C::RELU:
+    case C::CLIP:
+    case C::LEAKY_RELU:
+    case C::SIGMOID:
+    case C::HARD_SIGMOID:
+    case C::HARD_SWISH:
+    case C::SILU:
+    case C::TANH:
+    case C::SQRT: return "unary";
+    case C::SOFTMAX: return "softmax";
+    case C::CONCAT: return "concat";
+    case C::RESHAPE: return "reshape";
+    case C::TRANSPOSE: return "transpose";
+    case C::PAD: return "pad";
+    case C::RESIZE: return "resize";
+    case C::CHANNEL_SHUFFLE: return "channel_shuffle";
+    case C::REDUCE_MEAN: return "reduce_mean";
+    case C::SLICE: return "slice";
+    case C::SPLIT: return "split";
+    case C::BATCH_NORM: return "batch_norm";
+    case C::BATCH_MATMUL: return "batch_matmul";
+  }
+  return "";
+}
+
+// One row of a backend's operator table. `Supports` is `bool (*)(const
+// OperatorRef&)` in the optimized backends (a refusal only means "run it
+// elsewhere") and `Status (*)(const OperatorRef&)` in the reference backend,
+// the last resort, whose refusal is an error that must say why.
+template <class Supports, class Create>
+struct OperatorEntry {
+  fb::OpCode opcode;
+  std::string_view file;  // for the static_assert of operator_table_follows_rules()
+  Supports supports;
+  Create create;
+};
+
+// A row for opcode `code` whose functions live in `<file>.cpp`.
+#define BSP_OPERATOR_ENTRY(code, file) \
+  { fb::OpCode::code, #file, supports_##file, create_##file }
+
+// The table's rules, for a static_assert next to it: rows in strictly
+// increasing opcode order (no opcode twice), each naming operator_file().
+template <class Entry, size_t N>
+constexpr bool operator_table_follows_rules(const Entry (&table)[N]) {
+  for (size_t i = 0; i < N; ++i) {
+    if (table[i].file != operator_file(table[i].opcode)) return false;
+    if (i > 0 && !(table[i - 1].opcode < table[i].opcode)) return false;
+  }
+  return true;
+}
+
+// The row of `code`, or nullptr when the backend does not run it.
+template <class Entry, size_t N>
+const Entry* find_operator(const Entry (&table)[N], fb::OpCode code) {
+  for (const Entry& entry : table) {
+    if (entry.opcode == code) return &entry;
+  }
+  return nullptr;
+}
 
 class Kernel {
  public:

@@ -14,11 +14,6 @@ namespace {
 
 constexpr int kMaxThreads = 1024;
 
-std::string op_label(const ModelView& model, int op) {
-  return "operator " + std::to_string(op) + " '" + std::string(model.op(op).name) + "' (" +
-         op_name(model.op(op).opcode) + ")";
-}
-
 uint64_t elapsed_ns(std::chrono::steady_clock::time_point since) {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - since).count());
@@ -86,11 +81,10 @@ Status Session::create_kernels() {
   for (int i = 0; i < count; ++i) {
     Backend& backend = *backends_[static_cast<size_t>(plan_.ops()[static_cast<size_t>(i)].backend)];
     const Status s = backend.create_kernel(model_, i, context_, &kernels_[static_cast<size_t>(i)]);
-    if (!s.ok()) {
-      return Status(s.code(), op_label(model_, i) + " on backend " + std::string(backend.name()) + ": " + s.message());
-    }
+    const std::string where = OperatorRef{model_, i}.describe();
+    if (!s.ok()) return Status(s.code(), where + " on backend " + std::string(backend.name()) + ": " + s.message());
     if (!kernels_[static_cast<size_t>(i)]) {
-      return Internal(op_label(model_, i) + ": backend " + std::string(backend.name()) + " returned no kernel");
+      return Internal(where + ": backend " + std::string(backend.name()) + " returned no kernel");
     }
   }
   return Status::Ok();
@@ -154,7 +148,8 @@ Status Session::setup_kernels() {
 }
 
 Status Session::fail_op(int op, const Status& status) const {
-  return Status(status.code(), op_label(model_, op) + " on backend " + op_backend_name(op) + ": " + status.message());
+  return Status(status.code(),
+                OperatorRef{model_, op}.describe() + " on backend " + op_backend_name(op) + ": " + status.message());
 }
 
 void Session::run_conversions(const std::vector<Conversion>& conversions, pthreadpool_t pool) const {
