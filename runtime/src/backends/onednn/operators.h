@@ -44,23 +44,14 @@ Status create_single_primitive_kernel(const OperatorRef& op, const KernelEnv& en
                                       const dnnl_memory_desc_t& src, const dnnl_memory_desc_t& dst,
                                       std::unique_ptr<Kernel>* kernel);
 
-#define BSP_ONEDNN_OPERATOR(file)              \
-  bool supports_##file(const OperatorRef& op); \
-  Status create_##file(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel);
+// The operator files of this backend. Not here: reshape, transpose, pad,
+// channel_shuffle, slice, split, batch_matmul (no oneDNN primitive with
+// exactly their semantics is used); they run on another backend.
+#define BSP_ONEDNN_OPERATOR_FILES(X) X(conv2d) X(conv_transpose2d) X(fully_connected) X(pool2d) X(global_average_pool) \
+  X(binary) X(unary) X(softmax) X(concat) X(batch_norm) X(resize) X(reduce_mean)
 
-BSP_ONEDNN_OPERATOR(conv2d)               // CONV_2D
-BSP_ONEDNN_OPERATOR(conv_transpose2d)     // CONV_TRANSPOSE_2D
-BSP_ONEDNN_OPERATOR(fully_connected)      // FULLY_CONNECTED
-BSP_ONEDNN_OPERATOR(pool2d)               // MAX_POOL_2D, AVERAGE_POOL_2D
-BSP_ONEDNN_OPERATOR(global_average_pool)  // GLOBAL_AVERAGE_POOL
-BSP_ONEDNN_OPERATOR(binary)               // ADD, SUB, MUL, DIV
-BSP_ONEDNN_OPERATOR(unary)                // RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, TANH, SQRT
-BSP_ONEDNN_OPERATOR(softmax)              // SOFTMAX
-BSP_ONEDNN_OPERATOR(concat)               // CONCAT
-BSP_ONEDNN_OPERATOR(batch_norm)           // BATCH_NORM
-BSP_ONEDNN_OPERATOR(resize)               // RESIZE
-BSP_ONEDNN_OPERATOR(reduce_mean)          // REDUCE_MEAN
-
-#undef BSP_ONEDNN_OPERATOR
+#define BSP_ONEDNN_DECLARE(file) BSP_DECLARE_OPERATOR_FILE(bool, KernelEnv, file)
+BSP_ONEDNN_OPERATOR_FILES(BSP_ONEDNN_DECLARE)
+#undef BSP_ONEDNN_DECLARE
 
 }  // namespace bespoke::rt::onednn

@@ -15,30 +15,13 @@
 
 namespace bespoke::rt::reference {
 
-#define BSP_REFERENCE_OPERATOR(file)             \
-  Status supports_##file(const OperatorRef& op); \
-  Status create_##file(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel);
+// The operator files of this backend: one for every opcode.
+#define BSP_REFERENCE_OPERATOR_FILES(X) X(conv2d) X(conv_transpose2d) X(fully_connected) X(pool2d) \
+  X(global_average_pool) X(binary) X(unary) X(softmax) X(concat) X(reshape) X(transpose) X(pad) X(resize) \
+  X(channel_shuffle) X(reduce_mean) X(slice) X(split) X(batch_norm) X(batch_matmul)
 
-BSP_REFERENCE_OPERATOR(conv2d)               // CONV_2D
-BSP_REFERENCE_OPERATOR(conv_transpose2d)     // CONV_TRANSPOSE_2D
-BSP_REFERENCE_OPERATOR(fully_connected)      // FULLY_CONNECTED
-BSP_REFERENCE_OPERATOR(pool2d)               // MAX_POOL_2D, AVERAGE_POOL_2D
-BSP_REFERENCE_OPERATOR(global_average_pool)  // GLOBAL_AVERAGE_POOL
-BSP_REFERENCE_OPERATOR(binary)               // ADD, SUB, MUL, DIV
-BSP_REFERENCE_OPERATOR(unary)            // RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, TANH, SQRT
-BSP_REFERENCE_OPERATOR(softmax)          // SOFTMAX
-BSP_REFERENCE_OPERATOR(concat)           // CONCAT
-BSP_REFERENCE_OPERATOR(reshape)          // RESHAPE
-BSP_REFERENCE_OPERATOR(transpose)        // TRANSPOSE
-BSP_REFERENCE_OPERATOR(pad)              // PAD
-BSP_REFERENCE_OPERATOR(resize)           // RESIZE
-BSP_REFERENCE_OPERATOR(channel_shuffle)  // CHANNEL_SHUFFLE
-BSP_REFERENCE_OPERATOR(reduce_mean)      // REDUCE_MEAN
-BSP_REFERENCE_OPERATOR(slice)            // SLICE
-BSP_REFERENCE_OPERATOR(split)            // SPLIT
-BSP_REFERENCE_OPERATOR(batch_norm)       // BATCH_NORM
-BSP_REFERENCE_OPERATOR(batch_matmul)     // BATCH_MATMUL
-
-#undef BSP_REFERENCE_OPERATOR
+#define BSP_REFERENCE_DECLARE(file) BSP_DECLARE_OPERATOR_FILE(Status, ExecutionContext, file)
+BSP_REFERENCE_OPERATOR_FILES(BSP_REFERENCE_DECLARE)
+#undef BSP_REFERENCE_DECLARE
 
 }  // namespace bespoke::rt::reference

@@ -1,7 +1,6 @@
 // The portable reference backend: plain C++ kernels in NCHW for every FLOAT32
 // operator of the format. It is the numerical ground truth the other backends
 // are tested against, and the fallback for operators they do not support.
-#include <iterator>
 #include <new>
 #include <string>
 
@@ -15,45 +14,10 @@ namespace {
 using Entry = OperatorEntry<Status (*)(const OperatorRef&),
                             Status (*)(const OperatorRef&, const ExecutionContext&, std::unique_ptr<Kernel>*)>;
 
-// clang-format off
-constexpr Entry kOperators[] = {
-    BSP_OPERATOR_ENTRY(CONV_2D, conv2d),
-    BSP_OPERATOR_ENTRY(CONV_TRANSPOSE_2D, conv_transpose2d),
-    BSP_OPERATOR_ENTRY(FULLY_CONNECTED, fully_connected),
-    BSP_OPERATOR_ENTRY(MAX_POOL_2D, pool2d),
-    BSP_OPERATOR_ENTRY(AVERAGE_POOL_2D, pool2d),
-    BSP_OPERATOR_ENTRY(GLOBAL_AVERAGE_POOL, global_average_pool),
-    BSP_OPERATOR_ENTRY(ADD, binary),
-    BSP_OPERATOR_ENTRY(SUB, binary),
-    BSP_OPERATOR_ENTRY(MUL, binary),
-    BSP_OPERATOR_ENTRY(DIV, binary),
-    BSP_OPERATOR_ENTRY(RELU, unary),
-    BSP_OPERATOR_ENTRY(CLIP, unary),
-    BSP_OPERATOR_ENTRY(LEAKY_RELU, unary),
-    BSP_OPERATOR_ENTRY(SIGMOID, unary),
-    BSP_OPERATOR_ENTRY(HARD_SIGMOID, unary),
-    BSP_OPERATOR_ENTRY(HARD_SWISH, unary),
-    BSP_OPERATOR_ENTRY(SILU, unary),
-    BSP_OPERATOR_ENTRY(TANH, unary),
-    BSP_OPERATOR_ENTRY(SOFTMAX, softmax),
-    BSP_OPERATOR_ENTRY(CONCAT, concat),
-    BSP_OPERATOR_ENTRY(RESHAPE, reshape),
-    BSP_OPERATOR_ENTRY(TRANSPOSE, transpose),
-    BSP_OPERATOR_ENTRY(PAD, pad),
-    BSP_OPERATOR_ENTRY(RESIZE, resize),
-    BSP_OPERATOR_ENTRY(CHANNEL_SHUFFLE, channel_shuffle),
-    BSP_OPERATOR_ENTRY(REDUCE_MEAN, reduce_mean),
-    BSP_OPERATOR_ENTRY(SLICE, slice),
-    BSP_OPERATOR_ENTRY(SPLIT, split),
-    BSP_OPERATOR_ENTRY(BATCH_NORM, batch_norm),
-    BSP_OPERATOR_ENTRY(SQRT, unary),
-    BSP_OPERATOR_ENTRY(BATCH_MATMUL, batch_matmul),
-};
-// clang-format on
+constexpr Entry kOperators[] = {BSP_REFERENCE_OPERATOR_FILES(BSP_OPERATOR_ENTRY)};
 static_assert(operator_table_follows_rules(kOperators), "see operator_file() in backends/backend.h");
 // The last resort runs every operator of the format.
-static_assert(std::size(kOperators) == static_cast<size_t>(fb::OpCode::MAX) + 1,
-              "the reference backend must run every opcode");
+static_assert(operator_table_covers_every_opcode(kOperators), "the reference backend must run every opcode");
 
 Status check_tensor_type(const OperatorRef& op, const TensorInfo& t, const char* role, size_t slot) {
   if (t.type == fb::ElementType::FLOAT32) return Status::Ok();

@@ -11,29 +11,15 @@
 
 namespace bespoke::rt::xnnpack {
 
-#define BSP_XNNPACK_OPERATOR(file)             \
-  bool supports_##file(const OperatorRef& op); \
-  Status create_##file(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel);
+// The operator files of this backend. Not here: batch_matmul (XNNPACK's
+// operator API has no batched matrix product); TANH, in unary, has no XNNPACK
+// operator in this version either. Those run on another backend.
+#define BSP_XNNPACK_OPERATOR_FILES(X) X(conv2d) X(conv_transpose2d) X(fully_connected) X(pool2d) \
+  X(global_average_pool) X(binary) X(unary) X(softmax) X(concat) X(reshape) X(transpose) X(pad) X(resize) \
+  X(channel_shuffle) X(reduce_mean) X(slice) X(split) X(batch_norm)
 
-BSP_XNNPACK_OPERATOR(conv2d)               // CONV_2D
-BSP_XNNPACK_OPERATOR(conv_transpose2d)     // CONV_TRANSPOSE_2D
-BSP_XNNPACK_OPERATOR(fully_connected)      // FULLY_CONNECTED
-BSP_XNNPACK_OPERATOR(pool2d)               // MAX_POOL_2D, AVERAGE_POOL_2D
-BSP_XNNPACK_OPERATOR(global_average_pool)  // GLOBAL_AVERAGE_POOL
-BSP_XNNPACK_OPERATOR(binary)               // ADD, SUB, MUL, DIV
-BSP_XNNPACK_OPERATOR(unary)                // RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, SQRT
-BSP_XNNPACK_OPERATOR(softmax)              // SOFTMAX
-BSP_XNNPACK_OPERATOR(concat)               // CONCAT
-BSP_XNNPACK_OPERATOR(reshape)              // RESHAPE
-BSP_XNNPACK_OPERATOR(transpose)            // TRANSPOSE
-BSP_XNNPACK_OPERATOR(pad)                  // PAD
-BSP_XNNPACK_OPERATOR(resize)               // RESIZE
-BSP_XNNPACK_OPERATOR(channel_shuffle)      // CHANNEL_SHUFFLE
-BSP_XNNPACK_OPERATOR(reduce_mean)          // REDUCE_MEAN
-BSP_XNNPACK_OPERATOR(slice)                // SLICE
-BSP_XNNPACK_OPERATOR(split)                // SPLIT
-BSP_XNNPACK_OPERATOR(batch_norm)           // BATCH_NORM
-
-#undef BSP_XNNPACK_OPERATOR
+#define BSP_XNNPACK_DECLARE(file) BSP_DECLARE_OPERATOR_FILE(bool, ExecutionContext, file)
+BSP_XNNPACK_OPERATOR_FILES(BSP_XNNPACK_DECLARE)
+#undef BSP_XNNPACK_DECLARE
 
 }  // namespace bespoke::rt::xnnpack

@@ -152,29 +152,42 @@ Status create_square_root(const OperatorRef& op, const ExecutionContext& exec, s
 
 }  // namespace
 
-using UnaryEntry = OperatorEntry<bool (*)(const OperatorRef&),
-                                 Status (*)(const OperatorRef&, const ExecutionContext&, std::unique_ptr<Kernel>*)>;
+namespace {
 
-// clang-format off
-constexpr UnaryEntry kUnaryOperators[] = {
-    {fb::OpCode::RELU, "unary", supports_clamp, create_clamp},
-    {fb::OpCode::CLIP, "unary", supports_clamp, create_clamp},
-    {fb::OpCode::LEAKY_RELU, "unary", supports_leaky_relu, create_leaky_relu},
-    {fb::OpCode::SIGMOID, "unary", supports_sigmoid, create_sigmoid},
-    {fb::OpCode::HARD_SIGMOID, "unary", supports_hard_sigmoid, create_hard_sigmoid},
-    {fb::OpCode::HARD_SWISH, "unary", supports_hard_swish, create_hard_swish},
-    {fb::OpCode::SILU, "unary", supports_silu, create_silu},
-    {fb::OpCode::SQRT, "unary", supports_square_root, create_square_root},
+struct UnaryOperator {
+  fb::OpCode opcode;
+  bool (*supports)(const OperatorRef&);
+  Status (*create)(const OperatorRef&, const ExecutionContext&, std::unique_ptr<Kernel>*);
 };
-// clang-format on
+
+// No TANH: XNNPACK has no such operator in this version.
+constexpr UnaryOperator kUnaryOperators[] = {
+    {fb::OpCode::RELU, supports_clamp, create_clamp},
+    {fb::OpCode::CLIP, supports_clamp, create_clamp},
+    {fb::OpCode::LEAKY_RELU, supports_leaky_relu, create_leaky_relu},
+    {fb::OpCode::SIGMOID, supports_sigmoid, create_sigmoid},
+    {fb::OpCode::HARD_SIGMOID, supports_hard_sigmoid, create_hard_sigmoid},
+    {fb::OpCode::HARD_SWISH, supports_hard_swish, create_hard_swish},
+    {fb::OpCode::SILU, supports_silu, create_silu},
+    {fb::OpCode::SQRT, supports_square_root, create_square_root},
+};
+
+const UnaryOperator* find_unary(fb::OpCode code) {
+  for (const UnaryOperator& entry : kUnaryOperators) {
+    if (entry.opcode == code) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 bool supports_unary(const OperatorRef& op) {
-  const UnaryEntry* entry = find_operator(kUnaryOperators, op.opcode());
+  const UnaryOperator* entry = find_unary(op.opcode());
   return entry != nullptr && entry->supports(op);
 }
 
 Status create_unary(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
-  const UnaryEntry* entry = find_operator(kUnaryOperators, op.opcode());
+  const UnaryOperator* entry = find_unary(op.opcode());
   if (entry == nullptr) return unsupported(op, "no XNNPACK unary operator for this opcode");
   return entry->create(op, exec, kernel);
 }
