@@ -104,7 +104,7 @@ def summarize(samples):
     }
     if all(s.get("model_rss_mb") is not None for s in samples):
         out["model_rss_mb"] = med("model_rss_mb")
-    for key in ("backend", "version", "arena_bytes", "weights_bytes", "blocks"):
+    for key in ("backend", "backends", "version", "arena_bytes", "weights_bytes", "blocks"):
         if key in samples[-1]:
             out[key] = samples[-1][key]
     return out

@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
 
   status = bsp_model_load_file(argv[1], &model);
   if (status != BSP_OK) return fail("loading the model", status);
+  /* Output structs carry their size, so a newer library never writes past them. */
+  input_info.struct_size = sizeof input_info;
+  output_info.struct_size = sizeof output_info;
   status = bsp_model_input_info(model, 0, &input_info);
   if (status != BSP_OK) {
     exit_code = fail("reading input 0", status);

@@ -48,6 +48,7 @@ std::vector<int64_t> runtime_input_shape(const std::vector<uint8_t>& bspk) {
   ModelPtr model = load(bspk);
   if (bsp_model_input_count(model.get()) != 1) throw std::runtime_error("runtime: a classifier has exactly one input");
   bsp_tensor_info info;
+  info.struct_size = sizeof(info);
   check(bsp_model_input_info(model.get(), 0, &info), "input info");
   return dims_of(info);
 }
@@ -59,6 +60,8 @@ EvalResult evaluate_runtime(const std::vector<uint8_t>& bspk, data::BatchLoader&
     throw std::runtime_error("runtime: a classifier has one input and at least one output");
   }
   bsp_tensor_info in, out;
+  in.struct_size = sizeof(in);
+  out.struct_size = sizeof(out);
   check(bsp_model_input_info(model.get(), 0, &in), "input info");
   check(bsp_model_output_info(model.get(), 0, &out), "output info");
   const data::ImageGeometry& g = loader.preprocessor().target();

@@ -80,7 +80,7 @@ struct Report {
   double load_ms = 0, create_ms = 0;
   std::vector<double> run_ms;
   ProfileSeries blocks, ops;
-  std::string backend;
+  std::vector<bespoke::BackendUsage> backends;  // what runs, most operators first
   size_t arena_bytes = 0, weights_bytes = 0;
 };
 
@@ -113,7 +113,7 @@ Report measure(const Args& args) {
     r.blocks.add_run(session, BSP_PROFILE_BLOCKS);
     if (args.ops) r.ops.add_run(session, BSP_PROFILE_OPERATORS);
   }
-  r.backend = session.backend();
+  r.backends = session.backend_usage();
   r.arena_bytes = session.arena_bytes();
   r.weights_bytes = session.weights_bytes();
   return r;
@@ -135,7 +135,10 @@ nlohmann::ordered_json series_json(const ProfileSeries& series, bool with_kind) 
 void print_json(const Args& args, Report& r, const bt::CpuDescription& cpu) {
   nlohmann::ordered_json j;
   j["model"] = args.model;
-  j["backend"] = r.backend;
+  j["backend"] = args.backend;  // as requested; "backends" says what runs
+  auto backends = nlohmann::ordered_json::object();
+  for (const bespoke::BackendUsage& usage : r.backends) backends[usage.backend] = usage.operators;
+  j["backends"] = backends;
   j["threads"] = args.threads;
   j["warmup"] = args.warmup;
   j["runs"] = args.runs;
@@ -161,7 +164,8 @@ void print_json(const Args& args, Report& r, const bt::CpuDescription& cpu) {
 void print_text(const Args& args, Report& r, const bt::CpuDescription& cpu) {
   std::printf("model      %s\n", args.model.c_str());
   std::printf("cpu        %s (%d cores; %s)\n", cpu.name.c_str(), cpu.cores, cpu.isa.c_str());
-  std::printf("backend    %s  threads %d  (available: %s)\n", r.backend.c_str(), args.threads,
+  std::printf("backend    %s  threads %d  (available: %s)\n",
+              bt::describe_backends(args.backend, r.backends).c_str(), args.threads,
               bespoke::available_backends().c_str());
   std::printf("load       %.3f ms  (file %.3f ms, session %.3f ms)\n", r.load_ms + r.create_ms, r.load_ms,
               r.create_ms);

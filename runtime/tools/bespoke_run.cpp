@@ -83,7 +83,8 @@ int run(const Args& args) {
                                       .threads(args.threads));
   for (size_t i = 0; i < inputs.size(); ++i) session.set_input(i, inputs[i].data);
   session.run();
-  std::printf("model %s  backend %s  threads %d\n", args.model.c_str(), session.backend().c_str(), args.threads);
+  std::printf("model %s  backend %s  threads %d\n", args.model.c_str(),
+              bt::describe_backends(args.backend, session.backend_usage()).c_str(), args.threads);
   for (size_t i = 0; i < model.output_count(); ++i) {
     const bespoke::TensorInfo info = model.output(i);
     bt::HostTensor out{info.name, info.dims, session.output(i)};

@@ -251,6 +251,7 @@ TEST_CASE("resnet18 unit blocks: written to .bspk and profiled per unit by the r
   REQUIRE(bsp_session_run(session) == BSP_OK);
   REQUIRE(bsp_session_profile_count(session, BSP_PROFILE_BLOCKS) == a.units.size());
   bsp_profile_entry entry;
+  entry.struct_size = sizeof(entry);
   REQUIRE(bsp_session_profile_entry(session, BSP_PROFILE_BLOCKS, 2, &entry) == BSP_OK);
   CHECK(std::string(entry.name) == "layer1.0");
   CHECK(entry.runs == 1);

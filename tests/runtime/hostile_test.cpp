@@ -53,6 +53,7 @@ Outcome exercise(const std::vector<uint8_t>& bytes, bool all_backends) {
     bool ok = true;
     for (size_t i = 0; i < bsp_model_input_count(model); ++i) {
       bsp_tensor_info info;
+      info.struct_size = sizeof(info);
       REQUIRE(bsp_model_input_info(model, i, &info) == BSP_OK);
       const std::vector<uint8_t> zeros(info.byte_size, 0);
       ok = ok && bsp_session_set_input(session, i, zeros.data(), zeros.size()) == BSP_OK;

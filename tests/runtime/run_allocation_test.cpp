@@ -77,6 +77,7 @@ bool runs_onednn(const bsp_model* model, bsp_session_options options) {
   bool found = false;
   for (size_t i = 0; i < bsp_session_profile_count(probe, BSP_PROFILE_OPERATORS); ++i) {
     bsp_profile_entry entry;
+    entry.struct_size = sizeof(entry);
     REQUIRE(bsp_session_profile_entry(probe, BSP_PROFILE_OPERATORS, i, &entry) == BSP_OK);
     found = found || std::string(entry.backend) == "onednn";
   }

@@ -85,7 +85,7 @@ TEST_CASE("verifier rejects newer format versions and unknown opcodes with the r
 
   const auto unknown = one_op(static_cast<fb::OpCode>(42), {4}, {4}, fb::OperatorOptions::NONE, nullptr, 300);
   expect_rejected(unknown, StatusCode::kUnsupported,
-                  "operator 0 'op': opcode 42 is not supported by this runtime (version 200); "
+                  "operator 0 'op' (opcode 42): not supported by this runtime (version 200); "
                   "the file requires runtime >= 300");
 
   const auto future = one_op(fb::OpCode::RELU, {4}, {4}, fb::OperatorOptions::NONE, nullptr, 500);

@@ -50,6 +50,12 @@ struct TensorInfo {
   }
 };
 
+// How many operators of a session one backend runs.
+struct BackendUsage {
+  std::string backend;
+  size_t operators = 0;
+};
+
 struct ProfileEntry {
   std::string name, kind, backend;
   uint32_t id = 0;
@@ -99,6 +105,7 @@ class Model {
   template <typename F>
   TensorInfo info(size_t index, F query) const {
     bsp_tensor_info raw;
+    raw.struct_size = sizeof(raw);
     check(query(model_, index, &raw));
     TensorInfo t;
     t.name = raw.name != nullptr ? raw.name : "";
@@ -162,7 +169,18 @@ class Session {
   Session& operator=(const Session&) = delete;
   ~Session() { bsp_session_destroy(session_); }
 
+  // The backend running most operators; backend_usage() says what runs.
   std::string backend() const { return bsp_session_backend(session_); }
+  // Every backend running at least one operator, most operators first.
+  std::vector<BackendUsage> backend_usage() const {
+    std::vector<BackendUsage> usage(bsp_session_backend_count(session_));
+    for (size_t i = 0; i < usage.size(); ++i) {
+      const char* name = nullptr;
+      check(bsp_session_backend_usage(session_, i, &name, &usage[i].operators));
+      usage[i].backend = name;
+    }
+    return usage;
+  }
   void set_input(size_t index, const void* data, size_t byte_size) {
     check(bsp_session_set_input(session_, index, data, byte_size));
   }
@@ -196,6 +214,7 @@ class Session {
     std::vector<ProfileEntry> entries(bsp_session_profile_count(session_, level));
     for (size_t i = 0; i < entries.size(); ++i) {
       bsp_profile_entry raw;
+      raw.struct_size = sizeof(raw);
       check(bsp_session_profile_entry(session_, level, i, &raw));
       entries[i] = ProfileEntry{raw.name, raw.kind, raw.backend, raw.id, raw.runs, raw.total_ns, raw.last_ns};
     }

@@ -79,17 +79,44 @@ bsp_status guarded_status(F&& body) {
 
 const char* c_string(std::string_view s) { return s.data() != nullptr ? s.data() : ""; }
 
-void fill_info(const bespoke::rt::TensorInfo& t, bsp_tensor_info* info) {
-  std::memset(info, 0, sizeof(*info));
-  info->name = c_string(t.name);  // flatbuffers strings are NUL-terminated
-  info->type = static_cast<bsp_element_type>(static_cast<int>(t.type));
-  info->rank = t.rank;
-  for (int i = 0; i < t.rank; ++i) info->dims[i] = t.dim(i);
-  info->byte_size = t.byte_size;
+// Output structs that may grow (bsp_tensor_info, bsp_profile_entry): the
+// caller's struct_size says how long its struct is; only that prefix is
+// written, so a caller built against an older, shorter struct keeps working.
+template <typename Struct>
+bsp_status check_struct_size(const Struct* out, const char* what) {
+  if (out->struct_size < sizeof(uint32_t)) {
+    return report(bespoke::rt::InvalidArgument(std::string(what) + ".struct_size is " +
+                                               std::to_string(out->struct_size) + "; set it to sizeof(" + what +
+                                               ") before the call"));
+  }
+  return BSP_OK;
+}
+
+template <typename Struct>
+void write_prefix(const Struct& full, Struct* out) {
+  const uint32_t caller_size = out->struct_size;
+  std::memcpy(reinterpret_cast<unsigned char*>(out) + sizeof(uint32_t),
+              reinterpret_cast<const unsigned char*>(&full) + sizeof(uint32_t),
+              (caller_size < sizeof(Struct) ? caller_size : sizeof(Struct)) - sizeof(uint32_t));
+}
+static_assert(offsetof(bsp_tensor_info, struct_size) == 0 && offsetof(bsp_profile_entry, struct_size) == 0,
+              "struct_size must stay the first member");
+
+void fill_info(const bespoke::rt::TensorInfo& t, bsp_tensor_info* out) {
+  bsp_tensor_info info;
+  std::memset(&info, 0, sizeof(info));
+  info.name = c_string(t.name);  // flatbuffers strings are NUL-terminated
+  info.type = static_cast<bsp_element_type>(static_cast<int>(t.type));
+  info.rank = t.rank;
+  for (int i = 0; i < t.rank; ++i) info.dims[i] = t.dim(i);
+  info.byte_size = t.byte_size;
+  write_prefix(info, out);
 }
 
 bsp_status tensor_info(const bsp_model* model, size_t index, bsp_tensor_info* info, bool input) {
   if (model == nullptr || info == nullptr) return invalid("model or info is null");
+  const bsp_status size_status = check_struct_size(info, "bsp_tensor_info");
+  if (size_status != BSP_OK) return size_status;
   const auto& view = model->loaded->view();
   const auto& list = input ? view.inputs() : view.outputs();
   if (index >= list.size()) {
@@ -243,6 +270,22 @@ const char* bsp_session_backend(const bsp_session* session) {
   return session != nullptr ? session->session->backend_name() : "";
 }
 
+size_t bsp_session_backend_count(const bsp_session* session) {
+  return session != nullptr ? session->session->backend_usage().size() : 0;
+}
+
+bsp_status bsp_session_backend_usage(const bsp_session* session, size_t index, const char** name, size_t* operators) {
+  if (session == nullptr) return invalid("the session is null");
+  const auto& usage = session->session->backend_usage();
+  if (index >= usage.size()) {
+    return report(bespoke::rt::InvalidArgument("backend index " + std::to_string(index) + " is out of range (" +
+                                               std::to_string(usage.size()) + " backends)"));
+  }
+  if (name != nullptr) *name = usage[index].name;
+  if (operators != nullptr) *operators = usage[index].operators;
+  return BSP_OK;
+}
+
 bsp_status bsp_session_set_input(bsp_session* session, size_t index, const void* data, size_t byte_size) {
   return guarded_status([&] {
     if (session == nullptr) return invalid("the session is null");
@@ -302,6 +345,8 @@ bsp_status bsp_session_profile_entry(const bsp_session* session, bsp_profile_lev
                                      bsp_profile_entry* entry) {
   return guarded_status([&] {
     if (session == nullptr || entry == nullptr) return invalid("session or entry is null");
+    const bsp_status size_status = check_struct_size(entry, "bsp_profile_entry");
+    if (size_status != BSP_OK) return size_status;
     const size_t count = bsp_session_profile_count(session, level);
     if (index >= count) {
       return report(bespoke::rt::InvalidArgument(
@@ -311,24 +356,27 @@ bsp_status bsp_session_profile_entry(const bsp_session* session, bsp_profile_lev
     const auto& s = *session->session;
     const auto& model = s.model();
     const bespoke::rt::ProfileCounter* counter = nullptr;
+    bsp_profile_entry full;
+    std::memset(&full, 0, sizeof(full));
     if (level == BSP_PROFILE_BLOCKS) {
       const auto& block = model.blocks()[index];
-      entry->name = c_string(block.name);
-      entry->kind = "block";
-      entry->backend = s.block_backend_name(index);
-      entry->id = block.id;
+      full.name = c_string(block.name);
+      full.kind = "block";
+      full.backend = s.block_backend_name(index);
+      full.id = block.id;
       counter = &s.block_profile()[index];
     } else {
       const auto& op = model.op(static_cast<int>(index));
-      entry->name = c_string(op.name);
-      entry->kind = bespoke::rt::op_name(op.opcode);
-      entry->backend = s.op_backend_name(static_cast<int>(index));
-      entry->id = static_cast<uint32_t>(index);
+      full.name = c_string(op.name);
+      full.kind = bespoke::rt::op_name(op.opcode);
+      full.backend = s.op_backend_name(static_cast<int>(index));
+      full.id = static_cast<uint32_t>(index);
       counter = &s.op_profile()[index];
     }
-    entry->runs = counter->runs;
-    entry->total_ns = counter->total_ns;
-    entry->last_ns = counter->last_ns;
+    full.runs = counter->runs;
+    full.total_ns = counter->total_ns;
+    full.last_ns = counter->last_ns;
+    write_prefix(full, entry);
     return BSP_OK;
   });
 }

@@ -57,4 +57,22 @@ const char* op_name(fb::OpCode code) {
   return (name != nullptr && *name != '\0') ? name : "UNKNOWN";
 }
 
+std::string printable_name(std::string_view name) {
+  constexpr size_t kMaxShown = 80;
+  std::string text(name.substr(0, kMaxShown));
+  if (name.size() > kMaxShown) text += "...";
+  for (char& c : text) {
+    if (c < 0x20 || c == 0x7f) c = '?';  // also bytes >= 0x80 (char is signed here)
+  }
+  return text;
+}
+
+std::string operator_label(int index, std::string_view name, fb::OpCode code) {
+  std::string label = "operator " + std::to_string(index);
+  if (!name.empty()) label += " '" + printable_name(name) + "'";
+  const char* known = fb::EnumNameOpCode(code);
+  if (known != nullptr && *known != '\0') return label + " (" + known + ")";
+  return label + " (opcode " + std::to_string(static_cast<uint32_t>(code)) + ")";
+}
+
 }  // namespace bespoke::rt

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include "schema/bespoke_generated.h"
 
@@ -22,5 +24,14 @@ const OpTraits* op_traits(fb::OpCode code);
 
 // "CONV_2D", ... or "UNKNOWN" for a code this runtime does not know.
 const char* op_name(fb::OpCode code);
+
+// A name read from a model file, safe to print: at most 80 characters (then
+// "..."), control characters replaced by '?'.
+std::string printable_name(std::string_view name);
+
+// "operator 3 'conv1' (CONV_2D)": how every message names an operator (the
+// verifier, the session, every backend). An empty name is left out; a code
+// this runtime does not know shows as "(opcode 77)".
+std::string operator_label(int index, std::string_view name, fb::OpCode code);
 
 }  // namespace bespoke::rt

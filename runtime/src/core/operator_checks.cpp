@@ -120,9 +120,8 @@ namespace {
 Status check_header(const VerifyContext& ctx, int index, const fb::Operator& op, const OpTraits** traits_out) {
   const OpTraits* traits = op_traits(op.opcode());
   if (traits == nullptr) {
-    return Unsupported("operator " + std::to_string(index) + " " + quoted_name(op.name()) + ": opcode " +
-                       std::to_string(static_cast<uint32_t>(op.opcode())) +
-                       " is not supported by this runtime (version " + std::to_string(BSP_RUNTIME_VERSION) +
+    return Unsupported(operator_label(ctx, index) + ": not supported by this runtime (version " +
+                       std::to_string(BSP_RUNTIME_VERSION) +
                        "); the file requires runtime >= " + std::to_string(ctx.model->min_runtime_version()));
   }
   const std::string where = operator_label(ctx, index);

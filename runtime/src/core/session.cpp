@@ -1,5 +1,6 @@
 #include "core/session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <new>
@@ -12,11 +13,6 @@ namespace bespoke::rt {
 namespace {
 
 constexpr int kMaxThreads = 1024;
-
-std::string op_label(const ModelView& model, int op) {
-  return "operator " + std::to_string(op) + " '" + std::string(model.op(op).name) + "' (" +
-         op_name(model.op(op).opcode) + ")";
-}
 
 uint64_t elapsed_ns(std::chrono::steady_clock::time_point since) {
   return static_cast<uint64_t>(
@@ -65,6 +61,7 @@ Status Session::initialize(const SessionOptions& options, std::vector<std::uniqu
     backend_runtimes_.push_back(b->thread_runtime());
   }
   BSP_RETURN_IF_ERROR(SessionPlan::build(model_, raw, &plan_));
+  count_backend_usage();
   BSP_RETURN_IF_ERROR(create_kernels());
   BSP_RETURN_IF_ERROR(allocate_memory(options));
   BSP_RETURN_IF_ERROR(setup_kernels());
@@ -84,11 +81,10 @@ Status Session::create_kernels() {
   for (int i = 0; i < count; ++i) {
     Backend& backend = *backends_[static_cast<size_t>(plan_.ops()[static_cast<size_t>(i)].backend)];
     const Status s = backend.create_kernel(model_, i, context_, &kernels_[static_cast<size_t>(i)]);
-    if (!s.ok()) {
-      return Status(s.code(), op_label(model_, i) + " on backend " + std::string(backend.name()) + ": " + s.message());
-    }
+    const std::string where = OperatorRef{model_, i}.describe();
+    if (!s.ok()) return Status(s.code(), where + " on backend " + std::string(backend.name()) + ": " + s.message());
     if (!kernels_[static_cast<size_t>(i)]) {
-      return Internal(op_label(model_, i) + ": backend " + std::string(backend.name()) + " returned no kernel");
+      return Internal(where + ": backend " + std::string(backend.name()) + " returned no kernel");
     }
   }
   return Status::Ok();
@@ -152,7 +148,8 @@ Status Session::setup_kernels() {
 }
 
 Status Session::fail_op(int op, const Status& status) const {
-  return Status(status.code(), op_label(model_, op) + " on backend " + op_backend_name(op) + ": " + status.message());
+  return Status(status.code(),
+                OperatorRef{model_, op}.describe() + " on backend " + op_backend_name(op) + ": " + status.message());
 }
 
 void Session::run_conversions(const std::vector<Conversion>& conversions, pthreadpool_t pool) const {
@@ -242,15 +239,21 @@ const char* Session::op_backend_name(int op) const {
   return backend_names_[static_cast<size_t>(plan_.ops()[static_cast<size_t>(op)].backend)].c_str();
 }
 
-const char* Session::backend_name() const {
+void Session::count_backend_usage() {
   std::vector<size_t> counts(backends_.size(), 0);
   for (const OpPlan& op : plan_.ops()) counts[static_cast<size_t>(op.backend)] += 1;
-  // Ties go to the requested backend (the last one).
-  size_t best = backends_.size() - 1;
-  for (size_t b = 0; b < counts.size(); ++b) {
-    if (counts[b] > counts[best]) best = b;
+  backend_usage_.clear();
+  // Later backends first, so that a stable sort breaks ties towards the
+  // requested backend (the last one).
+  for (size_t b = backends_.size(); b-- > 0;) {
+    if (counts[b] > 0) backend_usage_.push_back(BackendUsage{backend_names_[b].c_str(), counts[b]});
   }
-  return backend_names_[best].c_str();
+  std::stable_sort(backend_usage_.begin(), backend_usage_.end(),
+                   [](const BackendUsage& a, const BackendUsage& b) { return a.operators > b.operators; });
+}
+
+const char* Session::backend_name() const {
+  return backend_usage_.empty() ? backend_names_.back().c_str() : backend_usage_.front().name;
 }
 
 const char* Session::block_backend_name(size_t block) const {

@@ -29,6 +29,12 @@ struct SessionOptions {
   size_t arena_size = 0;
 };
 
+// How many operators of a session one backend runs.
+struct BackendUsage {
+  const char* name;  // the backend's name(), owned by the session
+  size_t operators;
+};
+
 // Timing of one operator or block.
 struct ProfileCounter {
   uint64_t runs = 0;
@@ -52,8 +58,11 @@ class Session {
   Status output(size_t index, const void** data, size_t* bytes) const;
 
   const ModelView& model() const { return model_; }
-  // Name of the backend running most operators.
+  // Name of the backend running most operators (ties: the requested one).
   const char* backend_name() const;
+  // The backends that run at least one operator, most operators first: what
+  // actually runs, e.g. an AUTO session mixing oneDNN and XNNPACK.
+  const std::vector<BackendUsage>& backend_usage() const { return backend_usage_; }
   // Backend that runs operator `op`.
   const char* op_backend_name(int op) const;
   // "mixed" when the block's operators run on several backends.
@@ -76,6 +85,7 @@ class Session {
   Status initialize(const SessionOptions& options, std::vector<std::unique_ptr<Backend>> backends);
   Status allocate_memory(const SessionOptions& options);
   Status create_kernels();
+  void count_backend_usage();
   Status setup_kernels();
   void* slot_data(int slot) const;
   void run_conversions(const std::vector<Conversion>& conversions, pthreadpool_t pool) const;
@@ -88,6 +98,7 @@ class Session {
   std::vector<std::string> backend_names_;          // NUL-terminated copies of name()
   std::vector<ThreadRuntime> backend_runtimes_;
   SessionPlan plan_;
+  std::vector<BackendUsage> backend_usage_;
   AlignedBuffer own_arena_;
   unsigned char* arena_ = nullptr;
   AlignedBuffer io_;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bespoke/bespoke.h"
+#include "core/op_traits.h"
 #include "core/verify_context.h"
 
 namespace bespoke::rt {
@@ -117,15 +118,15 @@ Status verify_model(const void* data, size_t size, ModelView* out, const VerifyL
 namespace verify {
 
 // Names come from the file: keep messages one readable line.
-std::string quoted_name(const flatbuffers::String* name) {
-  constexpr size_t kMaxShown = 80;
-  std::string s = name != nullptr ? name->str() : std::string();
-  if (s.size() > kMaxShown) s = s.substr(0, kMaxShown) + "...";
-  for (char& c : s) {
-    if (c < 0x20 || c == 0x7f) c = '?';
-  }
-  return "'" + s + "'";
+namespace {
+
+std::string_view view_of(const flatbuffers::String* text) {
+  return text != nullptr ? std::string_view(text->c_str(), text->size()) : std::string_view();
 }
+
+}  // namespace
+
+std::string quoted_name(const flatbuffers::String* name) { return "'" + printable_name(view_of(name)) + "'"; }
 
 std::string tensor_label(const VerifyContext& ctx, int tensor) {
   std::string label = "tensor " + std::to_string(tensor);
@@ -137,22 +138,13 @@ std::string tensor_label(const VerifyContext& ctx, int tensor) {
   return label;
 }
 
-std::string opcode_name(fb::OpCode code) {
-  const char* name = fb::EnumNameOpCode(code);
-  if (name == nullptr || *name == '\0') return "opcode " + std::to_string(static_cast<uint32_t>(code));
-  return name;
-}
-
 std::string operator_label(const VerifyContext& ctx, int op) {
-  std::string label = "operator " + std::to_string(op);
   const auto* ops = ctx.model->operators();
   if (ops != nullptr && op >= 0 && static_cast<size_t>(op) < ops->size()) {
     const fb::Operator* o = ops->Get(static_cast<flatbuffers::uoffset_t>(op));
-    if (o != nullptr) {
-      label += " " + quoted_name(o->name()) + " (" + opcode_name(o->opcode()) + ")";
-    }
+    if (o != nullptr) return rt::operator_label(op, view_of(o->name()), o->opcode());
   }
-  return label;
+  return "operator " + std::to_string(op);
 }
 
 std::string shape_string(const TensorInfo& t) {

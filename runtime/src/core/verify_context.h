@@ -37,12 +37,10 @@ struct VerifyContext {
 std::string quoted_name(const flatbuffers::String* name);
 // "tensor 7 'conv1.weight'"
 std::string tensor_label(const VerifyContext& ctx, int tensor);
-// "operator 3 'conv1' (CONV_2D)"
+// rt::operator_label() of operator `op` of the file: "operator 3 'conv1' (CONV_2D)".
 std::string operator_label(const VerifyContext& ctx, int op);
 // "[1,3,224,224]"
 std::string shape_string(const TensorInfo& t);
-// The opcode's name, or "opcode N" for a code this runtime does not know.
-std::string opcode_name(fb::OpCode code);
 
 // Stages, in this order; each assumes the previous ones succeeded.
 Status verify_tensors(VerifyContext& ctx);        // tensor_checks.cpp

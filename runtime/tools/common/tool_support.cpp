@@ -20,6 +20,15 @@ const std::vector<std::string>& backend_names() {
   return names;
 }
 
+std::string describe_backends(const std::string& requested, const std::vector<BackendUsage>& usage) {
+  std::string text = requested + " (";
+  for (size_t i = 0; i < usage.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += usage[i].backend + " " + std::to_string(usage[i].operators);
+  }
+  return text + (usage.size() == 1 && usage[0].operators == 1 ? " operator)" : " operators)");
+}
+
 bsp_backend parse_backend(const std::string& name) {
   if (name == "reference") return BSP_BACKEND_REFERENCE;
   if (name == "xnnpack") return BSP_BACKEND_XNNPACK;

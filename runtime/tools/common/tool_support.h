@@ -24,6 +24,9 @@ int report_error(const char* tool, const std::string& message, int code);
 // "auto", "reference", "xnnpack", "onednn".
 const std::vector<std::string>& backend_names();
 bsp_backend parse_backend(const std::string& name);
+// What actually runs: the requested backend and, in parentheses, every
+// backend running operators, e.g. "auto (onednn 15, xnnpack 9 operators)".
+std::string describe_backends(const std::string& requested, const std::vector<BackendUsage>& usage);
 
 // Uniform values in [-1, 1) from `seed`, one tensor per model input.
 HostTensor random_input(const TensorInfo& info, uint32_t seed);

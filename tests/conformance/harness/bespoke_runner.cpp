@@ -60,6 +60,7 @@ std::vector<std::string> input_names(const bsp_model* model) {
   std::vector<std::string> names;
   for (size_t i = 0; i < bsp_model_input_count(model); ++i) {
     bsp_tensor_info info;
+    info.struct_size = sizeof(info);
     names.push_back(bsp_model_input_info(model, i, &info) == BSP_OK && info.name ? info.name : "");
   }
   return names;
@@ -69,6 +70,7 @@ std::vector<std::string> output_names(const bsp_model* model) {
   std::vector<std::string> names;
   for (size_t i = 0; i < bsp_model_output_count(model); ++i) {
     bsp_tensor_info info;
+    info.struct_size = sizeof(info);
     names.push_back(bsp_model_output_info(model, i, &info) == BSP_OK && info.name ? info.name : "");
   }
   return names;
@@ -89,6 +91,7 @@ RunOutcome run_model(const bsp_model* model, const BackendChoice& backend, int t
 
   for (size_t i = 0; i < inputs.size(); ++i) {
     bsp_tensor_info info;
+    info.struct_size = sizeof(info);
     if (bsp_status s = bsp_model_input_info(model, i, &info); s != BSP_OK) return failed(s, "bsp_model_input_info");
     if (info.type != BSP_FLOAT32) return error("input " + std::to_string(i) + " is not float32");
     if (dims_of(info) != inputs[i].shape)
@@ -107,6 +110,7 @@ RunOutcome run_model(const bsp_model* model, const BackendChoice& backend, int t
   out.backend_used = bsp_session_backend(session.get());
   for (size_t i = 0; i < bsp_model_output_count(model); ++i) {
     bsp_tensor_info info;
+    info.struct_size = sizeof(info);
     if (bsp_status s = bsp_model_output_info(model, i, &info); s != BSP_OK) return failed(s, "bsp_model_output_info");
     if (info.type != BSP_FLOAT32) return error("output " + std::to_string(i) + " is not float32");
     FloatTensor t;

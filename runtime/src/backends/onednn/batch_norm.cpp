@@ -10,8 +10,8 @@
 
 namespace bespoke::rt::onednn {
 
-bool supports_batch_norm(const OpRef& op) {
-  const fb::BatchNormOptions* options = op.op().op->options_as_BatchNormOptions();
+bool supports_batch_norm(const OperatorRef& op) {
+  const fb::BatchNormOptions* options = op.info().op->options_as_BatchNormOptions();
   if (op.input_count() != 5 || op.output_count() != 1) return false;
   for (size_t i = 0; i < 5; ++i)
     if (!op.has_input(i)) return false;
@@ -24,8 +24,8 @@ bool supports_batch_norm(const OpRef& op) {
   return std::isfinite(epsilon) && epsilon >= 0.0f;
 }
 
-Status create_batch_norm(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
-  const fb::BatchNormOptions* options = op.op().op->options_as_BatchNormOptions();
+Status create_batch_norm(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
+  const fb::BatchNormOptions* options = op.info().op->options_as_BatchNormOptions();
   const float epsilon = options != nullptr ? options->epsilon() : 1e-5f;
   dnnl_memory_desc_t data, vector;
   BSP_RETURN_IF_ERROR(stored_desc(op.input(0), &data));

@@ -30,7 +30,7 @@ bool broadcastable(const StoredShape& operand, const StoredShape& output) {
   return true;
 }
 
-bool plan_binary(const OpRef& op, BinaryPlan* plan) {
+bool plan_binary(const OperatorRef& op, BinaryPlan* plan) {
   if (op.input_count() != 2 || op.output_count() != 1 || !op.has_input(0) || !op.has_input(1)) return false;
   const TensorInfo& y = op.output(0);
   const int rank = y.rank;
@@ -39,7 +39,7 @@ bool plan_binary(const OpRef& op, BinaryPlan* plan) {
   const StoredShape a = stored_shape(op.input(0), rank);
   const StoredShape b = stored_shape(op.input(1), rank);
   if (!broadcastable(a, out) || !broadcastable(b, out)) return false;
-  switch (op.op().opcode) {
+  switch (op.info().opcode) {
     case fb::OpCode::ADD: plan->algorithm = dnnl_binary_add; break;
     case fb::OpCode::SUB: plan->algorithm = dnnl_binary_sub; break;
     case fb::OpCode::MUL: plan->algorithm = dnnl_binary_mul; break;
@@ -55,14 +55,14 @@ bool plan_binary(const OpRef& op, BinaryPlan* plan) {
 
 }  // namespace
 
-bool supports_binary(const OpRef& op) {
-  const fb::BinaryOptions* options = op.op().op->options_as_BinaryOptions();
+bool supports_binary(const OperatorRef& op) {
+  const fb::BinaryOptions* options = op.info().op->options_as_BinaryOptions();
   BinaryPlan plan;
   return plan_binary(op, &plan) && activation_supported(options != nullptr ? options->activation() : nullptr);
 }
 
-Status create_binary(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
-  const fb::BinaryOptions* options = op.op().op->options_as_BinaryOptions();
+Status create_binary(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
+  const fb::BinaryOptions* options = op.info().op->options_as_BinaryOptions();
   BinaryPlan plan;
   if (!plan_binary(op, &plan)) return Internal("create_binary called for an unsupported operator");
   const int rank = op.output(0).rank;

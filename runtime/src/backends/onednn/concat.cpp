@@ -9,8 +9,8 @@
 
 namespace bespoke::rt::onednn {
 
-bool supports_concat(const OpRef& op) {
-  const fb::ConcatOptions* options = op.op().op->options_as_ConcatOptions();
+bool supports_concat(const OperatorRef& op) {
+  const fb::ConcatOptions* options = op.info().op->options_as_ConcatOptions();
   if (options == nullptr || op.input_count() < 1 || op.output_count() != 1) return false;
   const TensorInfo& y = op.output(0);
   const int axis = options->axis();
@@ -27,8 +27,8 @@ bool supports_concat(const OpRef& op) {
   return total == y.dim(axis);
 }
 
-Status create_concat(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
-  const int axis = op.op().op->options_as_ConcatOptions()->axis();
+Status create_concat(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
+  const int axis = op.info().op->options_as_ConcatOptions()->axis();
   std::vector<dnnl_memory_desc_t> sources(op.input_count());
   for (size_t i = 0; i < sources.size(); ++i) BSP_RETURN_IF_ERROR(stored_desc(op.input(i), &sources[i]));
   dnnl_memory_desc_t dst;

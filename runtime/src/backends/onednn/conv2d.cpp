@@ -18,7 +18,7 @@
 namespace bespoke::rt::onednn {
 namespace {
 
-const fb::Conv2DOptions* options_of(const OpRef& op) { return op.op().op->options_as_Conv2DOptions(); }
+const fb::Conv2DOptions* options_of(const OperatorRef& op) { return op.info().op->options_as_Conv2DOptions(); }
 
 ConvParams params_of(const fb::Conv2DOptions& options) { return ConvParams::from(options, /*transposed=*/false); }
 
@@ -29,12 +29,12 @@ bool blocked_activations_pay(int64_t channels, const ConvParams& params) {
 
 }  // namespace
 
-bool supports_conv2d(const OpRef& op) {
+bool supports_conv2d(const OperatorRef& op) {
   const fb::Conv2DOptions* options = options_of(op);
   return options != nullptr && conv_supported(op, params_of(*options));
 }
 
-Status create_conv2d(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
+Status create_conv2d(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
   const ConvParams params = params_of(*options_of(op));
   ConvDescs d;
   BSP_RETURN_IF_ERROR(conv_descs(op, params, &d));

@@ -25,7 +25,7 @@ Status weight_descs(const ConvParams& params, int64_t maps, int64_t channels, dn
 
 }  // namespace
 
-bool conv_supported(const OpRef& op, const ConvParams& params) {
+bool conv_supported(const OperatorRef& op, const ConvParams& params) {
   if (op.input_count() < 2 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
@@ -41,7 +41,7 @@ bool conv_supported(const OpRef& op, const ConvParams& params) {
          w.dim(3) == params.window.kernel_w;
 }
 
-Status conv_descs(const OpRef& op, const ConvParams& params, ConvDescs* descs) {
+Status conv_descs(const OperatorRef& op, const ConvParams& params, ConvDescs* descs) {
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
   BSP_RETURN_IF_ERROR(stored_desc(x, &descs->memory.src));

@@ -35,7 +35,7 @@ struct ConvParams {
 // output, a window oneDNN takes, groups dividing C and M, constant weights
 // of the file's layout for those, bias absent or a constant [M], an exact
 // activation. `op`'s options must be present.
-bool conv_supported(const OpRef& op, const ConvParams& params);
+bool conv_supported(const OperatorRef& op, const ConvParams& params);
 
 struct ConvDescs {
   WeightedDescs memory;
@@ -48,6 +48,6 @@ struct ConvDescs {
 
 // The descriptors of a supported (conv_supported) operator; the caller may
 // adjust `window` (a deconvolution's padding_r) before the descriptor init.
-Status conv_descs(const OpRef& op, const ConvParams& params, ConvDescs* descs);
+Status conv_descs(const OperatorRef& op, const ConvParams& params, ConvDescs* descs);
 
 }  // namespace bespoke::rt::onednn

@@ -16,8 +16,8 @@
 namespace bespoke::rt::onednn {
 namespace {
 
-const fb::ConvTranspose2DOptions* options_of(const OpRef& op) {
-  return op.op().op->options_as_ConvTranspose2DOptions();
+const fb::ConvTranspose2DOptions* options_of(const OperatorRef& op) {
+  return op.info().op->options_as_ConvTranspose2DOptions();
 }
 
 ConvParams params_of(const fb::ConvTranspose2DOptions& options) {
@@ -26,13 +26,13 @@ ConvParams params_of(const fb::ConvTranspose2DOptions& options) {
 
 }  // namespace
 
-bool supports_conv_transpose2d(const OpRef& op) {
+bool supports_conv_transpose2d(const OperatorRef& op) {
   const fb::ConvTranspose2DOptions* options = options_of(op);
   if (options == nullptr || options->output_padding_h() < 0 || options->output_padding_w() < 0) return false;
   return conv_supported(op, params_of(*options));
 }
 
-Status create_conv_transpose2d(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
+Status create_conv_transpose2d(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
   const fb::ConvTranspose2DOptions& options = *options_of(op);
   const ConvParams params = params_of(options);
   ConvDescs d;

@@ -8,8 +8,8 @@
 
 namespace bespoke::rt::onednn {
 
-bool supports_fully_connected(const OpRef& op) {
-  const fb::FullyConnectedOptions* options = op.op().op->options_as_FullyConnectedOptions();
+bool supports_fully_connected(const OperatorRef& op) {
+  const fb::FullyConnectedOptions* options = op.info().op->options_as_FullyConnectedOptions();
   if (op.input_count() < 2 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
@@ -21,8 +21,8 @@ bool supports_fully_connected(const OpRef& op) {
                                                y.element_count / static_cast<size_t>(n);
 }
 
-Status create_fully_connected(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
-  const fb::FullyConnectedOptions* options = op.op().op->options_as_FullyConnectedOptions();
+Status create_fully_connected(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
+  const fb::FullyConnectedOptions* options = op.info().op->options_as_FullyConnectedOptions();
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
   const int64_t k = x.dim(x.rank - 1), n = y.dim(y.rank - 1);

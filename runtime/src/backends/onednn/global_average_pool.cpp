@@ -5,7 +5,7 @@
 
 namespace bespoke::rt::onednn {
 
-bool supports_global_average_pool(const OpRef& op) {
+bool supports_global_average_pool(const OperatorRef& op) {
   if (op.input_count() != 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
@@ -13,7 +13,7 @@ bool supports_global_average_pool(const OpRef& op) {
          y.dim(3) == 1;
 }
 
-Status create_global_average_pool(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
+Status create_global_average_pool(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
   return create_global_average_kernel(op, env, kernel);
 }
 

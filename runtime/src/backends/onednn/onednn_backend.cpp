@@ -16,62 +16,11 @@ namespace bespoke::rt {
 namespace onednn {
 namespace {
 
-struct OpEntry {
-  bool (*supports)(const OpRef& op);
-  Status (*create)(const OpRef& op, const KernelEnv& env, KernelOut kernel);
-};
+using Entry = OperatorEntry<bool (*)(const OperatorRef&),
+                            Status (*)(const OperatorRef&, const KernelEnv&, std::unique_ptr<Kernel>*)>;
 
-// nullptr for operators this backend never runs.
-const OpEntry* entry_for(fb::OpCode code) {
-  static const OpEntry conv{supports_conv2d, create_conv2d};
-  static const OpEntry conv_transpose{supports_conv_transpose2d, create_conv_transpose2d};
-  static const OpEntry fully_connected{supports_fully_connected, create_fully_connected};
-  static const OpEntry pool{supports_pool2d, create_pool2d};
-  static const OpEntry global_pool{supports_global_average_pool, create_global_average_pool};
-  static const OpEntry binary{supports_binary, create_binary};
-  static const OpEntry eltwise{supports_eltwise, create_eltwise};
-  static const OpEntry softmax{supports_softmax, create_softmax};
-  static const OpEntry concat{supports_concat, create_concat};
-  static const OpEntry batch_norm{supports_batch_norm, create_batch_norm};
-  static const OpEntry resize{supports_resize, create_resize};
-  static const OpEntry reduce_mean{supports_reduce_mean, create_reduce_mean};
-  using C = fb::OpCode;
-  switch (code) {
-    case C::CONV_2D: return &conv;
-    case C::CONV_TRANSPOSE_2D: return &conv_transpose;
-    case C::FULLY_CONNECTED: return &fully_connected;
-    case C::MAX_POOL_2D:
-    case C::AVERAGE_POOL_2D: return &pool;
-    case C::GLOBAL_AVERAGE_POOL: return &global_pool;
-    case C::ADD:
-    case C::SUB:
-    case C::MUL:
-    case C::DIV: return &binary;
-    case C::RELU:
-    case C::CLIP:
-    case C::LEAKY_RELU:
-    case C::SIGMOID:
-    case C::HARD_SIGMOID:
-    case C::HARD_SWISH:
-    case C::SILU:
-    case C::TANH:
-    case C::SQRT: return &eltwise;
-    case C::SOFTMAX: return &softmax;
-    case C::CONCAT: return &concat;
-    case C::BATCH_NORM: return &batch_norm;
-    case C::RESIZE: return &resize;
-    case C::REDUCE_MEAN: return &reduce_mean;
-    default: return nullptr;
-  }
-}
-
-bool all_float32(const ModelView& model, const OperatorInfo& op) {
-  for (const int index : op.inputs)
-    if (index >= 0 && model.tensor(index).type != fb::ElementType::FLOAT32) return false;
-  for (const int index : op.outputs)
-    if (model.tensor(index).type != fb::ElementType::FLOAT32) return false;
-  return true;
-}
+constexpr Entry kOperators[] = {BSP_ONEDNN_OPERATOR_FILES(BSP_OPERATOR_ENTRY)};
+static_assert(operator_table_follows_rules(kOperators), "see operator_file() in backends/backend.h");
 
 bool cpu_supported() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -91,10 +40,10 @@ class OnednnBackend final : public Backend {
 
   bool supports(const ModelView& model, int op) const override {
     if (op < 0 || static_cast<size_t>(op) >= model.operator_count()) return false;
-    const OperatorInfo& info = model.op(op);
-    const OpEntry* entry = entry_for(info.opcode);
-    if (entry == nullptr || info.op == nullptr || !all_float32(model, info)) return false;
-    return entry->supports(OpRef{model, op});
+    const OperatorRef ref{model, op};
+    const Entry* entry = find_operator(kOperators, ref.opcode());
+    if (entry == nullptr || ref.info().op == nullptr || !ref.all_float32()) return false;
+    return entry->supports(ref);
   }
 
   // Measured with one thread on AVX-512 (AMD EPYC, benchmarks/README.md):
@@ -120,13 +69,13 @@ class OnednnBackend final : public Backend {
                        std::unique_ptr<Kernel>* kernel) override {
     if (op < 0 || static_cast<size_t>(op) >= model.operator_count())
       return InvalidArgument("oneDNN backend: operator index " + std::to_string(op) + " out of range");
-    if (!supports(model, op)) return Unsupported(describe(OpRef{model, op}) + ": not supported by the oneDNN backend");
-    const OpRef ref{model, op};
+    const OperatorRef ref{model, op};
+    if (!supports(model, op)) return Unsupported(ref.describe() + ": not supported by the oneDNN backend");
     KernelEnv env{context_, context.num_threads < 1 ? 1 : context.num_threads};
     // Primitives are created for the thread count they will run with.
     OmpThreadScope threads(env.num_threads);
-    Status status = entry_for(ref.op().opcode)->create(ref, env, kernel);
-    if (!status.ok()) return Status(status.code(), describe(ref) + ": " + status.message());
+    Status status = find_operator(kOperators, ref.opcode())->create(ref, env, kernel);
+    if (!status.ok()) return Status(status.code(), ref.describe() + ": " + status.message());
     return Status::Ok();
   }
 

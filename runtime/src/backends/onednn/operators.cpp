@@ -2,19 +2,13 @@
 
 namespace bespoke::rt::onednn {
 
-std::string describe(const OpRef& op) {
-  const OperatorInfo& info = op.op();
-  return "operator " + std::to_string(op.index) + " '" + std::string(info.name) + "' (" +
-         fb::EnumNameOpCode(info.opcode) + ")";
+std::unique_ptr<PrimitiveKernel> new_kernel(const OperatorRef& op, const KernelEnv& env) {
+  return std::make_unique<PrimitiveKernel>(env.context, env.num_threads, op.describe());
 }
 
-std::unique_ptr<PrimitiveKernel> new_kernel(const OpRef& op, const KernelEnv& env) {
-  return std::make_unique<PrimitiveKernel>(env.context, env.num_threads, describe(op));
-}
-
-Status create_single_primitive_kernel(const OpRef& op, const KernelEnv& env, const void* op_desc,
+Status create_single_primitive_kernel(const OperatorRef& op, const KernelEnv& env, const void* op_desc,
                                       const std::vector<EltwiseStep>& post_ops, const dnnl_memory_desc_t& src,
-                                      const dnnl_memory_desc_t& dst, KernelOut kernel) {
+                                      const dnnl_memory_desc_t& dst, std::unique_ptr<Kernel>* kernel) {
   AttrPtr attr;
   BSP_RETURN_IF_ERROR(make_attributes(post_ops, &attr));
   PrimitiveDescPtr pd;
@@ -22,8 +16,9 @@ Status create_single_primitive_kernel(const OpRef& op, const KernelEnv& env, con
   return create_single_primitive_kernel(op, env, pd.get(), src, dst, kernel);
 }
 
-Status create_single_primitive_kernel(const OpRef& op, const KernelEnv& env, const_dnnl_primitive_desc_t pd,
-                                      const dnnl_memory_desc_t& src, const dnnl_memory_desc_t& dst, KernelOut kernel) {
+Status create_single_primitive_kernel(const OperatorRef& op, const KernelEnv& env, const_dnnl_primitive_desc_t pd,
+                                      const dnnl_memory_desc_t& src, const dnnl_memory_desc_t& dst,
+                                      std::unique_ptr<Kernel>* kernel) {
   std::unique_ptr<PrimitiveKernel> result = new_kernel(op, env);
   int step = 0;
   BSP_RETURN_IF_ERROR(result->add_step(pd, &step));

@@ -8,8 +8,8 @@
 
 namespace bespoke::rt::onednn {
 
-bool supports_pool2d(const OpRef& op) {
-  const fb::Pool2DOptions* options = op.op().op->options_as_Pool2DOptions();
+bool supports_pool2d(const OperatorRef& op) {
+  const fb::Pool2DOptions* options = op.info().op->options_as_Pool2DOptions();
   if (options == nullptr || op.input_count() != 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
@@ -19,10 +19,10 @@ bool supports_pool2d(const OpRef& op) {
          every_window_reaches_input(x.dim(3), y.dim(3), w.kernel_w, w.stride_w, w.dilation_w, w.pad_left);
 }
 
-Status create_pool2d(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
-  const fb::Pool2DOptions& options = *op.op().op->options_as_Pool2DOptions();
+Status create_pool2d(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
+  const fb::Pool2DOptions& options = *op.info().op->options_as_Pool2DOptions();
   dnnl_alg_kind_t algorithm = dnnl_pooling_max;
-  if (op.op().opcode == fb::OpCode::AVERAGE_POOL_2D)
+  if (op.info().opcode == fb::OpCode::AVERAGE_POOL_2D)
     algorithm = options.count_include_pad() ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
   dnnl_memory_desc_t dst;
   BSP_RETURN_IF_ERROR(stored_desc(op.output(0), &dst));

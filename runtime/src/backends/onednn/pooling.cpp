@@ -16,8 +16,9 @@ bool every_window_reaches_input(int64_t input, int64_t output, int64_t kernel, i
   return true;
 }
 
-Status create_pooling_kernel(const OpRef& op, const KernelEnv& env, dnnl_alg_kind_t algorithm,
-                             const WindowParams& window, const dnnl_memory_desc_t& dst, KernelOut kernel) {
+Status create_pooling_kernel(const OperatorRef& op, const KernelEnv& env, dnnl_alg_kind_t algorithm,
+                             const WindowParams& window, const dnnl_memory_desc_t& dst,
+                             std::unique_ptr<Kernel>* kernel) {
   dnnl_memory_desc_t src;
   BSP_RETURN_IF_ERROR(stored_desc(op.input(0), &src));
   const WindowDims dims(window);
@@ -28,7 +29,7 @@ Status create_pooling_kernel(const OpRef& op, const KernelEnv& env, dnnl_alg_kin
   return create_single_primitive_kernel(op, env, &desc, {}, src, dst, kernel);
 }
 
-Status create_global_average_kernel(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
+Status create_global_average_kernel(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
   const TensorInfo& x = op.input(0);
   WindowParams window;
   window.kernel_h = x.dim(2);

@@ -17,11 +17,12 @@ bool every_window_reaches_input(int64_t input, int64_t output, int64_t kernel, i
 
 // Pooling kernel from input 0 (rank 4, NHWC) to output 0 described as `dst`
 // (rank 4).
-Status create_pooling_kernel(const OpRef& op, const KernelEnv& env, dnnl_alg_kind_t algorithm,
-                             const WindowParams& window, const dnnl_memory_desc_t& dst, KernelOut kernel);
+Status create_pooling_kernel(const OperatorRef& op, const KernelEnv& env, dnnl_alg_kind_t algorithm,
+                             const WindowParams& window, const dnnl_memory_desc_t& dst,
+                             std::unique_ptr<Kernel>* kernel);
 
 // Average over the whole image: [N, C, H, W] -> [N, C, 1, 1], also the
 // storage of an [N, C] row-major output.
-Status create_global_average_kernel(const OpRef& op, const KernelEnv& env, KernelOut kernel);
+Status create_global_average_kernel(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel);
 
 }  // namespace bespoke::rt::onednn

@@ -17,8 +17,8 @@ namespace bespoke::rt::onednn {
 namespace {
 
 // reduced[i] for each input axis; false if the axes are not a valid ascending set.
-bool reduced_axes(const OpRef& op, std::vector<bool>* reduced) {
-  const fb::ReduceOptions* options = op.op().op->options_as_ReduceOptions();
+bool reduced_axes(const OperatorRef& op, std::vector<bool>* reduced) {
+  const fb::ReduceOptions* options = op.info().op->options_as_ReduceOptions();
   if (options == nullptr || options->axes() == nullptr || options->axes()->size() == 0) return false;
   const int rank = op.input(0).rank;
   reduced->assign(static_cast<size_t>(rank), false);
@@ -32,7 +32,7 @@ bool reduced_axes(const OpRef& op, std::vector<bool>* reduced) {
 }
 
 // The output's storage as a shape of the input's rank.
-StoredShape destination_shape(const OpRef& op, const std::vector<bool>& reduced) {
+StoredShape destination_shape(const OperatorRef& op, const std::vector<bool>& reduced) {
   const TensorInfo& x = op.input(0);
   const StoredShape out = stored_shape(op.output(0));
   if (op.output(0).rank == x.rank) return out;  // keep_dims
@@ -63,8 +63,8 @@ StoredShape destination_shape(const OpRef& op, const std::vector<bool>& reduced)
 
 }  // namespace
 
-bool supports_reduce_mean(const OpRef& op) {
-  const fb::ReduceOptions* options = op.op().op->options_as_ReduceOptions();
+bool supports_reduce_mean(const OperatorRef& op) {
+  const fb::ReduceOptions* options = op.info().op->options_as_ReduceOptions();
   if (options == nullptr || op.input_count() != 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
@@ -82,7 +82,7 @@ bool supports_reduce_mean(const OpRef& op) {
   return true;
 }
 
-Status create_reduce_mean(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
+Status create_reduce_mean(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
   std::vector<bool> reduced;
   if (!reduced_axes(op, &reduced)) return Internal("invalid axes reached create_reduce_mean");
   if (reduced == std::vector<bool>{false, false, true, true}) return create_global_average_kernel(op, env, kernel);

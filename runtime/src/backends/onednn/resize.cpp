@@ -45,8 +45,8 @@ bool dim_supported(const fb::ResizeOptions& options, float scale, int64_t in, in
 
 }  // namespace
 
-bool supports_resize(const OpRef& op) {
-  const fb::ResizeOptions* options = op.op().op->options_as_ResizeOptions();
+bool supports_resize(const OperatorRef& op) {
+  const fb::ResizeOptions* options = op.info().op->options_as_ResizeOptions();
   if (options == nullptr || op.input_count() < 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   for (size_t i = 1; i < op.input_count(); ++i)
     if (op.has_input(i)) return false;  // the schema's RESIZE has one input; anything else is unknown
@@ -57,8 +57,8 @@ bool supports_resize(const OpRef& op) {
          dim_supported(*options, options->scale_w(), x.dim(3), y.dim(3));
 }
 
-Status create_resize(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
-  const fb::ResizeOptions& options = *op.op().op->options_as_ResizeOptions();
+Status create_resize(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
+  const fb::ResizeOptions& options = *op.info().op->options_as_ResizeOptions();
   dnnl_memory_desc_t src, dst;
   BSP_RETURN_IF_ERROR(stored_desc(op.input(0), &src));
   BSP_RETURN_IF_ERROR(stored_desc(op.output(0), &dst));

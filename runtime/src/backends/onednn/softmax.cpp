@@ -7,8 +7,8 @@
 
 namespace bespoke::rt::onednn {
 
-bool supports_softmax(const OpRef& op) {
-  const fb::SoftmaxOptions* options = op.op().op->options_as_SoftmaxOptions();
+bool supports_softmax(const OperatorRef& op) {
+  const fb::SoftmaxOptions* options = op.info().op->options_as_SoftmaxOptions();
   if (options == nullptr || op.input_count() != 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
@@ -18,8 +18,8 @@ bool supports_softmax(const OpRef& op) {
   return true;
 }
 
-Status create_softmax(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
-  const int axis = op.op().op->options_as_SoftmaxOptions()->axis();
+Status create_softmax(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
+  const int axis = op.info().op->options_as_SoftmaxOptions()->axis();
   dnnl_memory_desc_t data;
   BSP_RETURN_IF_ERROR(stored_desc(op.input(0), &data));
   dnnl_softmax_desc_t desc;

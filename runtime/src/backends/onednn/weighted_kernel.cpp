@@ -21,8 +21,9 @@ Status add_reorder(PrimitiveKernel* kernel, const dnnl_memory_desc_t& from, cons
 
 }  // namespace
 
-Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void* op_desc, const WeightedDescs& descs,
-                              const fb::FusedActivation* activation, KernelOut kernel, const void* blocked_op_desc,
+Status create_weighted_kernel(const OperatorRef& op, const KernelEnv& env, const void* op_desc,
+                              const WeightedDescs& descs, const fb::FusedActivation* activation,
+                              std::unique_ptr<Kernel>* kernel, const void* blocked_op_desc,
                               bool activation_as_post_op) {
   std::vector<EltwiseStep> activation_steps;
   append_activation(activation, &activation_steps);
@@ -60,7 +61,8 @@ Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void*
     BSP_RETURN_IF_ERROR(result->bind_input(step, DNNL_ARG_SRC, 0, descs.src));
   }
   result->bind_owned(step, DNNL_ARG_WEIGHTS, std::move(weights));
-  if (op.has_input(2)) BSP_RETURN_IF_ERROR(result->bind_constant(step, DNNL_ARG_BIAS, descs.bias, op.input(2).constant));
+  if (op.has_input(2))
+    BSP_RETURN_IF_ERROR(result->bind_constant(step, DNNL_ARG_BIAS, descs.bias, op.input(2).constant));
   if (blocked) {
     result->bind_memory(step, DNNL_ARG_DST, blocked_dst);
     BSP_RETURN_IF_ERROR(add_reorder(result.get(), dst_desc, descs.dst, &step));
@@ -75,7 +77,7 @@ Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void*
   return Status::Ok();
 }
 
-bool weights_and_bias_supported(const OpRef& op, int weight_rank, int64_t bias_length,
+bool weights_and_bias_supported(const OperatorRef& op, int weight_rank, int64_t bias_length,
                                 const fb::FusedActivation* activation) {
   if (!op.has_input(1) || !op.input(1).is_constant() || op.input(1).rank != weight_rank) return false;
   if (op.has_input(2)) {

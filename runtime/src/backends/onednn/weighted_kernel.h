@@ -32,13 +32,14 @@ struct WeightedDescs {
 //
 // `activation_as_post_op` false: the activation runs as a separate in-place
 // eltwise step instead of a post-op (see conv_transpose2d.cpp for why).
-Status create_weighted_kernel(const OpRef& op, const KernelEnv& env, const void* op_desc, const WeightedDescs& descs,
-                              const fb::FusedActivation* activation, KernelOut kernel,
-                              const void* blocked_op_desc = nullptr, bool activation_as_post_op = true);
+Status create_weighted_kernel(const OperatorRef& op, const KernelEnv& env, const void* op_desc,
+                              const WeightedDescs& descs, const fb::FusedActivation* activation,
+                              std::unique_ptr<Kernel>* kernel, const void* blocked_op_desc = nullptr,
+                              bool activation_as_post_op = true);
 
 // Common supports() checks: weights constant with `weight_rank` dims, bias
 // absent or a constant vector of `bias_length`, activation exact.
-bool weights_and_bias_supported(const OpRef& op, int weight_rank, int64_t bias_length,
+bool weights_and_bias_supported(const OperatorRef& op, int weight_rank, int64_t bias_length,
                                 const fb::FusedActivation* activation);
 
 }  // namespace bespoke::rt::onednn

@@ -37,7 +37,7 @@ struct AxisParts {
 
 // `joined` and every part have the same rank and dims except along `axis`,
 // the parts' sizes along `axis` sum to the joined size. `axis` is checked too.
-Status check_axis_parts(const KernelArgs& args, const TensorInfo& joined, int axis,
+Status check_axis_parts(const OperatorRef& op, const TensorInfo& joined, int axis,
                         const std::vector<const TensorInfo*>& parts, const char* part_role);
 
 }  // namespace bespoke::rt::reference

@@ -28,17 +28,17 @@ std::array<int64_t, kMaxRank> batch_strides(const TensorInfo& t, int batch_rank)
 
 class BatchMatmulKernel final : public ReferenceKernel {
  public:
-  explicit BatchMatmulKernel(const KernelArgs& args)
-      : ReferenceKernel(args),
-        rows_(args.input(0).dim(args.input(0).rank - 2)),
-        depth_(args.input(0).dim(args.input(0).rank - 1)),
-        columns_(args.input(1).dim(args.input(1).rank - 1)) {
-    const TensorInfo& y = args.output(0);
+  explicit BatchMatmulKernel(const OperatorRef& op)
+      : ReferenceKernel(op),
+        rows_(op.input(0).dim(op.input(0).rank - 2)),
+        depth_(op.input(0).dim(op.input(0).rank - 1)),
+        columns_(op.input(1).dim(op.input(1).rank - 1)) {
+    const TensorInfo& y = op.output(0);
     batch_rank_ = y.rank - 2;
     for (int d = 0; d < batch_rank_; ++d) batch_dims_[static_cast<size_t>(d)] = y.dim(d);
     batches_ = dims_product(y, 0, batch_rank_);
-    a_strides_ = batch_strides(args.input(0), batch_rank_);
-    b_strides_ = batch_strides(args.input(1), batch_rank_);
+    a_strides_ = batch_strides(op.input(0), batch_rank_);
+    b_strides_ = batch_strides(op.input(1), batch_rank_);
   }
 
   Status run() override {
@@ -83,25 +83,25 @@ class BatchMatmulKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_batch_matmul(const KernelArgs& args) {
-  const TensorInfo& a = args.input(0);
-  const TensorInfo& b = args.input(1);
+Status supports_batch_matmul(const OperatorRef& op) {
+  const TensorInfo& a = op.input(0);
+  const TensorInfo& b = op.input(1);
   for (const TensorInfo* t : {&a, &b}) {
     if (t->rank < kMinOperandRank || t->rank > kMaxOperandRank)
-      return op_error(args, "operand " + shape_string(*t) + " must have 2 to 4 dims");
+      return op_error(op, "operand " + shape_string(*t) + " must have 2 to 4 dims");
   }
   if (a.dim(a.rank - 1) != b.dim(b.rank - 2))
-    return op_error(args, "A " + shape_string(a) + " and B " + shape_string(b) + " disagree on K");
+    return op_error(op, "A " + shape_string(a) + " and B " + shape_string(b) + " disagree on K");
   std::vector<int64_t> out;
   if (!broadcast_leading_dims(a, a.rank - 2, b, b.rank - 2, &out))
-    return op_error(args, "batch dims of " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
+    return op_error(op, "batch dims of " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
   out.push_back(a.dim(a.rank - 2));
   out.push_back(b.dim(b.rank - 1));
-  return expect_shape(args, args.output(0), out, "output");
+  return expect_shape(op, op.output(0), out, "output");
 }
 
-Status create_batch_matmul(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<BatchMatmulKernel>(args, kernel);
+Status create_batch_matmul(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<BatchMatmulKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

@@ -15,12 +15,12 @@ enum Input { kX = 0, kScale = 1, kBias = 2, kMean = 3, kVar = 4 };
 
 class BatchNormKernel final : public ReferenceKernel {
  public:
-  explicit BatchNormKernel(const KernelArgs& args)
-      : ReferenceKernel(args),
-        epsilon_(args.op().op->options_as_BatchNormOptions()->epsilon()),
-        channels_(args.input(kX).dim(1)),
-        planes_(args.input(kX).dim(0) * channels_),
-        plane_size_(dims_product(args.input(kX), 2, args.input(kX).rank)),
+  explicit BatchNormKernel(const OperatorRef& op)
+      : ReferenceKernel(op),
+        epsilon_(op.info().op->options_as_BatchNormOptions()->epsilon()),
+        channels_(op.input(kX).dim(1)),
+        planes_(op.input(kX).dim(0) * channels_),
+        plane_size_(dims_product(op.input(kX), 2, op.input(kX).rank)),
         multiplier_(static_cast<size_t>(channels_)),
         offset_(static_cast<size_t>(channels_)) {}
 
@@ -50,20 +50,19 @@ class BatchNormKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_batch_norm(const KernelArgs& args) {
-  const TensorInfo& x = args.input(kX);
-  if (x.rank < 2) return op_error(args, "input has rank " + std::to_string(x.rank) + ", expected at least 2");
-  const float epsilon = args.op().op->options_as_BatchNormOptions()->epsilon();
-  if (!(epsilon >= 0.0f) || !std::isfinite(epsilon)) return op_error(args, "epsilon must be finite and >= 0");
+Status supports_batch_norm(const OperatorRef& op) {
+  const TensorInfo& x = op.input(kX);
+  if (x.rank < 2) return op_error(op, "input has rank " + std::to_string(x.rank) + ", expected at least 2");
+  const float epsilon = op.info().op->options_as_BatchNormOptions()->epsilon();
+  if (!(epsilon >= 0.0f) || !std::isfinite(epsilon)) return op_error(op, "epsilon must be finite and >= 0");
   const char* names[] = {"", "scale", "bias", "mean", "var"};
   for (int i = kScale; i <= kVar; ++i)
-    BSP_RETURN_IF_ERROR(expect_shape(args, args.input(static_cast<size_t>(i)), {x.dim(1)}, names[i]));
-  return expect_shape(args, args.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank),
-                      "output");
+    BSP_RETURN_IF_ERROR(expect_shape(op, op.input(static_cast<size_t>(i)), {x.dim(1)}, names[i]));
+  return expect_shape(op, op.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank), "output");
 }
 
-Status create_batch_norm(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<BatchNormKernel>(args, kernel);
+Status create_batch_norm(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<BatchNormKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

@@ -33,14 +33,13 @@ enum Operand { kOut = 0, kA = 1, kB = 2 };
 template <typename Op>
 class BinaryKernel final : public ReferenceKernel {
  public:
-  explicit BinaryKernel(const KernelArgs& args)
-      : ReferenceKernel(args), activation_(activation_of(args)) {
-    const TensorInfo& out = args.output(0);
+  explicit BinaryKernel(const OperatorRef& op) : ReferenceKernel(op), activation_(activation_of(op)) {
+    const TensorInfo& out = op.output(0);
     shape_.rank = out.rank;
     shape_.dims = out.dims;
     shape_.strides[kOut] = contiguous_strides(out.dims, out.rank);
-    shape_.strides[kA] = broadcast_strides(args.input(0), args.input(0).rank, out.rank);
-    shape_.strides[kB] = broadcast_strides(args.input(1), args.input(1).rank, out.rank);
+    shape_.strides[kA] = broadcast_strides(op.input(0), op.input(0).rank, out.rank);
+    shape_.strides[kB] = broadcast_strides(op.input(1), op.input(1).rank, out.rank);
     if (shape_.rank == 0) {  // scalars
       shape_.rank = 1;
       shape_.dims[0] = 1;
@@ -65,8 +64,8 @@ class BinaryKernel final : public ReferenceKernel {
   }
 
  private:
-  static const fb::FusedActivation* activation_of(const KernelArgs& args) {
-    const fb::BinaryOptions* o = args.op().op->options_as_BinaryOptions();
+  static const fb::FusedActivation* activation_of(const OperatorRef& op) {
+    const fb::BinaryOptions* o = op.info().op->options_as_BinaryOptions();
     return o != nullptr ? o->activation() : nullptr;
   }
 
@@ -90,35 +89,29 @@ class BinaryKernel final : public ReferenceKernel {
   StridedShape<3> shape_;
 };
 
-Status check_binary(const KernelArgs& args) {
-  const fb::BinaryOptions* o = args.op().op->options_as_BinaryOptions();
-  if (o != nullptr && !FusedActivation::is_known(o->activation())) return op_error(args, "unknown fused activation");
-  const TensorInfo& a = args.input(0);
-  const TensorInfo& b = args.input(1);
+Status check_binary(const OperatorRef& op) {
+  const fb::BinaryOptions* o = op.info().op->options_as_BinaryOptions();
+  if (o != nullptr && !FusedActivation::is_known(o->activation())) return op_error(op, "unknown fused activation");
+  const TensorInfo& a = op.input(0);
+  const TensorInfo& b = op.input(1);
   std::vector<int64_t> out;
   if (!broadcast_leading_dims(a, a.rank, b, b.rank, &out))
-    return op_error(args, "inputs " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
-  return expect_shape(args, args.output(0), out, "output");
+    return op_error(op, "inputs " + shape_string(a) + " and " + shape_string(b) + " do not broadcast");
+  return expect_shape(op, op.output(0), out, "output");
 }
 
 }  // namespace
 
-Status check_add(const KernelArgs& args) { return check_binary(args); }
-Status check_sub(const KernelArgs& args) { return check_binary(args); }
-Status check_mul(const KernelArgs& args) { return check_binary(args); }
-Status check_div(const KernelArgs& args) { return check_binary(args); }
+Status supports_binary(const OperatorRef& op) { return check_binary(op); }
 
-Status create_add(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<BinaryKernel<AddOp>>(args, kernel);
-}
-Status create_sub(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<BinaryKernel<SubOp>>(args, kernel);
-}
-Status create_mul(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<BinaryKernel<MulOp>>(args, kernel);
-}
-Status create_div(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<BinaryKernel<DivOp>>(args, kernel);
+Status create_binary(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  switch (op.opcode()) {
+    case fb::OpCode::ADD: return make_kernel<BinaryKernel<AddOp>>(op, exec, kernel);
+    case fb::OpCode::SUB: return make_kernel<BinaryKernel<SubOp>>(op, exec, kernel);
+    case fb::OpCode::MUL: return make_kernel<BinaryKernel<MulOp>>(op, exec, kernel);
+    case fb::OpCode::DIV: return make_kernel<BinaryKernel<DivOp>>(op, exec, kernel);
+    default: return op_error(op, "is not a binary operator");
+  }
 }
 
 }  // namespace bespoke::rt::reference

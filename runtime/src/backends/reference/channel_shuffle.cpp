@@ -11,12 +11,12 @@ namespace {
 
 class ChannelShuffleKernel final : public ReferenceKernel {
  public:
-  explicit ChannelShuffleKernel(const KernelArgs& args)
-      : ReferenceKernel(args),
-        groups_(args.op().op->options_as_ChannelShuffleOptions()->groups()),
-        channels_(args.input(0).dim(1)),
-        planes_(args.input(0).dim(0) * channels_),
-        plane_size_(dims_product(args.input(0), 2, args.input(0).rank)) {}
+  explicit ChannelShuffleKernel(const OperatorRef& op)
+      : ReferenceKernel(op),
+        groups_(op.info().op->options_as_ChannelShuffleOptions()->groups()),
+        channels_(op.input(0).dim(1)),
+        planes_(op.input(0).dim(0) * channels_),
+        plane_size_(dims_product(op.input(0), 2, op.input(0).rank)) {}
 
   Status run() override {
     const int64_t per_group = channels_ / groups_;
@@ -37,19 +37,18 @@ class ChannelShuffleKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_channel_shuffle(const KernelArgs& args) {
-  const TensorInfo& x = args.input(0);
-  BSP_RETURN_IF_ERROR(expect_rank(args, x, 4, "input"));
-  const int64_t groups = args.op().op->options_as_ChannelShuffleOptions()->groups();
+Status supports_channel_shuffle(const OperatorRef& op) {
+  const TensorInfo& x = op.input(0);
+  BSP_RETURN_IF_ERROR(expect_rank(op, x, 4, "input"));
+  const int64_t groups = op.info().op->options_as_ChannelShuffleOptions()->groups();
   if (groups < 1 || x.dim(1) % groups != 0)
-    return op_error(args, "groups " + std::to_string(groups) + " does not divide the " + std::to_string(x.dim(1)) +
-                              " channels");
-  return expect_shape(args, args.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank),
-                      "output");
+    return op_error(
+        op, "groups " + std::to_string(groups) + " does not divide the " + std::to_string(x.dim(1)) + " channels");
+  return expect_shape(op, op.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank), "output");
 }
 
-Status create_channel_shuffle(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<ChannelShuffleKernel>(args, kernel);
+Status create_channel_shuffle(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<ChannelShuffleKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

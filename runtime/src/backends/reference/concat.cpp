@@ -7,18 +7,18 @@
 namespace bespoke::rt::reference {
 namespace {
 
-int axis_of(const KernelArgs& args) { return args.op().op->options_as_ConcatOptions()->axis(); }
+int axis_of(const OperatorRef& op) { return op.info().op->options_as_ConcatOptions()->axis(); }
 
-std::vector<const TensorInfo*> inputs_of(const KernelArgs& args) {
+std::vector<const TensorInfo*> inputs_of(const OperatorRef& op) {
   std::vector<const TensorInfo*> parts;
-  for (size_t i = 0; i < args.input_count(); ++i) parts.push_back(&args.input(i));
+  for (size_t i = 0; i < op.input_count(); ++i) parts.push_back(&op.input(i));
   return parts;
 }
 
 class ConcatKernel final : public ReferenceKernel {
  public:
-  explicit ConcatKernel(const KernelArgs& args)
-      : ReferenceKernel(args), parts_(args.output(0), axis_of(args), inputs_of(args)) {}
+  explicit ConcatKernel(const OperatorRef& op)
+      : ReferenceKernel(op), parts_(op.output(0), axis_of(op), inputs_of(op)) {}
 
   Status run() override {
     float* out = output(0);
@@ -34,12 +34,12 @@ class ConcatKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_concat(const KernelArgs& args) {
-  return check_axis_parts(args, args.output(0), axis_of(args), inputs_of(args), "input");
+Status supports_concat(const OperatorRef& op) {
+  return check_axis_parts(op, op.output(0), axis_of(op), inputs_of(op), "input");
 }
 
-Status create_concat(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<ConcatKernel>(args, kernel);
+Status create_concat(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<ConcatKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

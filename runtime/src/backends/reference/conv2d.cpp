@@ -14,12 +14,12 @@
 namespace bespoke::rt::reference {
 namespace {
 
-const fb::Conv2DOptions& options_of(const KernelArgs& args) { return *args.op().op->options_as_Conv2DOptions(); }
+const fb::Conv2DOptions& options_of(const OperatorRef& op) { return *op.info().op->options_as_Conv2DOptions(); }
 
 class Conv2DKernel final : public ConvKernelBase<Conv2DKernel> {
  public:
-  explicit Conv2DKernel(const KernelArgs& args)
-      : ConvKernelBase<Conv2DKernel>(args, options_of(args), /*transposed=*/false) {}
+  explicit Conv2DKernel(const OperatorRef& op)
+      : ConvKernelBase<Conv2DKernel>(op, options_of(op), /*transposed=*/false) {}
 
   void accumulate_plane(int64_t n, int64_t m, float* out) const {
     const int64_t group = m / group_out_;
@@ -53,25 +53,25 @@ class Conv2DKernel final : public ConvKernelBase<Conv2DKernel> {
 
 }  // namespace
 
-Status check_conv2d(const KernelArgs& args) {
-  const fb::Conv2DOptions& o = options_of(args);
+Status supports_conv2d(const OperatorRef& op) {
+  const fb::Conv2DOptions& o = options_of(op);
   const WindowParams window = WindowParams::from(o);
-  BSP_RETURN_IF_ERROR(check_conv_options(args, window, o.activation()));
+  BSP_RETURN_IF_ERROR(check_conv_options(op, window, o.activation()));
   const int64_t groups = o.groups();
-  BSP_RETURN_IF_ERROR(check_conv_operands(args, groups));
-  const TensorInfo& x = args.input(0);
-  const TensorInfo& w = args.input(1);
+  BSP_RETURN_IF_ERROR(check_conv_operands(op, groups));
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& w = op.input(1);
   const int64_t m = w.dim(0);
   if (m % groups != 0)
-    return op_error(args, "groups " + std::to_string(groups) + " does not divide the " + std::to_string(m) +
-                              " output channels");
-  BSP_RETURN_IF_ERROR(expect_shape(args, w, {m, x.dim(1) / groups, window.kernel_h, window.kernel_w}, "weight"));
-  return check_conv_output(args, m, window.output_h(x.dim(2)), window.output_w(x.dim(3)),
+    return op_error(
+        op, "groups " + std::to_string(groups) + " does not divide the " + std::to_string(m) + " output channels");
+  BSP_RETURN_IF_ERROR(expect_shape(op, w, {m, x.dim(1) / groups, window.kernel_h, window.kernel_w}, "weight"));
+  return check_conv_output(op, m, window.output_h(x.dim(2)), window.output_w(x.dim(3)),
                            "the kernel window does not fit the padded input");
 }
 
-Status create_conv2d(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<Conv2DKernel>(args, kernel);
+Status create_conv2d(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<Conv2DKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

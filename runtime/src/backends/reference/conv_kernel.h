@@ -36,11 +36,11 @@ class ConvKernelBase : public ReferenceKernel {
  protected:
   // `Options`: Conv2DOptions or ConvTranspose2DOptions.
   template <typename Options>
-  ConvKernelBase(const KernelArgs& args, const Options& options, bool transposed)
-      : ReferenceKernel(args),
+  ConvKernelBase(const OperatorRef& op, const Options& options, bool transposed)
+      : ReferenceKernel(op),
         window_(WindowParams::from(options)),
         groups_(options.groups()),
-        g_(args, window_, transposed),
+        g_(op, window_, transposed),
         group_in_(g_.in_channels / groups_),
         group_out_(g_.out_channels / groups_),
         activation_(options.activation()) {}
@@ -64,11 +64,11 @@ class ConvKernelBase : public ReferenceKernel {
 };
 
 // The first checks of both operators: window limits, a known activation.
-Status check_conv_options(const KernelArgs& args, const WindowParams& window, const fb::FusedActivation* activation);
+Status check_conv_options(const OperatorRef& op, const WindowParams& window, const fb::FusedActivation* activation);
 // Input and weight of rank 4, `groups` >= 1 dividing the input channels.
-Status check_conv_operands(const KernelArgs& args, int64_t groups);
+Status check_conv_operands(const OperatorRef& op, int64_t groups);
 // The last checks: bias [maps] if present, output [N, maps, oh, ow];
 // `empty_output` is the message for oh or ow < 1.
-Status check_conv_output(const KernelArgs& args, int64_t maps, int64_t oh, int64_t ow, const char* empty_output);
+Status check_conv_output(const OperatorRef& op, int64_t maps, int64_t oh, int64_t ow, const char* empty_output);
 
 }  // namespace bespoke::rt::reference

@@ -14,14 +14,14 @@
 namespace bespoke::rt::reference {
 namespace {
 
-const fb::ConvTranspose2DOptions& options_of(const KernelArgs& args) {
-  return *args.op().op->options_as_ConvTranspose2DOptions();
+const fb::ConvTranspose2DOptions& options_of(const OperatorRef& op) {
+  return *op.info().op->options_as_ConvTranspose2DOptions();
 }
 
 class ConvTranspose2DKernel final : public ConvKernelBase<ConvTranspose2DKernel> {
  public:
-  explicit ConvTranspose2DKernel(const KernelArgs& args)
-      : ConvKernelBase<ConvTranspose2DKernel>(args, options_of(args), /*transposed=*/true) {}
+  explicit ConvTranspose2DKernel(const OperatorRef& op)
+      : ConvKernelBase<ConvTranspose2DKernel>(op, options_of(op), /*transposed=*/true) {}
 
   void accumulate_plane(int64_t n, int64_t oc, float* out) const {
     const int64_t group = oc / group_out_, m = oc % group_out_;
@@ -51,30 +51,30 @@ class ConvTranspose2DKernel final : public ConvKernelBase<ConvTranspose2DKernel>
 
 }  // namespace
 
-Status check_conv_transpose2d(const KernelArgs& args) {
-  const fb::ConvTranspose2DOptions& o = options_of(args);
+Status supports_conv_transpose2d(const OperatorRef& op) {
+  const fb::ConvTranspose2DOptions& o = options_of(op);
   const WindowParams window = WindowParams::from(o);
-  BSP_RETURN_IF_ERROR(check_conv_options(args, window, o.activation()));
+  BSP_RETURN_IF_ERROR(check_conv_options(op, window, o.activation()));
   const int64_t pad_h = o.output_padding_h(), pad_w = o.output_padding_w();
   if (pad_h < 0 || pad_w < 0 || pad_h >= std::max(window.stride_h, window.dilation_h) ||
       pad_w >= std::max(window.stride_w, window.dilation_w))
-    return op_error(args, "output_padding (" + std::to_string(pad_h) + ", " + std::to_string(pad_w) +
-                              ") must be >= 0 and smaller than the stride or the dilation");
+    return op_error(op, "output_padding (" + std::to_string(pad_h) + ", " + std::to_string(pad_w) +
+                            ") must be >= 0 and smaller than the stride or the dilation");
   const int64_t groups = o.groups();
-  BSP_RETURN_IF_ERROR(check_conv_operands(args, groups));
-  const TensorInfo& x = args.input(0);
-  const TensorInfo& w = args.input(1);
+  BSP_RETURN_IF_ERROR(check_conv_operands(op, groups));
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& w = op.input(1);
   const int64_t m = w.dim(1) * groups;
-  BSP_RETURN_IF_ERROR(expect_shape(args, w, {x.dim(1), w.dim(1), window.kernel_h, window.kernel_w}, "weight"));
+  BSP_RETURN_IF_ERROR(expect_shape(op, w, {x.dim(1), w.dim(1), window.kernel_h, window.kernel_w}, "weight"));
   const int64_t oh = window.stride_h * (x.dim(2) - 1) + pad_h + window.dilation_h * (window.kernel_h - 1) + 1 -
                      window.pad_top - window.pad_bottom;
   const int64_t ow = window.stride_w * (x.dim(3) - 1) + pad_w + window.dilation_w * (window.kernel_w - 1) + 1 -
                      window.pad_left - window.pad_right;
-  return check_conv_output(args, m, oh, ow, "the padding removes the whole output");
+  return check_conv_output(op, m, oh, ow, "the padding removes the whole output");
 }
 
-Status create_conv_transpose2d(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<ConvTranspose2DKernel>(args, kernel);
+Status create_conv_transpose2d(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<ConvTranspose2DKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

@@ -13,8 +13,8 @@
 namespace bespoke::rt::reference {
 namespace {
 
-const fb::FullyConnectedOptions* options_of(const KernelArgs& args) {
-  return args.op().op->options_as_FullyConnectedOptions();  // optional
+const fb::FullyConnectedOptions* options_of(const OperatorRef& op) {
+  return op.info().op->options_as_FullyConnectedOptions();  // optional
 }
 
 // Four partial sums: breaks the addition dependency chain the compiler may
@@ -34,12 +34,12 @@ float dot(const float* a, const float* b, int64_t count) {
 
 class FullyConnectedKernel final : public ReferenceKernel {
  public:
-  explicit FullyConnectedKernel(const KernelArgs& args)
-      : ReferenceKernel(args),
-        activation_(options_of(args) != nullptr ? options_of(args)->activation() : nullptr),
-        depth_(args.input(1).dim(1)),
-        features_(args.input(1).dim(0)),
-        rows_(static_cast<int64_t>(args.input(0).element_count) / depth_) {}
+  explicit FullyConnectedKernel(const OperatorRef& op)
+      : ReferenceKernel(op),
+        activation_(options_of(op) != nullptr ? options_of(op)->activation() : nullptr),
+        depth_(op.input(1).dim(1)),
+        features_(op.input(1).dim(0)),
+        rows_(static_cast<int64_t>(op.input(0).element_count) / depth_) {}
 
   Status run() override {
     const size_t total = static_cast<size_t>(rows_ * features_);
@@ -65,24 +65,24 @@ class FullyConnectedKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_fully_connected(const KernelArgs& args) {
-  const fb::FullyConnectedOptions* o = options_of(args);
-  if (o != nullptr && !FusedActivation::is_known(o->activation())) return op_error(args, "unknown fused activation");
-  const TensorInfo& x = args.input(0);
-  const TensorInfo& w = args.input(1);
-  BSP_RETURN_IF_ERROR(expect_rank(args, w, 2, "weight"));
-  if (x.rank < 1) return op_error(args, "input must have at least one dimension");
+Status supports_fully_connected(const OperatorRef& op) {
+  const fb::FullyConnectedOptions* o = options_of(op);
+  if (o != nullptr && !FusedActivation::is_known(o->activation())) return op_error(op, "unknown fused activation");
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& w = op.input(1);
+  BSP_RETURN_IF_ERROR(expect_rank(op, w, 2, "weight"));
+  if (x.rank < 1) return op_error(op, "input must have at least one dimension");
   const int64_t k = w.dim(1), n = w.dim(0);
   if (x.dim(x.rank - 1) != k)
-    return op_error(args, "input " + shape_string(x) + " does not end in the weight's depth " + std::to_string(k));
-  if (args.has_input(2)) BSP_RETURN_IF_ERROR(expect_shape(args, args.input(2), {n}, "bias"));
+    return op_error(op, "input " + shape_string(x) + " does not end in the weight's depth " + std::to_string(k));
+  if (op.has_input(2)) BSP_RETURN_IF_ERROR(expect_shape(op, op.input(2), {n}, "bias"));
   std::vector<int64_t> out(x.dims.begin(), x.dims.begin() + x.rank);
   out.back() = n;
-  return expect_shape(args, args.output(0), out, "output");
+  return expect_shape(op, op.output(0), out, "output");
 }
 
-Status create_fully_connected(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<FullyConnectedKernel>(args, kernel);
+Status create_fully_connected(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<FullyConnectedKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

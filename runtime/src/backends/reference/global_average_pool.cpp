@@ -8,10 +8,10 @@ namespace {
 
 class GlobalAveragePoolKernel final : public ReferenceKernel {
  public:
-  explicit GlobalAveragePoolKernel(const KernelArgs& args)
-      : ReferenceKernel(args),
-        planes_(args.input(0).dim(0) * args.input(0).dim(1)),
-        plane_size_(dims_product(args.input(0), 2, args.input(0).rank)) {}
+  explicit GlobalAveragePoolKernel(const OperatorRef& op)
+      : ReferenceKernel(op),
+        planes_(op.input(0).dim(0) * op.input(0).dim(1)),
+        plane_size_(dims_product(op.input(0), 2, op.input(0).rank)) {}
 
   Status run() override {
     parallel_for_tiles(threadpool(), static_cast<size_t>(planes_), 16, [this](size_t begin, size_t end) {
@@ -31,17 +31,18 @@ class GlobalAveragePoolKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_global_average_pool(const KernelArgs& args) {
-  const TensorInfo& x = args.input(0);
-  if (x.rank < 3) return op_error(args, "input has rank " + std::to_string(x.rank) + ", expected at least 3");
+Status supports_global_average_pool(const OperatorRef& op) {
+  const TensorInfo& x = op.input(0);
+  if (x.rank < 3) return op_error(op, "input has rank " + std::to_string(x.rank) + ", expected at least 3");
   std::vector<int64_t> out(static_cast<size_t>(x.rank), 1);
   out[0] = x.dim(0);
   out[1] = x.dim(1);
-  return expect_shape(args, args.output(0), out, "output");
+  return expect_shape(op, op.output(0), out, "output");
 }
 
-Status create_global_average_pool(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<GlobalAveragePoolKernel>(args, kernel);
+Status create_global_average_pool(const OperatorRef& op, const ExecutionContext& exec,
+                                  std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<GlobalAveragePoolKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

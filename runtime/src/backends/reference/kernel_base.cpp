@@ -2,32 +2,18 @@
 
 namespace bespoke::rt::reference {
 
-std::string describe(const KernelArgs& args) {
-  const OperatorInfo& op = args.op();
-  std::string text = "operator " + std::to_string(args.op_index);
-  if (!op.name.empty()) text += " '" + std::string(op.name) + "'";
-  const char* code = fb::EnumNameOpCode(op.opcode);
-  text += " (";
-  text += (code != nullptr && *code != '\0') ? code : std::to_string(static_cast<uint32_t>(op.opcode)).c_str();
-  text += ")";
-  return text;
-}
+Status op_error(const OperatorRef& op, const std::string& what) { return InvalidModel(op.describe() + ": " + what); }
 
-Status op_error(const KernelArgs& args, const std::string& what) {
-  return InvalidModel(describe(args) + ": " + what);
-}
-
-ReferenceKernel::ReferenceKernel(const KernelArgs& args)
-    : constants_(args.input_count(), nullptr),
-      present_(args.input_count(), false),
-      inputs_(args.input_count(), nullptr),
-      outputs_(args.output_count(), nullptr),
-      threadpool_(args.context.threadpool),
-      description_(describe(args)) {
-  for (size_t i = 0; i < args.input_count(); ++i) {
-    if (!args.has_input(i)) continue;
+ReferenceKernel::ReferenceKernel(const OperatorRef& op)
+    : constants_(op.input_count(), nullptr),
+      present_(op.input_count(), false),
+      inputs_(op.input_count(), nullptr),
+      outputs_(op.output_count(), nullptr),
+      description_(op.describe()) {
+  for (size_t i = 0; i < op.input_count(); ++i) {
+    if (!op.has_input(i)) continue;
     present_[i] = true;
-    constants_[i] = static_cast<const float*>(args.input(i).constant);
+    constants_[i] = static_cast<const float*>(op.input(i).constant);
   }
 }
 
@@ -72,15 +58,15 @@ std::string shape_string(const std::vector<int64_t>& dims) {
   return text + "]";
 }
 
-Status expect_shape(const KernelArgs& args, const TensorInfo& t, const std::vector<int64_t>& dims,
+Status expect_shape(const OperatorRef& op, const TensorInfo& t, const std::vector<int64_t>& dims,
                     const std::string& role) {
   if (has_shape(t, dims)) return Status::Ok();
-  return op_error(args, role + " has shape " + shape_string(t) + ", expected " + shape_string(dims));
+  return op_error(op, role + " has shape " + shape_string(t) + ", expected " + shape_string(dims));
 }
 
-Status expect_rank(const KernelArgs& args, const TensorInfo& t, int rank, const std::string& role) {
+Status expect_rank(const OperatorRef& op, const TensorInfo& t, int rank, const std::string& role) {
   if (t.rank == rank) return Status::Ok();
-  return op_error(args, role + " has rank " + std::to_string(t.rank) + ", expected " + std::to_string(rank));
+  return op_error(op, role + " has rank " + std::to_string(t.rank) + ", expected " + std::to_string(rank));
 }
 
 }  // namespace bespoke::rt::reference

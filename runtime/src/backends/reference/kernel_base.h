@@ -1,6 +1,6 @@
-// Building blocks shared by the reference kernels: the arguments every kernel
-// factory receives, a Kernel base class that binds the data pointers handed
-// to setup(), and small helpers for option checks and error messages.
+// Building blocks shared by the reference kernels: a Kernel base class that
+// binds the data pointers handed to setup(), and small helpers for option
+// checks and error messages (about an OperatorRef, backends/backend.h).
 //
 // The reference backend works in NCHW, i.e. in logical (file) order for every
 // tensor, so kernels index tensors exactly as the schema describes them.
@@ -18,37 +18,18 @@
 
 namespace bespoke::rt::reference {
 
-// Everything a kernel factory or an option check may look at.
-struct KernelArgs {
-  const ModelView& model;
-  int op_index;
-  const ExecutionContext& context;
-
-  const OperatorInfo& op() const { return model.op(op_index); }
-  size_t input_count() const { return op().inputs.size(); }
-  size_t output_count() const { return op().outputs.size(); }
-  bool has_input(size_t i) const { return i < input_count() && op().inputs[i] >= 0; }
-  // Only for present inputs (has_input(i)).
-  const TensorInfo& input(size_t i) const { return model.tensor(op().inputs[i]); }
-  const TensorInfo& output(size_t i) const { return model.tensor(op().outputs[i]); }
-};
-
-// "operator 3 'conv1' (CONV_2D)" — the prefix of every message about an operator.
-std::string describe(const KernelArgs& args);
-// InvalidModel("<describe>: <what>").
-Status op_error(const KernelArgs& args, const std::string& what);
-
-// Factory and option-check signatures used by the registry.
-using KernelFactory = Status (*)(const KernelArgs& args, std::unique_ptr<Kernel>* kernel);
-using OptionsCheck = Status (*)(const KernelArgs& args);
+// InvalidModel("<op.describe()>: <what>").
+Status op_error(const OperatorRef& op, const std::string& what);
 
 // Base of every reference kernel. setup() stores the pointers; an input that
 // the session passes as nullptr while the model has constant data for it
 // (a weight the session did not copy) falls back to the model's constant.
 class ReferenceKernel : public Kernel {
  public:
-  explicit ReferenceKernel(const KernelArgs& args);
+  explicit ReferenceKernel(const OperatorRef& op);
   Status setup(const void* const* inputs, void* const* outputs) override;
+  // Set once by make_kernel(); nullptr (the default) runs on the calling thread.
+  void use_threadpool(pthreadpool_t threadpool) { threadpool_ = threadpool; }
 
  protected:
   // nullptr for an absent optional input.
@@ -62,14 +43,17 @@ class ReferenceKernel : public Kernel {
   std::vector<bool> present_;            // per input: tensor index >= 0
   std::vector<const float*> inputs_;
   std::vector<float*> outputs_;
-  pthreadpool_t threadpool_;
+  pthreadpool_t threadpool_ = nullptr;
   std::string description_;
 };
 
-// Creates `Derived(args, extra...)` into *kernel.
+// Creates `Derived(op, extra...)`, running on `exec`'s thread pool, into *kernel.
 template <typename Derived, typename... Extra>
-Status make_kernel(const KernelArgs& args, std::unique_ptr<Kernel>* kernel, Extra&&... extra) {
-  kernel->reset(new Derived(args, static_cast<Extra&&>(extra)...));
+Status make_kernel(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel,
+                   Extra&&... extra) {
+  auto created = std::make_unique<Derived>(op, static_cast<Extra&&>(extra)...);
+  created->use_threadpool(exec.threadpool);
+  *kernel = std::move(created);
   return Status::Ok();
 }
 
@@ -81,9 +65,9 @@ bool has_shape(const TensorInfo& t, const std::vector<int64_t>& dims);
 std::string shape_string(const TensorInfo& t);
 std::string shape_string(const std::vector<int64_t>& dims);
 // Ok if `t` has shape `dims`, else op_error("<role> has shape [..], expected [..]").
-Status expect_shape(const KernelArgs& args, const TensorInfo& t, const std::vector<int64_t>& dims,
+Status expect_shape(const OperatorRef& op, const TensorInfo& t, const std::vector<int64_t>& dims,
                     const std::string& role);
 // Ok if `t` has rank `rank`, else op_error naming `role`.
-Status expect_rank(const KernelArgs& args, const TensorInfo& t, int rank, const std::string& role);
+Status expect_rank(const OperatorRef& op, const TensorInfo& t, int rank, const std::string& role);
 
 }  // namespace bespoke::rt::reference

@@ -9,17 +9,17 @@
 namespace bespoke::rt::reference {
 namespace {
 
-const fb::PadOptions& options_of(const KernelArgs& args) { return *args.op().op->options_as_PadOptions(); }
+const fb::PadOptions& options_of(const OperatorRef& op) { return *op.info().op->options_as_PadOptions(); }
 
 class PadKernel final : public ReferenceKernel {
  public:
-  explicit PadKernel(const KernelArgs& args)
-      : ReferenceKernel(args), value_(options_of(args).value()), count_(args.output(0).element_count) {
-    const TensorInfo& x = args.input(0);
-    const TensorInfo& y = args.output(0);
+  explicit PadKernel(const OperatorRef& op)
+      : ReferenceKernel(op), value_(options_of(op).value()), count_(op.output(0).element_count) {
+    const TensorInfo& x = op.input(0);
+    const TensorInfo& y = op.output(0);
     StridedSide interior = StridedCopy::contiguous(y.dims, y.rank);
     for (int d = 0; d < y.rank; ++d)
-      interior.base += options_of(args).pads()->Get(static_cast<flatbuffers::uoffset_t>(d)) * interior.strides[d];
+      interior.base += options_of(op).pads()->Get(static_cast<flatbuffers::uoffset_t>(d)) * interior.strides[d];
     copy_ = StridedCopy(x.dims, x.rank, StridedCopy::contiguous(x.dims, x.rank), interior);
   }
 
@@ -37,24 +37,24 @@ class PadKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_pad(const KernelArgs& args) {
-  const TensorInfo& x = args.input(0);
-  const auto* pads = options_of(args).pads();
+Status supports_pad(const OperatorRef& op) {
+  const TensorInfo& x = op.input(0);
+  const auto* pads = options_of(op).pads();
   const size_t rank = static_cast<size_t>(x.rank);
   if (pads == nullptr || pads->size() != 2 * rank)
-    return op_error(args, "pads must have 2 x rank = " + std::to_string(2 * rank) + " entries");
+    return op_error(op, "pads must have 2 x rank = " + std::to_string(2 * rank) + " entries");
   std::vector<int64_t> out;
   for (size_t d = 0; d < rank; ++d) {
     const int64_t begin = pads->Get(static_cast<flatbuffers::uoffset_t>(d));
     const int64_t end = pads->Get(static_cast<flatbuffers::uoffset_t>(d + rank));
-    if (begin < 0 || end < 0) return op_error(args, "negative pad on dim " + std::to_string(d));
+    if (begin < 0 || end < 0) return op_error(op, "negative pad on dim " + std::to_string(d));
     out.push_back(x.dim(static_cast<int>(d)) + begin + end);
   }
-  return expect_shape(args, args.output(0), out, "output");
+  return expect_shape(op, op.output(0), out, "output");
 }
 
-Status create_pad(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<PadKernel>(args, kernel);
+Status create_pad(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<PadKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

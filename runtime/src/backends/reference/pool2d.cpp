@@ -16,21 +16,21 @@ namespace {
 
 enum class PoolKind { kMax, kAverage };
 
-const fb::Pool2DOptions& options_of(const KernelArgs& args) { return *args.op().op->options_as_Pool2DOptions(); }
+const fb::Pool2DOptions& options_of(const OperatorRef& op) { return *op.info().op->options_as_Pool2DOptions(); }
 
 class Pool2DKernel final : public ReferenceKernel {
  public:
-  Pool2DKernel(const KernelArgs& args, PoolKind kind)
-      : ReferenceKernel(args),
+  Pool2DKernel(const OperatorRef& op, PoolKind kind)
+      : ReferenceKernel(op),
         kind_(kind),
-        window_(WindowParams::from(options_of(args))),
-        count_include_pad_(options_of(args).count_include_pad()) {
-    const TensorInfo& x = args.input(0);
+        window_(WindowParams::from(options_of(op))),
+        count_include_pad_(options_of(op).count_include_pad()) {
+    const TensorInfo& x = op.input(0);
     planes_ = x.dim(0) * x.dim(1);
     in_h_ = x.dim(2);
     in_w_ = x.dim(3);
-    out_h_ = args.output(0).dim(2);
-    out_w_ = args.output(0).dim(3);
+    out_h_ = op.output(0).dim(2);
+    out_w_ = op.output(0).dim(3);
   }
 
   Status run() override {
@@ -77,26 +77,23 @@ class Pool2DKernel final : public ReferenceKernel {
   int64_t planes_ = 0, in_h_ = 0, in_w_ = 0, out_h_ = 0, out_w_ = 0;
 };
 
-Status check_pool2d(const KernelArgs& args) {
-  const WindowParams window = WindowParams::from(options_of(args));
-  BSP_RETURN_IF_ERROR(check_window(args, window));
-  const TensorInfo& x = args.input(0);
-  BSP_RETURN_IF_ERROR(expect_rank(args, x, 4, "input"));
+Status check_pool2d(const OperatorRef& op) {
+  const WindowParams window = WindowParams::from(options_of(op));
+  BSP_RETURN_IF_ERROR(check_window(op, window));
+  const TensorInfo& x = op.input(0);
+  BSP_RETURN_IF_ERROR(expect_rank(op, x, 4, "input"));
   const int64_t oh = window.output_h(x.dim(2)), ow = window.output_w(x.dim(3));
-  if (oh < 1 || ow < 1) return op_error(args, "the pooling window does not fit the padded input");
-  return expect_shape(args, args.output(0), {x.dim(0), x.dim(1), oh, ow}, "output");
+  if (oh < 1 || ow < 1) return op_error(op, "the pooling window does not fit the padded input");
+  return expect_shape(op, op.output(0), {x.dim(0), x.dim(1), oh, ow}, "output");
 }
 
 }  // namespace
 
-Status check_max_pool2d(const KernelArgs& args) { return check_pool2d(args); }
-Status check_average_pool2d(const KernelArgs& args) { return check_pool2d(args); }
+Status supports_pool2d(const OperatorRef& op) { return check_pool2d(op); }
 
-Status create_max_pool2d(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<Pool2DKernel>(args, kernel, PoolKind::kMax);
-}
-Status create_average_pool2d(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<Pool2DKernel>(args, kernel, PoolKind::kAverage);
+Status create_pool2d(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  const PoolKind kind = op.opcode() == fb::OpCode::MAX_POOL_2D ? PoolKind::kMax : PoolKind::kAverage;
+  return make_kernel<Pool2DKernel>(op, exec, kernel, kind);
 }
 
 }  // namespace bespoke::rt::reference

@@ -13,12 +13,12 @@
 namespace bespoke::rt::reference {
 namespace {
 
-const fb::ReduceOptions& options_of(const KernelArgs& args) { return *args.op().op->options_as_ReduceOptions(); }
+const fb::ReduceOptions& options_of(const OperatorRef& op) { return *op.info().op->options_as_ReduceOptions(); }
 
 // reduced[d] for every input dim.
-std::vector<bool> reduced_dims(const KernelArgs& args) {
-  const int rank = args.input(0).rank;
-  const auto* axes = options_of(args).axes();
+std::vector<bool> reduced_dims(const OperatorRef& op) {
+  const int rank = op.input(0).rank;
+  const auto* axes = options_of(op).axes();
   std::vector<bool> reduced(static_cast<size_t>(rank), axes == nullptr || axes->size() == 0);
   if (axes != nullptr)
     for (int32_t axis : *axes) reduced[static_cast<size_t>(axis)] = true;
@@ -27,10 +27,9 @@ std::vector<bool> reduced_dims(const KernelArgs& args) {
 
 class ReduceMeanKernel final : public ReferenceKernel {
  public:
-  explicit ReduceMeanKernel(const KernelArgs& args)
-      : ReferenceKernel(args), sums_(args.output(0).element_count) {
-    const TensorInfo& x = args.input(0);
-    const std::vector<bool> reduced = reduced_dims(args);
+  explicit ReduceMeanKernel(const OperatorRef& op) : ReferenceKernel(op), sums_(op.output(0).element_count) {
+    const TensorInfo& x = op.input(0);
+    const std::vector<bool> reduced = reduced_dims(op);
     shape_.rank = std::max(x.rank, 1);
     shape_.dims = x.dims;
     if (x.rank == 0) shape_.dims[0] = 1;
@@ -80,18 +79,18 @@ class ReduceMeanKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_reduce_mean(const KernelArgs& args) {
-  const TensorInfo& x = args.input(0);
-  const fb::ReduceOptions& o = options_of(args);
+Status supports_reduce_mean(const OperatorRef& op) {
+  const TensorInfo& x = op.input(0);
+  const fb::ReduceOptions& o = options_of(op);
   int previous = -1;
   if (o.axes() != nullptr) {
     for (int32_t axis : *o.axes()) {
       if (axis <= previous || axis >= x.rank)
-        return op_error(args, "axes must be strictly ascending and within 0.." + std::to_string(x.rank - 1));
+        return op_error(op, "axes must be strictly ascending and within 0.." + std::to_string(x.rank - 1));
       previous = axis;
     }
   }
-  const std::vector<bool> reduced = reduced_dims(args);
+  const std::vector<bool> reduced = reduced_dims(op);
   std::vector<int64_t> out;
   for (int d = 0; d < x.rank; ++d) {
     if (!reduced[static_cast<size_t>(d)]) {
@@ -100,11 +99,11 @@ Status check_reduce_mean(const KernelArgs& args) {
       out.push_back(1);
     }
   }
-  return expect_shape(args, args.output(0), out, "output");
+  return expect_shape(op, op.output(0), out, "output");
 }
 
-Status create_reduce_mean(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<ReduceMeanKernel>(args, kernel);
+Status create_reduce_mean(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<ReduceMeanKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

@@ -10,7 +10,7 @@ namespace {
 
 class ReshapeKernel final : public ReferenceKernel {
  public:
-  explicit ReshapeKernel(const KernelArgs& args) : ReferenceKernel(args), bytes_(args.input(0).byte_size) {}
+  explicit ReshapeKernel(const OperatorRef& op) : ReferenceKernel(op), bytes_(op.input(0).byte_size) {}
 
   Status run() override {
     if (input(0) != output(0)) std::memcpy(output(0), input(0), bytes_);
@@ -23,15 +23,15 @@ class ReshapeKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_reshape(const KernelArgs& args) {
-  if (args.input(0).element_count != args.output(0).element_count)
-    return op_error(args, "input " + shape_string(args.input(0)) + " and output " + shape_string(args.output(0)) +
-                              " have different element counts");
+Status supports_reshape(const OperatorRef& op) {
+  if (op.input(0).element_count != op.output(0).element_count)
+    return op_error(op, "input " + shape_string(op.input(0)) + " and output " + shape_string(op.output(0)) +
+                            " have different element counts");
   return Status::Ok();
 }
 
-Status create_reshape(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<ReshapeKernel>(args, kernel);
+Status create_reshape(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<ReshapeKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

@@ -25,7 +25,7 @@
 namespace bespoke::rt::reference {
 namespace {
 
-const fb::ResizeOptions& options_of(const KernelArgs& args) { return *args.op().op->options_as_ResizeOptions(); }
+const fb::ResizeOptions& options_of(const OperatorRef& op) { return *op.info().op->options_as_ResizeOptions(); }
 
 // Source coordinate of output index `x` along one axis.
 double source_coordinate(fb::CoordinateTransform transform, int64_t x, int64_t in, int64_t out, float scale) {
@@ -91,16 +91,16 @@ struct AxisTable {
 
 class ResizeKernel final : public ReferenceKernel {
  public:
-  explicit ResizeKernel(const KernelArgs& args)
-      : ReferenceKernel(args),
-        nearest_(options_of(args).mode() == fb::ResizeMode::NEAREST),
-        in_h_(args.input(0).dim(2)),
-        in_w_(args.input(0).dim(3)),
-        out_h_(args.output(0).dim(2)),
-        out_w_(args.output(0).dim(3)),
-        planes_(args.input(0).dim(0) * args.input(0).dim(1)),
-        rows_(options_of(args), in_h_, out_h_, options_of(args).scale_h()),
-        cols_(options_of(args), in_w_, out_w_, options_of(args).scale_w()) {}
+  explicit ResizeKernel(const OperatorRef& op)
+      : ReferenceKernel(op),
+        nearest_(options_of(op).mode() == fb::ResizeMode::NEAREST),
+        in_h_(op.input(0).dim(2)),
+        in_w_(op.input(0).dim(3)),
+        out_h_(op.output(0).dim(2)),
+        out_w_(op.output(0).dim(3)),
+        planes_(op.input(0).dim(0) * op.input(0).dim(1)),
+        rows_(options_of(op), in_h_, out_h_, options_of(op).scale_h()),
+        cols_(options_of(op), in_w_, out_w_, options_of(op).scale_w()) {}
 
   Status run() override {
     parallel_for(threadpool(), static_cast<size_t>(planes_), [this](size_t plane) {
@@ -154,25 +154,25 @@ bool in_enum(Enum value, Enum max) {
 
 }  // namespace
 
-Status check_resize(const KernelArgs& args) {
-  const fb::ResizeOptions& o = options_of(args);
-  if (!in_enum(o.mode(), fb::ResizeMode::MAX)) return op_error(args, "unknown resize mode");
+Status supports_resize(const OperatorRef& op) {
+  const fb::ResizeOptions& o = options_of(op);
+  if (!in_enum(o.mode(), fb::ResizeMode::MAX)) return op_error(op, "unknown resize mode");
   if (!in_enum(o.coordinate_transform(), fb::CoordinateTransform::MAX))
-    return op_error(args, "unknown coordinate transform");
-  if (!in_enum(o.nearest_rounding(), fb::NearestRounding::MAX)) return op_error(args, "unknown nearest rounding");
+    return op_error(op, "unknown coordinate transform");
+  if (!in_enum(o.nearest_rounding(), fb::NearestRounding::MAX)) return op_error(op, "unknown nearest rounding");
   if (!(o.scale_h() >= 0.0f && o.scale_w() >= 0.0f && std::isfinite(o.scale_h()) && std::isfinite(o.scale_w())))
-    return op_error(args, "scales must be finite and >= 0 (0 = derive from the shapes)");
-  const TensorInfo& x = args.input(0);
-  const TensorInfo& y = args.output(0);
-  BSP_RETURN_IF_ERROR(expect_rank(args, x, 4, "input"));
-  BSP_RETURN_IF_ERROR(expect_rank(args, y, 4, "output"));
+    return op_error(op, "scales must be finite and >= 0 (0 = derive from the shapes)");
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
+  BSP_RETURN_IF_ERROR(expect_rank(op, x, 4, "input"));
+  BSP_RETURN_IF_ERROR(expect_rank(op, y, 4, "output"));
   if (y.dim(0) != x.dim(0) || y.dim(1) != x.dim(1))
-    return op_error(args, "output " + shape_string(y) + " changes N or C of input " + shape_string(x));
+    return op_error(op, "output " + shape_string(y) + " changes N or C of input " + shape_string(x));
   return Status::Ok();
 }
 
-Status create_resize(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<ResizeKernel>(args, kernel);
+Status create_resize(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<ResizeKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

@@ -12,9 +12,9 @@ namespace {
 
 class SoftmaxKernel final : public ReferenceKernel {
  public:
-  explicit SoftmaxKernel(const KernelArgs& args) : ReferenceKernel(args) {
-    const TensorInfo& x = args.input(0);
-    const int axis = args.op().op->options_as_SoftmaxOptions()->axis();
+  explicit SoftmaxKernel(const OperatorRef& op) : ReferenceKernel(op) {
+    const TensorInfo& x = op.input(0);
+    const int axis = op.info().op->options_as_SoftmaxOptions()->axis();
     outer_ = dims_product(x, 0, axis);
     axis_size_ = x.dim(axis);
     inner_ = dims_product(x, axis + 1, x.rank);
@@ -50,17 +50,16 @@ class SoftmaxKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_softmax(const KernelArgs& args) {
-  const TensorInfo& x = args.input(0);
-  const int axis = args.op().op->options_as_SoftmaxOptions()->axis();
+Status supports_softmax(const OperatorRef& op) {
+  const TensorInfo& x = op.input(0);
+  const int axis = op.info().op->options_as_SoftmaxOptions()->axis();
   if (axis < 0 || axis >= std::max(x.rank, 1) || x.rank == 0)
-    return op_error(args, "axis " + std::to_string(axis) + " out of range for input " + shape_string(x));
-  return expect_shape(args, args.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank),
-                      "output");
+    return op_error(op, "axis " + std::to_string(axis) + " out of range for input " + shape_string(x));
+  return expect_shape(op, op.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank), "output");
 }
 
-Status create_softmax(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<SoftmaxKernel>(args, kernel);
+Status create_softmax(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<SoftmaxKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

@@ -7,18 +7,18 @@
 namespace bespoke::rt::reference {
 namespace {
 
-const fb::SplitOptions& options_of(const KernelArgs& args) { return *args.op().op->options_as_SplitOptions(); }
+const fb::SplitOptions& options_of(const OperatorRef& op) { return *op.info().op->options_as_SplitOptions(); }
 
-std::vector<const TensorInfo*> outputs_of(const KernelArgs& args) {
+std::vector<const TensorInfo*> outputs_of(const OperatorRef& op) {
   std::vector<const TensorInfo*> parts;
-  for (size_t i = 0; i < args.output_count(); ++i) parts.push_back(&args.output(i));
+  for (size_t i = 0; i < op.output_count(); ++i) parts.push_back(&op.output(i));
   return parts;
 }
 
 class SplitKernel final : public ReferenceKernel {
  public:
-  explicit SplitKernel(const KernelArgs& args)
-      : ReferenceKernel(args), parts_(args.input(0), options_of(args).axis(), outputs_of(args)) {}
+  explicit SplitKernel(const OperatorRef& op)
+      : ReferenceKernel(op), parts_(op.input(0), options_of(op).axis(), outputs_of(op)) {}
 
   Status run() override {
     const float* in = input(0);
@@ -34,25 +34,25 @@ class SplitKernel final : public ReferenceKernel {
 
 }  // namespace
 
-Status check_split(const KernelArgs& args) {
-  const fb::SplitOptions& o = options_of(args);
+Status supports_split(const OperatorRef& op) {
+  const fb::SplitOptions& o = options_of(op);
   const int axis = o.axis();
-  BSP_RETURN_IF_ERROR(check_axis_parts(args, args.input(0), axis, outputs_of(args), "output"));
+  BSP_RETURN_IF_ERROR(check_axis_parts(op, op.input(0), axis, outputs_of(op), "output"));
   // The outputs' shapes decide the copy; `sizes`, when given, must agree with them.
   if (o.sizes() != nullptr) {
-    if (o.sizes()->size() != args.output_count())
-      return op_error(args, "has " + std::to_string(o.sizes()->size()) + " split sizes for " +
-                                std::to_string(args.output_count()) + " outputs");
-    for (size_t i = 0; i < args.output_count(); ++i)
-      if (o.sizes()->Get(static_cast<flatbuffers::uoffset_t>(i)) != args.output(i).dim(axis))
-        return op_error(args, "split size " + std::to_string(i) + " disagrees with output " + std::to_string(i) +
-                                  " " + shape_string(args.output(i)));
+    if (o.sizes()->size() != op.output_count())
+      return op_error(op, "has " + std::to_string(o.sizes()->size()) + " split sizes for " +
+                              std::to_string(op.output_count()) + " outputs");
+    for (size_t i = 0; i < op.output_count(); ++i)
+      if (o.sizes()->Get(static_cast<flatbuffers::uoffset_t>(i)) != op.output(i).dim(axis))
+        return op_error(op, "split size " + std::to_string(i) + " disagrees with output " + std::to_string(i) + " " +
+                                shape_string(op.output(i)));
   }
   return Status::Ok();
 }
 
-Status create_split(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {
-  return make_kernel<SplitKernel>(args, kernel);
+Status create_split(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  return make_kernel<SplitKernel>(op, exec, kernel);
 }
 
 }  // namespace bespoke::rt::reference

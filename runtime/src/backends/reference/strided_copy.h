@@ -66,10 +66,10 @@ class StridedCopy {
 // TRANSPOSE and SLICE differ only in the `source` side they describe.
 class StridedGatherKernel final : public ReferenceKernel {
  public:
-  StridedGatherKernel(const KernelArgs& args, const StridedSide& source)
-      : ReferenceKernel(args),
-        copy_(args.output(0).dims, args.output(0).rank, source,
-              StridedCopy::contiguous(args.output(0).dims, args.output(0).rank)) {}
+  StridedGatherKernel(const OperatorRef& op, const StridedSide& source)
+      : ReferenceKernel(op),
+        copy_(op.output(0).dims, op.output(0).rank, source,
+              StridedCopy::contiguous(op.output(0).dims, op.output(0).rank)) {}
 
   Status run() override {
     copy_.run(threadpool(), input(0), output(0));

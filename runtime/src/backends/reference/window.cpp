@@ -4,16 +4,16 @@
 
 namespace bespoke::rt::reference {
 
-Status check_window(const KernelArgs& args, const WindowParams& w) {
+Status check_window(const OperatorRef& op, const WindowParams& w) {
   // Far above any real network, far below int64 overflow in index arithmetic.
   constexpr int64_t kLimit = 1 << 20;
   auto positive = [&](int64_t v, const char* name) -> Status {
     if (v >= 1 && v <= kLimit) return Status::Ok();
-    return op_error(args, std::string(name) + " is " + std::to_string(v) + ", expected 1.." + std::to_string(kLimit));
+    return op_error(op, std::string(name) + " is " + std::to_string(v) + ", expected 1.." + std::to_string(kLimit));
   };
   auto non_negative = [&](int64_t v, const char* name) -> Status {
     if (v >= 0 && v <= kLimit) return Status::Ok();
-    return op_error(args, std::string(name) + " is " + std::to_string(v) + ", expected 0.." + std::to_string(kLimit));
+    return op_error(op, std::string(name) + " is " + std::to_string(v) + ", expected 0.." + std::to_string(kLimit));
   };
   BSP_RETURN_IF_ERROR(positive(w.kernel_h, "kernel_h"));
   BSP_RETURN_IF_ERROR(positive(w.kernel_w, "kernel_w"));
@@ -28,9 +28,9 @@ Status check_window(const KernelArgs& args, const WindowParams& w) {
   return Status::Ok();
 }
 
-ConvGeometry::ConvGeometry(const KernelArgs& args, const WindowParams& window, bool transposed) {
-  const TensorInfo& x = args.input(0);
-  const TensorInfo& y = args.output(0);
+ConvGeometry::ConvGeometry(const OperatorRef& op, const WindowParams& window, bool transposed) {
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
   batch = x.dim(0);
   in_channels = x.dim(1);
   in_h = x.dim(2);

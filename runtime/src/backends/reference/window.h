@@ -15,7 +15,7 @@ namespace bespoke::rt::reference {
 
 // Kernel sizes, strides and dilations >= 1, pads >= 0 and all small enough
 // that index arithmetic cannot overflow.
-Status check_window(const KernelArgs& args, const WindowParams& window);
+Status check_window(const OperatorRef& op, const WindowParams& window);
 
 // The values o in [0, count) for which 0 <= o * stride + offset < limit (stride >= 1).
 struct IndexRange {
@@ -35,7 +35,7 @@ inline IndexRange valid_range(int64_t offset, int64_t stride, int64_t limit, int
 // other tensor: output positions for a convolution (it gathers), input
 // positions for a transposed convolution (it scatters).
 struct ConvGeometry {
-  ConvGeometry(const KernelArgs& args, const WindowParams& window, bool transposed);
+  ConvGeometry(const OperatorRef& op, const WindowParams& window, bool transposed);
 
   int64_t batch = 0, in_channels = 0, in_h = 0, in_w = 0;
   int64_t out_channels = 0, out_h = 0, out_w = 0;

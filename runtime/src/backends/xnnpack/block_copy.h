@@ -25,7 +25,7 @@ struct BlockCopy {
 
 // A kernel running `copies` in order. Sources that are constant tensors are
 // read from kernel-owned copies in this backend's memory order.
-Status make_block_copy_kernel(const OpContext& ctx, const ExecutionContext& exec, std::vector<BlockCopy> copies,
+Status make_block_copy_kernel(const OperatorRef& op, const ExecutionContext& exec, std::vector<BlockCopy> copies,
                               std::unique_ptr<Kernel>* kernel);
 
 }  // namespace bespoke::rt::xnnpack

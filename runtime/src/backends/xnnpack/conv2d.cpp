@@ -3,8 +3,8 @@
 #include <cstdint>
 
 #include "backends/xnnpack/conv_operands.h"
+#include "backends/xnnpack/operators.h"
 #include "backends/xnnpack/xnnpack_layout.h"
-#include "backends/xnnpack/xnnpack_ops.h"
 
 namespace bespoke::rt::xnnpack {
 namespace {
@@ -14,10 +14,10 @@ struct ConvGeometry {
   bool depthwise;  // one input channel per group: XNNPACK's depthwise layout and kernels
 };
 
-ConvGeometry geometry(const OpContext& ctx, const fb::Conv2DOptions& o) {
+ConvGeometry geometry(const OperatorRef& op, const fb::Conv2DOptions& o) {
   const size_t groups = static_cast<size_t>(o.groups());
-  const size_t in_channels = static_cast<size_t>(ctx.input(0).dim(1));
-  const size_t out_channels = static_cast<size_t>(ctx.input(1).dim(0));
+  const size_t in_channels = static_cast<size_t>(op.input(0).dim(1));
+  const size_t out_channels = static_cast<size_t>(op.input(1).dim(0));
   const size_t group_in = in_channels / groups;
   return {groups, group_in, out_channels / groups, group_in == 1 && groups > 1};
 }
@@ -36,12 +36,12 @@ FloatBuffer pack_weights(const TensorInfo& weights, bool depthwise) {
 
 }  // namespace
 
-bool conv2d_supported(const OpContext& ctx) {
-  const auto* o = ctx.info.op->options_as_Conv2DOptions();
-  if (o == nullptr || !conv_operands_supported(ctx)) return false;
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& w = ctx.input(1);
-  const TensorInfo& y = ctx.output(0);
+bool supports_conv2d(const OperatorRef& op) {
+  const auto* o = op.info().op->options_as_Conv2DOptions();
+  if (o == nullptr || !conv_operands_supported(op)) return false;
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& w = op.input(1);
+  const TensorInfo& y = op.output(0);
   if (o->groups() < 1 || x.dim(1) % o->groups() != 0 || w.dim(0) % o->groups() != 0) return false;
   if (w.dim(1) * o->groups() != x.dim(1) || w.dim(2) != o->kernel_h() || w.dim(3) != o->kernel_w()) return false;
   const int64_t oh = window_output_size(x.dim(2), o->pad_top(), o->pad_bottom(), o->kernel_h(), o->stride_h(),
@@ -52,28 +52,28 @@ bool conv2d_supported(const OpContext& ctx) {
   return output_range(o->activation()).valid;
 }
 
-Status create_conv2d_kernel(const OpContext& ctx, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
-  const auto& o = *ctx.info.op->options_as_Conv2DOptions();
-  const ConvGeometry g = geometry(ctx, o);
+Status create_conv2d(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  const auto& o = *op.info().op->options_as_Conv2DOptions();
+  const ConvGeometry g = geometry(op, o);
   const ConvWindow window = conv_window(o);
   const OutputRange range = output_range(o.activation());
-  const FloatBuffer weights = pack_weights(ctx.input(1), g.depthwise);
-  const float* bias = conv_bias(ctx);
-  const ConvInputExtent extent = conv_input_extent(ctx.input(0));
+  const FloatBuffer weights = pack_weights(op.input(1), g.depthwise);
+  const float* bias = conv_bias(op);
+  const ConvInputExtent extent = conv_input_extent(op.input(0));
 
-  auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
+  auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check("xnn_setup_convolution2d_nhwc_f32",
                    xnn_setup_convolution2d_nhwc_f32(k.op(0), extent.batch, extent.height, extent.width,
                                                     as_floats(in[0]), as_floats(out[0]), k.threadpool()));
   });
   // XNNPACK copies the weights and bias into its own packed buffer here.
-  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_convolution2d_nhwc_f32", [&](xnn_operator_t* op) {
+  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_convolution2d_nhwc_f32", [&](xnn_operator_t* created) {
     return xnn_create_convolution2d_nhwc_f32(
         window.pad_top, window.pad_right, window.pad_bottom, window.pad_left, window.kernel_h, window.kernel_w,
         window.stride_h, window.stride_w, window.dilation_h, window.dilation_w, static_cast<uint32_t>(g.groups),
         g.group_input_channels, g.group_output_channels, g.groups * g.group_input_channels,
         g.groups * g.group_output_channels, weights.data(), bias, range.min, range.max,
-        g.depthwise ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, op);
+        g.depthwise ? XNN_FLAG_DEPTHWISE_CONVOLUTION : 0, created);
   }));
   *kernel = std::move(result);
   return Status::Ok();

@@ -2,17 +2,17 @@
 
 namespace bespoke::rt::xnnpack {
 
-bool conv_operands_supported(const OpContext& ctx) {
-  if (!all_float32(ctx) || ctx.info.inputs.size() < 2) return false;
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& w = ctx.input(1);
-  const TensorInfo& y = ctx.output(0);
+bool conv_operands_supported(const OperatorRef& op) {
+  if (!op.all_float32() || op.info().inputs.size() < 2) return false;
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& w = op.input(1);
+  const TensorInfo& y = op.output(0);
   if (x.rank != 4 || w.rank != 4 || y.rank != 4 || !w.is_constant()) return false;
-  return !ctx.has_input(2) || ctx.input(2).is_constant();
+  return !op.has_input(2) || op.input(2).is_constant();
 }
 
-const float* conv_bias(const OpContext& ctx) {
-  return ctx.has_input(2) ? static_cast<const float*>(ctx.input(2).constant) : nullptr;
+const float* conv_bias(const OperatorRef& op) {
+  return op.has_input(2) ? static_cast<const float*>(op.input(2).constant) : nullptr;
 }
 
 ConvInputExtent conv_input_extent(const TensorInfo& input) {

@@ -13,10 +13,10 @@ namespace bespoke::rt::xnnpack {
 
 // FLOAT32 operands, rank-4 input, weights and output, constant weights and,
 // when present, a constant bias (XNNPACK packs both at create time).
-bool conv_operands_supported(const OpContext& ctx);
+bool conv_operands_supported(const OperatorRef& op);
 
 // The constant bias (input 2), or nullptr when the operator has none.
-const float* conv_bias(const OpContext& ctx);
+const float* conv_bias(const OperatorRef& op);
 
 // Batch, height and width of an NCHW input, as xnn_setup_* takes them.
 struct ConvInputExtent {

@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "backends/xnnpack/conv_operands.h"
+#include "backends/xnnpack/operators.h"
 #include "backends/xnnpack/xnnpack_layout.h"
-#include "backends/xnnpack/xnnpack_ops.h"
 
 namespace bespoke::rt::xnnpack {
 namespace {
@@ -26,12 +26,12 @@ FloatBuffer pack_weights(const TensorInfo& weights, size_t groups) {
 
 }  // namespace
 
-bool conv_transpose2d_supported(const OpContext& ctx) {
-  const auto* o = ctx.info.op->options_as_ConvTranspose2DOptions();
-  if (o == nullptr || !conv_operands_supported(ctx)) return false;
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& w = ctx.input(1);
-  const TensorInfo& y = ctx.output(0);
+bool supports_conv_transpose2d(const OperatorRef& op) {
+  const auto* o = op.info().op->options_as_ConvTranspose2DOptions();
+  if (o == nullptr || !conv_operands_supported(op)) return false;
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& w = op.input(1);
+  const TensorInfo& y = op.output(0);
   if (o->groups() < 1 || o->kernel_h() < 1 || o->kernel_w() < 1 || o->stride_h() < 1 || o->stride_w() < 1 ||
       o->dilation_h() < 1 || o->dilation_w() < 1 || o->pad_top() < 0 || o->pad_bottom() < 0 || o->pad_left() < 0 ||
       o->pad_right() < 0) {
@@ -54,32 +54,31 @@ bool conv_transpose2d_supported(const OpContext& ctx) {
   return output_range(o->activation()).valid;
 }
 
-Status create_conv_transpose2d_kernel(const OpContext& ctx, const ExecutionContext& exec,
-                                      std::unique_ptr<Kernel>* kernel) {
-  const auto& o = *ctx.info.op->options_as_ConvTranspose2DOptions();
-  const TensorInfo& w = ctx.input(1);
+Status create_conv_transpose2d(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  const auto& o = *op.info().op->options_as_ConvTranspose2DOptions();
+  const TensorInfo& w = op.input(1);
   const size_t groups = static_cast<size_t>(o.groups());
   const size_t group_in = static_cast<size_t>(w.dim(0)) / groups;
   const size_t group_out = static_cast<size_t>(w.dim(1));
   const ConvWindow window = conv_window(o);
   const OutputRange range = output_range(o.activation());
   const FloatBuffer weights = pack_weights(w, groups);
-  const float* bias = conv_bias(ctx);
-  const ConvInputExtent extent = conv_input_extent(ctx.input(0));
+  const float* bias = conv_bias(op);
+  const ConvInputExtent extent = conv_input_extent(op.input(0));
   const uint32_t adjustment_h = static_cast<uint32_t>(o.output_padding_h());
   const uint32_t adjustment_w = static_cast<uint32_t>(o.output_padding_w());
 
-  auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
+  auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check("xnn_setup_deconvolution2d_nhwc_f32",
                    xnn_setup_deconvolution2d_nhwc_f32(k.op(0), extent.batch, extent.height, extent.width, adjustment_h,
                                                       adjustment_w, as_floats(in[0]), as_floats(out[0]),
                                                       k.threadpool()));
   });
-  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_deconvolution2d_nhwc_f32", [&](xnn_operator_t* op) {
+  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_deconvolution2d_nhwc_f32", [&](xnn_operator_t* created) {
     return xnn_create_deconvolution2d_nhwc_f32(
         window.pad_top, window.pad_right, window.pad_bottom, window.pad_left, window.kernel_h, window.kernel_w,
-        window.stride_h, window.stride_w, window.dilation_h, window.dilation_w, static_cast<uint32_t>(groups),
-        group_in, group_out, groups * group_in, groups * group_out, weights.data(), bias, range.min, range.max, 0, op);
+        window.stride_h, window.stride_w, window.dilation_h, window.dilation_w, static_cast<uint32_t>(groups), group_in,
+        group_out, groups * group_in, groups * group_out, weights.data(), bias, range.min, range.max, 0, created);
   }));
   *kernel = std::move(result);
   return Status::Ok();

@@ -11,20 +11,21 @@
 namespace bespoke::rt::xnnpack {
 
 // FLOAT32, one input, one output of the input's shape.
-bool elementwise_shapes_supported(const OpContext& ctx);
+bool elementwise_shapes_supported(const OperatorRef& op);
 
 using UnarySetupFn = xnn_status (*)(xnn_operator_t, size_t, const float*, float*, pthreadpool_t);
 
 // A kernel made of one unary operator created by `create(count, &op)`.
 template <class CreateFn>
-Status make_unary_kernel(const OpContext& ctx, const ExecutionContext& exec, const char* create_name,
+Status make_unary_kernel(const OperatorRef& op, const ExecutionContext& exec, const char* create_name,
                          CreateFn&& create, const char* setup_name, UnarySetupFn setup,
                          std::unique_ptr<Kernel>* kernel) {
-  const size_t count = ctx.input(0).element_count;
-  auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
+  const size_t count = op.input(0).element_count;
+  auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check(setup_name, setup(k.op(0), 1, as_floats(in[0]), as_floats(out[0]), k.threadpool()));
   });
-  BSP_RETURN_IF_ERROR(result->create_operator(create_name, [&](xnn_operator_t* op) { return create(count, op); }));
+  BSP_RETURN_IF_ERROR(
+      result->create_operator(create_name, [&](xnn_operator_t* created) { return create(count, created); }));
   *kernel = std::move(result);
   return Status::Ok();
 }

@@ -3,8 +3,8 @@
 namespace bespoke::rt::xnnpack {
 
 Status create_matrix_transpose(XnnKernel& kernel, const MatrixTranspose& t) {
-  return kernel.create_operator("xnn_create_channel_shuffle_nc_x32", [&](xnn_operator_t* op) {
-    return xnn_create_channel_shuffle_nc_x32(t.rows, t.cols, t.rows * t.cols, t.rows * t.cols, 0, op);
+  return kernel.create_operator("xnn_create_channel_shuffle_nc_x32", [&](xnn_operator_t* created) {
+    return xnn_create_channel_shuffle_nc_x32(t.rows, t.cols, t.rows * t.cols, t.rows * t.cols, 0, created);
   });
 }
 

@@ -15,10 +15,10 @@ PoolGeometry pool_geometry(const fb::Pool2DOptions& o) {
           o.pad_right()};
 }
 
-bool pool_shapes_supported(const OpContext& ctx, const PoolGeometry& g) {
-  if (!all_float32(ctx) || ctx.info.inputs.empty()) return false;
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& y = ctx.output(0);
+bool pool_shapes_supported(const OperatorRef& op, const PoolGeometry& g) {
+  if (!op.all_float32() || op.info().inputs.empty()) return false;
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
   if (x.rank != 4 || y.rank != 4 || g.kernel_h * g.kernel_w <= 1) return false;
   const int64_t oh = window_output_size(x.dim(2), g.pad_top, g.pad_bottom, g.kernel_h, g.stride_h, g.dilation_h);
   const int64_t ow = window_output_size(x.dim(3), g.pad_left, g.pad_right, g.kernel_w, g.stride_w, g.dilation_w);

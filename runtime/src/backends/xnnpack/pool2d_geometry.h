@@ -24,6 +24,6 @@ PoolGeometry pool_geometry(const fb::Pool2DOptions& o);
 // Rank-4 FLOAT32 input and output, positive window parameters, an output
 // shape matching the window arithmetic, and more than one cell per window
 // (XNNPACK rejects 1x1 pooling).
-bool pool_shapes_supported(const OpContext& ctx, const PoolGeometry& g);
+bool pool_shapes_supported(const OperatorRef& op, const PoolGeometry& g);
 
 }  // namespace bespoke::rt::xnnpack

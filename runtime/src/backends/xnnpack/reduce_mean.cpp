@@ -6,8 +6,8 @@
 // channel mean of NHWC (inner = 1).
 #include <vector>
 
+#include "backends/xnnpack/operators.h"
 #include "backends/xnnpack/xnnpack_layout.h"
-#include "backends/xnnpack/xnnpack_ops.h"
 
 namespace bespoke::rt::xnnpack {
 namespace {
@@ -16,10 +16,10 @@ struct MeanGeometry {
   size_t outer = 0, reduced = 0, inner = 0;  // outer == 0: not expressible
 };
 
-MeanGeometry mean_geometry(const OpContext& ctx) {
-  const auto* o = ctx.info.op->options_as_ReduceOptions();
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& y = ctx.output(0);
+MeanGeometry mean_geometry(const OperatorRef& op) {
+  const auto* o = op.info().op->options_as_ReduceOptions();
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
   if (o == nullptr || o->axes() == nullptr || o->axes()->size() == 0) return {};
   std::vector<bool> reduced(static_cast<size_t>(x.rank), false);
   int previous = -1;
@@ -69,21 +69,22 @@ MeanGeometry mean_geometry(const OpContext& ctx) {
 
 }  // namespace
 
-bool reduce_mean_supported(const OpContext& ctx) {
-  if (!all_float32(ctx) || ctx.info.inputs.empty() || !ctx.has_input(0) || ctx.input(0).is_constant()) return false;
-  return mean_geometry(ctx).outer != 0;
+bool supports_reduce_mean(const OperatorRef& op) {
+  if (!op.all_float32() || op.info().inputs.empty() || !op.has_input(0) || op.input(0).is_constant()) return false;
+  return mean_geometry(op).outer != 0;
 }
 
-Status create_reduce_mean_kernel(const OpContext& ctx, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
-  const MeanGeometry g = mean_geometry(ctx);
-  auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
+Status create_reduce_mean(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  const MeanGeometry g = mean_geometry(op);
+  auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check("xnn_setup_global_average_pooling_nwc_f32",
                    xnn_setup_global_average_pooling_nwc_f32(k.op(0), g.outer, g.reduced, as_floats(in[0]),
                                                             as_floats(out[0]), k.threadpool()));
   });
-  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_global_average_pooling_nwc_f32", [&](xnn_operator_t* op) {
-    return xnn_create_global_average_pooling_nwc_f32(g.inner, g.inner, g.inner, -kInfinity, kInfinity, 0, op);
-  }));
+  BSP_RETURN_IF_ERROR(
+      result->create_operator("xnn_create_global_average_pooling_nwc_f32", [&](xnn_operator_t* created) {
+        return xnn_create_global_average_pooling_nwc_f32(g.inner, g.inner, g.inner, -kInfinity, kInfinity, 0, created);
+      }));
   *kernel = std::move(result);
   return Status::Ok();
 }

@@ -13,8 +13,8 @@
 // copies (resize_nearest.h), anything else is left to another backend.
 #include <cmath>
 
+#include "backends/xnnpack/operators.h"
 #include "backends/xnnpack/resize_nearest.h"
-#include "backends/xnnpack/xnnpack_ops.h"
 
 namespace bespoke::rt::xnnpack {
 namespace {
@@ -27,13 +27,13 @@ bool scale_matches(float scale, int64_t input, int64_t output) {
 
 }  // namespace
 
-bool resize_supported(const OpContext& ctx) {
-  const auto* o = ctx.info.op->options_as_ResizeOptions();
-  if (o == nullptr || !all_float32(ctx) || ctx.info.inputs.empty() || !ctx.has_input(0)) return false;
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& y = ctx.output(0);
+bool supports_resize(const OperatorRef& op) {
+  const auto* o = op.info().op->options_as_ResizeOptions();
+  if (o == nullptr || !op.all_float32() || op.info().inputs.empty() || !op.has_input(0)) return false;
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
   if (x.rank != 4 || y.rank != 4 || x.dim(0) != y.dim(0) || x.dim(1) != y.dim(1)) return false;
-  if (o->mode() == fb::ResizeMode::NEAREST) return nearest_repeat_supported(ctx);
+  if (o->mode() == fb::ResizeMode::NEAREST) return nearest_repeat_supported(op);
   if (o->mode() != fb::ResizeMode::LINEAR) return false;
   switch (o->coordinate_transform()) {
     case fb::CoordinateTransform::ALIGN_CORNERS:
@@ -49,11 +49,11 @@ bool resize_supported(const OpContext& ctx) {
   return false;
 }
 
-Status create_resize_kernel(const OpContext& ctx, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
-  const auto& o = *ctx.info.op->options_as_ResizeOptions();
-  if (o.mode() == fb::ResizeMode::NEAREST) return create_nearest_repeat_kernel(ctx, exec, kernel);
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& y = ctx.output(0);
+Status create_resize(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  const auto& o = *op.info().op->options_as_ResizeOptions();
+  if (o.mode() == fb::ResizeMode::NEAREST) return create_nearest_repeat_kernel(op, exec, kernel);
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
   uint32_t flags = 0;
   if (o.coordinate_transform() == fb::CoordinateTransform::ALIGN_CORNERS) flags = XNN_FLAG_ALIGN_CORNERS;
   if (o.coordinate_transform() == fb::CoordinateTransform::ASYMMETRIC) flags = XNN_FLAG_TENSORFLOW_LEGACY_MODE;
@@ -61,13 +61,13 @@ Status create_resize_kernel(const OpContext& ctx, const ExecutionContext& exec, 
   const size_t in_h = static_cast<size_t>(x.dim(2)), in_w = static_cast<size_t>(x.dim(3));
   const size_t out_h = static_cast<size_t>(y.dim(2)), out_w = static_cast<size_t>(y.dim(3));
 
-  auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
+  auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check("xnn_setup_resize_bilinear2d_nhwc_f32",
                    xnn_setup_resize_bilinear2d_nhwc_f32(k.op(0), batch, in_h, in_w, out_h, out_w, as_floats(in[0]),
                                                         as_floats(out[0]), k.threadpool()));
   });
-  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_resize_bilinear2d_nhwc_f32", [&](xnn_operator_t* op) {
-    return xnn_create_resize_bilinear2d_nhwc_f32(channels, channels, channels, flags, op);
+  BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_resize_bilinear2d_nhwc_f32", [&](xnn_operator_t* created) {
+    return xnn_create_resize_bilinear2d_nhwc_f32(channels, channels, channels, flags, created);
   }));
   *kernel = std::move(result);
   return Status::Ok();

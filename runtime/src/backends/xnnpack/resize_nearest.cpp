@@ -38,10 +38,10 @@ struct RepeatGeometry {
   size_t batch, channels, height, width, repeat_h, repeat_w;
 };
 
-RepeatGeometry repeat_geometry(const OpContext& ctx) {
-  const auto& o = *ctx.info.op->options_as_ResizeOptions();
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& y = ctx.output(0);
+RepeatGeometry repeat_geometry(const OperatorRef& op) {
+  const auto& o = *op.info().op->options_as_ResizeOptions();
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
   return {static_cast<size_t>(x.dim(0)),
           static_cast<size_t>(x.dim(1)),
           static_cast<size_t>(x.dim(2)),
@@ -59,14 +59,14 @@ struct RepeatCopy {
 
 }  // namespace
 
-bool nearest_repeat_supported(const OpContext& ctx) {
-  const RepeatGeometry g = repeat_geometry(ctx);
+bool nearest_repeat_supported(const OperatorRef& op) {
+  const RepeatGeometry g = repeat_geometry(op);
   return g.repeat_h != 0 && g.repeat_w != 0;
 }
 
-Status create_nearest_repeat_kernel(const OpContext& ctx, const ExecutionContext& exec,
+Status create_nearest_repeat_kernel(const OperatorRef& op, const ExecutionContext& exec,
                                     std::unique_ptr<Kernel>* kernel) {
-  const RepeatGeometry g = repeat_geometry(ctx);
+  const RepeatGeometry g = repeat_geometry(op);
   const size_t out_width = g.width * g.repeat_w;
   // NHWC: first repeat every pixel along W (into scratch when rows must
   // still be repeated), then repeat every widened row along H.
@@ -88,20 +88,20 @@ Status create_nearest_repeat_kernel(const OpContext& ctx, const ExecutionContext
   }
   FloatBuffer scratch(use_scratch ? g.batch * g.height * out_width * g.channels : 0);
 
-  auto result = make_kernel(ctx, exec, [copies, scratch = std::move(scratch)](
-                                           XnnKernel& k, const void* const* in, void* const* out) mutable {
-    for (size_t c = 0; c < copies.size(); ++c) {
-      const RepeatCopy& copy = copies[c];
-      const float* source = copy.from_scratch ? scratch.data() : as_floats(in[0]);
-      float* destination = (copy.to_scratch ? scratch.data() : as_floats(out[0])) + copy.offset;
-      BSP_RETURN_IF_ERROR(k.check("xnn_setup_copy_nc_x32",
-                                  xnn_setup_copy_nc_x32(k.op(c), copy.rows, source, destination, k.threadpool())));
-    }
-    return Status::Ok();
-  });
+  auto result = make_kernel(
+      op, exec, [copies, scratch = std::move(scratch)](XnnKernel& k, const void* const* in, void* const* out) mutable {
+        for (size_t c = 0; c < copies.size(); ++c) {
+          const RepeatCopy& copy = copies[c];
+          const float* source = copy.from_scratch ? scratch.data() : as_floats(in[0]);
+          float* destination = (copy.to_scratch ? scratch.data() : as_floats(out[0])) + copy.offset;
+          BSP_RETURN_IF_ERROR(k.check("xnn_setup_copy_nc_x32",
+                                      xnn_setup_copy_nc_x32(k.op(c), copy.rows, source, destination, k.threadpool())));
+        }
+        return Status::Ok();
+      });
   for (const RepeatCopy& copy : copies) {
-    BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_copy_nc_x32", [&](xnn_operator_t* op) {
-      return xnn_create_copy_nc_x32(copy.length, copy.length, copy.destination_stride, 0, op);
+    BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_copy_nc_x32", [&](xnn_operator_t* created) {
+      return xnn_create_copy_nc_x32(copy.length, copy.length, copy.destination_stride, 0, created);
     }));
   }
   *kernel = std::move(result);

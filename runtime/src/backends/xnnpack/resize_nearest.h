@@ -10,9 +10,9 @@
 
 namespace bespoke::rt::xnnpack {
 
-// True when the nearest RESIZE of `ctx` repeats pixels by whole factors.
-bool nearest_repeat_supported(const OpContext& ctx);
-Status create_nearest_repeat_kernel(const OpContext& ctx, const ExecutionContext& exec,
+// True when the nearest RESIZE of `op` repeats pixels by whole factors.
+bool nearest_repeat_supported(const OperatorRef& op);
+Status create_nearest_repeat_kernel(const OperatorRef& op, const ExecutionContext& exec,
                                     std::unique_ptr<Kernel>* kernel);
 
 }  // namespace bespoke::rt::xnnpack

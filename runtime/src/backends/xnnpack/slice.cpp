@@ -2,18 +2,18 @@
 // whole): in memory order, one strided xnn copy_nc_x32 of the kept band.
 // Several sliced dimensions or strides > 1 go to another backend.
 #include "backends/xnnpack/block_copy.h"
+#include "backends/xnnpack/operators.h"
 #include "backends/xnnpack/xnnpack_layout.h"
-#include "backends/xnnpack/xnnpack_ops.h"
 
 namespace bespoke::rt::xnnpack {
 namespace {
 
 // The single sliced logical axis, -1 if nothing is cut (a plain copy), or
 // -2 if the slice is not a single step-1 band.
-int sliced_axis(const OpContext& ctx) {
-  const auto* o = ctx.info.op->options_as_SliceOptions();
-  const TensorInfo& x = ctx.input(0);
-  const TensorInfo& y = ctx.output(0);
+int sliced_axis(const OperatorRef& op) {
+  const auto* o = op.info().op->options_as_SliceOptions();
+  const TensorInfo& x = op.input(0);
+  const TensorInfo& y = op.output(0);
   int axis = -1;
   for (int d = 0; d < x.rank; ++d) {
     const auto i = static_cast<flatbuffers::uoffset_t>(d);
@@ -30,21 +30,21 @@ int sliced_axis(const OpContext& ctx) {
 
 }  // namespace
 
-bool slice_supported(const OpContext& ctx) {
-  const auto* o = ctx.info.op->options_as_SliceOptions();
-  if (o == nullptr || !all_float32(ctx) || ctx.info.inputs.empty() || !ctx.has_input(0)) return false;
-  const TensorInfo& x = ctx.input(0);
+bool supports_slice(const OperatorRef& op) {
+  const auto* o = op.info().op->options_as_SliceOptions();
+  if (o == nullptr || !op.all_float32() || op.info().inputs.empty() || !op.has_input(0)) return false;
+  const TensorInfo& x = op.input(0);
   const auto rank = static_cast<flatbuffers::uoffset_t>(x.rank);
   if (o->starts() == nullptr || o->ends() == nullptr || o->steps() == nullptr || o->starts()->size() != rank ||
-      o->ends()->size() != rank || o->steps()->size() != rank || ctx.output(0).rank != x.rank) {
+      o->ends()->size() != rank || o->steps()->size() != rank || op.output(0).rank != x.rank) {
     return false;
   }
-  return sliced_axis(ctx) != -2;
+  return sliced_axis(op) != -2;
 }
 
-Status create_slice_kernel(const OpContext& ctx, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
-  const TensorInfo& x = ctx.input(0);
-  const int axis = sliced_axis(ctx);
+Status create_slice(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  const TensorInfo& x = op.input(0);
+  const int axis = sliced_axis(op);
   BlockCopy copy;
   if (axis < 0) {
     copy.row_length = copy.source_stride = copy.destination_stride = x.element_count;
@@ -53,14 +53,14 @@ Status create_slice_kernel(const OpContext& ctx, const ExecutionContext& exec, s
     const Shape stored = memory_shape(x);
     const size_t inner = stored.product(position + 1, stored.rank);
     const size_t start = static_cast<size_t>(
-        ctx.info.op->options_as_SliceOptions()->starts()->Get(static_cast<flatbuffers::uoffset_t>(axis)));
+        op.info().op->options_as_SliceOptions()->starts()->Get(static_cast<flatbuffers::uoffset_t>(axis)));
     copy.rows = stored.product(0, position);
-    copy.row_length = static_cast<size_t>(ctx.output(0).dim(axis)) * inner;
+    copy.row_length = static_cast<size_t>(op.output(0).dim(axis)) * inner;
     copy.source_stride = stored[position] * inner;
     copy.destination_stride = copy.row_length;
     copy.source_offset = start * inner;
   }
-  return make_block_copy_kernel(ctx, exec, {copy}, kernel);
+  return make_block_copy_kernel(op, exec, {copy}, kernel);
 }
 
 }  // namespace bespoke::rt::xnnpack

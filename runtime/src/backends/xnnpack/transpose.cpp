@@ -10,8 +10,8 @@
 
 #include "backends/xnnpack/block_copy.h"
 #include "backends/xnnpack/matrix_transpose.h"
+#include "backends/xnnpack/operators.h"
 #include "backends/xnnpack/xnnpack_layout.h"
-#include "backends/xnnpack/xnnpack_ops.h"
 
 namespace bespoke::rt::xnnpack {
 namespace {
@@ -23,9 +23,9 @@ struct Run {
 
 // The transpose as at most three blocks: {batch, rows, cols} with rows == 0
 // meaning "a plain copy"; nullopt-like {0, 0, 0} when not expressible.
-MatrixTranspose block_swap(const OpContext& ctx) {
-  const TensorInfo& x = ctx.input(0);
-  const auto* perm = ctx.info.op->options_as_TransposeOptions()->perm();
+MatrixTranspose block_swap(const OperatorRef& op) {
+  const TensorInfo& x = op.input(0);
+  const auto* perm = op.info().op->options_as_TransposeOptions()->perm();
   // Input axes (size > 1) in the input's memory order, and their positions.
   std::vector<int> input_order;
   for (int axis : axes_in_memory_order(x.rank)) {
@@ -61,30 +61,30 @@ MatrixTranspose block_swap(const OpContext& ctx) {
 
 }  // namespace
 
-bool transpose_supported(const OpContext& ctx) {
-  const auto* o = ctx.info.op->options_as_TransposeOptions();
-  if (o == nullptr || o->perm() == nullptr || !all_float32(ctx) || ctx.info.inputs.empty() || !ctx.has_input(0)) {
+bool supports_transpose(const OperatorRef& op) {
+  const auto* o = op.info().op->options_as_TransposeOptions();
+  if (o == nullptr || o->perm() == nullptr || !op.all_float32() || op.info().inputs.empty() || !op.has_input(0)) {
     return false;
   }
-  const TensorInfo& x = ctx.input(0);
+  const TensorInfo& x = op.input(0);
   if (x.is_constant() || o->perm()->size() != static_cast<flatbuffers::uoffset_t>(x.rank)) return false;
-  const TensorInfo& y = ctx.output(0);
+  const TensorInfo& y = op.output(0);
   if (y.rank != x.rank) return false;
   for (int d = 0; d < x.rank; ++d) {
     const int p = o->perm()->Get(static_cast<flatbuffers::uoffset_t>(d));
     if (p < 0 || p >= x.rank || y.dim(d) != x.dim(p)) return false;
   }
-  return block_swap(ctx).batch != 0;
+  return block_swap(op).batch != 0;
 }
 
-Status create_transpose_kernel(const OpContext& ctx, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
-  const MatrixTranspose swap = block_swap(ctx);
+Status create_transpose(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  const MatrixTranspose swap = block_swap(op);
   if (swap.rows == 0) {
     BlockCopy copy;
-    copy.row_length = copy.source_stride = copy.destination_stride = ctx.input(0).element_count;
-    return make_block_copy_kernel(ctx, exec, {copy}, kernel);
+    copy.row_length = copy.source_stride = copy.destination_stride = op.input(0).element_count;
+    return make_block_copy_kernel(op, exec, {copy}, kernel);
   }
-  auto result = make_kernel(ctx, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
+  auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return setup_matrix_transpose(k, 0, swap, in[0], out[0]);
   });
   BSP_RETURN_IF_ERROR(create_matrix_transpose(*result, swap));

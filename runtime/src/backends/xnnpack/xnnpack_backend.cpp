@@ -3,60 +3,17 @@
 // report supports() = false so the session runs them elsewhere.
 #include <memory>
 
-#include "backends/xnnpack/xnnpack_ops.h"
+#include "backends/xnnpack/operators.h"
 
 namespace bespoke::rt {
 namespace xnnpack {
 namespace {
 
-struct Handler {
-  fb::OpCode opcode;
-  SupportedFn supported;
-  CreateFn create;
-};
+using Entry = OperatorEntry<bool (*)(const OperatorRef&),
+                            Status (*)(const OperatorRef&, const ExecutionContext&, std::unique_ptr<Kernel>*)>;
 
-#define BSP_HANDLER(code, kind) {fb::OpCode::code, kind##_supported, create_##kind##_kernel}
-constexpr Handler kHandlers[] = {
-    BSP_HANDLER(CONV_2D, conv2d),
-    BSP_HANDLER(CONV_TRANSPOSE_2D, conv_transpose2d),
-    BSP_HANDLER(FULLY_CONNECTED, fully_connected),
-    BSP_HANDLER(MAX_POOL_2D, max_pool2d),
-    BSP_HANDLER(AVERAGE_POOL_2D, average_pool2d),
-    BSP_HANDLER(GLOBAL_AVERAGE_POOL, global_average_pool),
-    BSP_HANDLER(ADD, binary),
-    BSP_HANDLER(SUB, binary),
-    BSP_HANDLER(MUL, binary),
-    BSP_HANDLER(DIV, binary),
-    BSP_HANDLER(RELU, clamp),
-    BSP_HANDLER(CLIP, clamp),
-    BSP_HANDLER(LEAKY_RELU, leaky_relu),
-    BSP_HANDLER(SIGMOID, sigmoid),
-    BSP_HANDLER(HARD_SIGMOID, hard_sigmoid),
-    BSP_HANDLER(HARD_SWISH, hard_swish),
-    BSP_HANDLER(SILU, silu),
-    BSP_HANDLER(SOFTMAX, softmax),
-    BSP_HANDLER(CONCAT, concat),
-    BSP_HANDLER(SPLIT, split),
-    BSP_HANDLER(SLICE, slice),
-    BSP_HANDLER(RESHAPE, reshape),
-    BSP_HANDLER(TRANSPOSE, transpose),
-    BSP_HANDLER(PAD, pad),
-    BSP_HANDLER(RESIZE, resize),
-    BSP_HANDLER(CHANNEL_SHUFFLE, channel_shuffle),
-    BSP_HANDLER(REDUCE_MEAN, reduce_mean),
-    BSP_HANDLER(BATCH_NORM, batch_norm),
-    BSP_HANDLER(SQRT, square_root),
-    // BATCH_MATMUL: XNNPACK's operator API has no batched matrix product; it
-    // runs on the reference backend.
-};
-#undef BSP_HANDLER
-
-const Handler* find_handler(fb::OpCode opcode) {
-  for (const Handler& handler : kHandlers) {
-    if (handler.opcode == opcode) return &handler;
-  }
-  return nullptr;
-}
+constexpr Entry kOperators[] = {BSP_XNNPACK_OPERATOR_FILES(BSP_OPERATOR_ENTRY)};
+static_assert(operator_table_follows_rules(kOperators), "see operator_file() in backends/backend.h");
 
 class XnnpackBackend final : public Backend {
  public:
@@ -65,9 +22,9 @@ class XnnpackBackend final : public Backend {
 
   bool supports(const ModelView& model, int op) const override {
     if (op < 0 || static_cast<size_t>(op) >= model.operator_count()) return false;
-    const OpContext ctx{model, op, model.op(op)};
-    const Handler* handler = find_handler(ctx.info.opcode);
-    return handler != nullptr && handler->supported(ctx);
+    const OperatorRef ref{model, op};
+    const Entry* entry = find_operator(kOperators, ref.opcode());
+    return entry != nullptr && entry->supports(ref);
   }
 
   Status create_kernel(const ModelView& model, int op, const ExecutionContext& context,
@@ -75,12 +32,12 @@ class XnnpackBackend final : public Backend {
     if (op < 0 || static_cast<size_t>(op) >= model.operator_count()) {
       return InvalidArgument("xnnpack: operator index " + std::to_string(op) + " is out of range");
     }
-    const OpContext ctx{model, op, model.op(op)};
-    const Handler* handler = find_handler(ctx.info.opcode);
-    if (handler == nullptr || !handler->supported(ctx)) {
-      return ctx.unsupported("these shapes or options have no exact XNNPACK equivalent");
+    const OperatorRef ref{model, op};
+    const Entry* entry = find_operator(kOperators, ref.opcode());
+    if (entry == nullptr || !entry->supports(ref)) {
+      return unsupported(ref, "these shapes or options have no exact XNNPACK equivalent");
     }
-    return handler->create(ctx, context, kernel);
+    return entry->create(ref, context, kernel);
   }
 };
 

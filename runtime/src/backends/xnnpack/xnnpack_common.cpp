@@ -4,17 +4,8 @@
 
 namespace bespoke::rt::xnnpack {
 
-std::string OpContext::describe() const {
-  std::string text = "operator " + std::to_string(index);
-  if (!info.name.empty()) text += " '" + std::string(info.name) + "'";
-  text += " (";
-  text += fb::EnumNameOpCode(info.opcode);
-  text += ")";
-  return text;
-}
-
-Status OpContext::unsupported(const std::string& why) const {
-  return Unsupported(describe() + ": not supported by the XNNPACK backend: " + why);
+Status unsupported(const OperatorRef& op, const std::string& why) {
+  return Unsupported(op.describe() + ": not supported by the XNNPACK backend: " + why);
 }
 
 const char* xnn_status_name(xnn_status status) {
@@ -30,8 +21,8 @@ const char* xnn_status_name(xnn_status status) {
   return "unknown XNNPACK status";
 }
 
-XnnKernel::XnnKernel(const OpContext& ctx, const ExecutionContext& exec)
-    : threadpool_(exec.threadpool), description_(ctx.describe()) {}
+XnnKernel::XnnKernel(const OperatorRef& op, const ExecutionContext& exec)
+    : threadpool_(exec.threadpool), description_(op.describe()) {}
 
 Status XnnKernel::run() {
   for (const XnnOperator& each : operators_) {
@@ -71,16 +62,6 @@ int64_t window_output_size(int64_t input, int pad_begin, int pad_end, int kernel
   const int64_t extent = int64_t{dilation} * (kernel - 1) + 1;
   if (padded < extent) return -1;
   return (padded - extent) / stride + 1;
-}
-
-bool all_float32(const OpContext& ctx) {
-  for (int t : ctx.info.inputs) {
-    if (t >= 0 && ctx.model.tensor(t).type != fb::ElementType::FLOAT32) return false;
-  }
-  for (int t : ctx.info.outputs) {
-    if (ctx.model.tensor(t).type != fb::ElementType::FLOAT32) return false;
-  }
-  return true;
 }
 
 }  // namespace bespoke::rt::xnnpack

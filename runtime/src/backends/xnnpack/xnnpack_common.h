@@ -1,7 +1,7 @@
-// Shared pieces of the XNNPACK backend: the per-operator context handed to
-// each operator file, XNNPACK status -> Status conversion, an owning handle
-// for xnn_operator_t, the kernel base class that runs a fixed list of XNNPACK
-// operators, and fused-activation -> output range conversion.
+// Shared pieces of the XNNPACK backend: XNNPACK status -> Status conversion,
+// an owning handle for xnn_operator_t, the kernel base class that runs a
+// fixed list of XNNPACK operators, and fused-activation -> output range
+// conversion.
 //
 // Every kernel of this backend follows the same life cycle: create_kernel()
 // creates (and packs weights into) XNNPACK operators, setup() calls
@@ -23,19 +23,8 @@
 
 namespace bespoke::rt::xnnpack {
 
-// Everything an operator file needs to check or build one operator.
-struct OpContext {
-  const ModelView& model;
-  int index;                 // operator index in the model, for messages
-  const OperatorInfo& info;  // model.op(index)
-
-  const TensorInfo& input(size_t i) const { return model.tensor(info.inputs[i]); }
-  const TensorInfo& output(size_t i) const { return model.tensor(info.outputs[i]); }
-  bool has_input(size_t i) const { return i < info.inputs.size() && info.inputs[i] >= 0; }
-  // "operator 3 'conv1' (CONV_2D)", the prefix of every message about it.
-  std::string describe() const;
-  Status unsupported(const std::string& why) const;
-};
+// Unsupported("<op.describe()>: not supported by the XNNPACK backend: <why>").
+Status unsupported(const OperatorRef& op, const std::string& why);
 
 const char* xnn_status_name(xnn_status status);
 
@@ -49,7 +38,7 @@ using XnnOperator = std::unique_ptr<xnn_operator, XnnOperatorDeleter>;
 // run() is shared and allocation-free.
 class XnnKernel : public Kernel {
  public:
-  XnnKernel(const OpContext& ctx, const ExecutionContext& exec);
+  XnnKernel(const OperatorRef& op, const ExecutionContext& exec);
   Status run() override;
 
   // Creates one XNNPACK operator through `create` (a callable taking
@@ -74,7 +63,7 @@ class XnnKernel : public Kernel {
 
  private:
   pthreadpool_t threadpool_;
-  std::string description_;  // OpContext::describe(), for error messages
+  std::string description_;  // OperatorRef::describe(), for error messages
   std::vector<XnnOperator> operators_;
 };
 
@@ -84,8 +73,8 @@ class XnnKernel : public Kernel {
 template <class SetupFn>
 class LambdaKernel final : public XnnKernel {
  public:
-  LambdaKernel(const OpContext& ctx, const ExecutionContext& exec, SetupFn setup_fn)
-      : XnnKernel(ctx, exec), setup_fn_(std::move(setup_fn)) {}
+  LambdaKernel(const OperatorRef& op, const ExecutionContext& exec, SetupFn setup_fn)
+      : XnnKernel(op, exec), setup_fn_(std::move(setup_fn)) {}
   Status setup(const void* const* inputs, void* const* outputs) override {
     return setup_fn_(static_cast<XnnKernel&>(*this), inputs, outputs);
   }
@@ -95,9 +84,9 @@ class LambdaKernel final : public XnnKernel {
 };
 
 template <class SetupFn>
-std::unique_ptr<LambdaKernel<SetupFn>> make_kernel(const OpContext& ctx, const ExecutionContext& exec,
+std::unique_ptr<LambdaKernel<SetupFn>> make_kernel(const OperatorRef& op, const ExecutionContext& exec,
                                                    SetupFn setup_fn) {
-  return std::make_unique<LambdaKernel<SetupFn>>(ctx, exec, std::move(setup_fn));
+  return std::make_unique<LambdaKernel<SetupFn>>(op, exec, std::move(setup_fn));
 }
 
 inline const float* as_floats(const void* data) { return static_cast<const float*>(data); }
@@ -118,9 +107,6 @@ OutputRange clamp_range(float min, float max);
 // Output length of a sliding window (convolution / pooling) over `input`
 // cells, or -1 when the parameters are not positive or the window never fits.
 int64_t window_output_size(int64_t input, int pad_begin, int pad_end, int kernel, int stride, int dilation);
-
-// True when every input and output tensor of the operator is FLOAT32.
-bool all_float32(const OpContext& ctx);
 
 // Float storage owned by a kernel for data XNNPACK reads directly (constant
 // operands, scratch). It carries XNN_EXTRA_BYTES of tail padding because

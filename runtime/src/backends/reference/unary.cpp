@@ -68,8 +68,8 @@ struct Sqrt {
 template <typename Function>
 class UnaryKernel final : public ReferenceKernel {
  public:
-  explicit UnaryKernel(const KernelArgs& args)
-      : ReferenceKernel(args), function_(*args.op().op), count_(args.input(0).element_count) {}
+  explicit UnaryKernel(const OperatorRef& op)
+      : ReferenceKernel(op), function_(*op.info().op), count_(op.input(0).element_count) {}
 
   Status run() override {
     parallel_for_tiles(threadpool(), count_, 16384, [this](size_t begin, size_t end) {
@@ -86,30 +86,28 @@ class UnaryKernel final : public ReferenceKernel {
 };
 
 // Every unary operator keeps the input's shape.
-Status check_unary(const KernelArgs& args) {
-  const TensorInfo& x = args.input(0);
-  return expect_shape(args, args.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank),
-                      "output");
+Status check_unary(const OperatorRef& op) {
+  const TensorInfo& x = op.input(0);
+  return expect_shape(op, op.output(0), std::vector<int64_t>(x.dims.begin(), x.dims.begin() + x.rank), "output");
 }
 
 }  // namespace
 
-#define BSP_UNARY_OPERATOR(name, Function)                                          \
-  Status check_##name(const KernelArgs& args) { return check_unary(args); }         \
-  Status create_##name(const KernelArgs& args, std::unique_ptr<Kernel>* kernel) {   \
-    return make_kernel<UnaryKernel<Function>>(args, kernel);                        \
+Status supports_unary(const OperatorRef& op) { return check_unary(op); }
+
+Status create_unary(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
+  switch (op.opcode()) {
+    case fb::OpCode::RELU: return make_kernel<UnaryKernel<Relu>>(op, exec, kernel);
+    case fb::OpCode::CLIP: return make_kernel<UnaryKernel<Clip>>(op, exec, kernel);
+    case fb::OpCode::LEAKY_RELU: return make_kernel<UnaryKernel<LeakyRelu>>(op, exec, kernel);
+    case fb::OpCode::SIGMOID: return make_kernel<UnaryKernel<Sigmoid>>(op, exec, kernel);
+    case fb::OpCode::HARD_SIGMOID: return make_kernel<UnaryKernel<HardSigmoid>>(op, exec, kernel);
+    case fb::OpCode::HARD_SWISH: return make_kernel<UnaryKernel<HardSwish>>(op, exec, kernel);
+    case fb::OpCode::SILU: return make_kernel<UnaryKernel<Silu>>(op, exec, kernel);
+    case fb::OpCode::TANH: return make_kernel<UnaryKernel<Tanh>>(op, exec, kernel);
+    case fb::OpCode::SQRT: return make_kernel<UnaryKernel<Sqrt>>(op, exec, kernel);
+    default: return op_error(op, "is not a unary operator");
   }
-
-BSP_UNARY_OPERATOR(relu, Relu)
-BSP_UNARY_OPERATOR(clip, Clip)
-BSP_UNARY_OPERATOR(leaky_relu, LeakyRelu)
-BSP_UNARY_OPERATOR(sigmoid, Sigmoid)
-BSP_UNARY_OPERATOR(hard_sigmoid, HardSigmoid)
-BSP_UNARY_OPERATOR(hard_swish, HardSwish)
-BSP_UNARY_OPERATOR(silu, Silu)
-BSP_UNARY_OPERATOR(tanh, Tanh)
-BSP_UNARY_OPERATOR(sqrt, Sqrt)
-
-#undef BSP_UNARY_OPERATOR
+}
 
 }  // namespace bespoke::rt::reference

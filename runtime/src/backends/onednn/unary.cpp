@@ -26,9 +26,9 @@ namespace {
 
 // The eltwise primitives to run in order: the first reads the input, the
 // others work in place on the output. Empty if there is no exact mapping.
-std::vector<EltwiseStep> plan_eltwise(const OpRef& op) {
-  const fb::Operator& o = *op.op().op;
-  switch (op.op().opcode) {
+std::vector<EltwiseStep> plan_eltwise(const OperatorRef& op) {
+  const fb::Operator& o = *op.info().op;
+  switch (op.info().opcode) {
     case fb::OpCode::RELU: return {{dnnl_eltwise_relu, 0.0f, 0.0f}};
     case fb::OpCode::SIGMOID: return {{dnnl_eltwise_logistic, 0.0f, 0.0f}};
     case fb::OpCode::TANH: return {{dnnl_eltwise_tanh, 0.0f, 0.0f}};
@@ -55,22 +55,21 @@ std::vector<EltwiseStep> plan_eltwise(const OpRef& op) {
       if (!std::isfinite(alpha) || !std::isfinite(beta)) return {};
       return {{dnnl_eltwise_linear, alpha, beta}, {dnnl_eltwise_clip, 0.0f, 1.0f}};
     }
-    default:
-      return {};
+    default: return {};
   }
 }
 
 }  // namespace
 
-bool supports_eltwise(const OpRef& op) {
+bool supports_unary(const OperatorRef& op) {
   if (op.input_count() != 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   if (op.input(0).element_count != op.output(0).element_count || op.input(0).rank != op.output(0).rank) return false;
   return !plan_eltwise(op).empty();
 }
 
-Status create_eltwise(const OpRef& op, const KernelEnv& env, KernelOut kernel) {
+Status create_unary(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {
   const std::vector<EltwiseStep> steps = plan_eltwise(op);
-  if (steps.empty()) return Internal("create_eltwise called for an unsupported operator");
+  if (steps.empty()) return Internal("create_unary called for an unsupported operator");
   std::unique_ptr<PrimitiveKernel> result = new_kernel(op, env);
   BSP_RETURN_IF_ERROR(append_eltwise_steps(env, steps, static_cast<int64_t>(op.input(0).element_count),
                                            /*first_reads_input=*/true, result.get()));
