@@ -1,6 +1,6 @@
 #include "train/checkpoint_store.h"
 
-#include "train/toml_number.h"
+#include "toml_text/toml_float.h"
 
 #include <toml++/toml.h>
 
@@ -11,6 +11,8 @@
 #include <stdexcept>
 
 namespace bespoke::train {
+
+using toml_text::toml_float;
 
 namespace fs = std::filesystem;
 

@@ -1,6 +1,6 @@
 #include "train/train_config.h"
 
-#include "train/toml_number.h"
+#include "toml_text/toml_float.h"
 
 #include <toml++/toml.h>
 
@@ -13,6 +13,8 @@
 #include <stdexcept>
 
 namespace bespoke::train {
+
+using toml_text::toml_float;
 
 namespace {
 

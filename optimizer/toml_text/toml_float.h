@@ -5,8 +5,8 @@
 
 #include <string>
 
-namespace bespoke::train {
+namespace bespoke::toml_text {
 
 std::string toml_float(double value);
 
-}  // namespace bespoke::train
+}  // namespace bespoke::toml_text

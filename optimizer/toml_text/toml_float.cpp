@@ -1,9 +1,9 @@
-#include "train/toml_number.h"
+#include "toml_text/toml_float.h"
 
 #include <cstdio>
 #include <cstdlib>
 
-namespace bespoke::train {
+namespace bespoke::toml_text {
 
 std::string toml_float(double value) {
   char buf[40];
@@ -14,4 +14,4 @@ std::string toml_float(double value) {
   return text;
 }
 
-}  // namespace bespoke::train
+}  // namespace bespoke::toml_text
