@@ -26,6 +26,10 @@ if(_bespoke_host_x86_64 AND NOT CMAKE_CROSSCOMPILING)
 else()
   set(_bespoke_default_optimizer OFF)
 endif()
-option(BESPOKE_BUILD_OPTIMIZER "Build the LibTorch parts of the optimizer" ${_bespoke_default_optimizer})
+# The LibTorch parts build on the converter's libraries: without the converter
+# the option is forced OFF (and says so in the cache) rather than ignored.
+include(CMakeDependentOption)
+cmake_dependent_option(BESPOKE_BUILD_OPTIMIZER "Build the LibTorch parts of the optimizer (needs BESPOKE_BUILD_CONVERTER)"
+                       ${_bespoke_default_optimizer} "BESPOKE_BUILD_CONVERTER" OFF)
 set(BESPOKE_HOST_BUILD_DIR "" CACHE PATH "Host build whose converted fixtures a cross build's tests use")
 set(BESPOKE_SANITIZE "" CACHE STRING "Sanitizers for our code, e.g. address;undefined")

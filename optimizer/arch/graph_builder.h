@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "data/random.h"
 #include "ir/graph.h"
+#include "random/seeded_random.h"
 
 namespace bespoke::arch {
 
@@ -41,7 +41,7 @@ class GraphBuilder {
   int constant(const std::string& name, ir::Shape shape, std::vector<float> values);
 
   ir::Graph g_;
-  data::Random rng_;
+  random::Random rng_;
 };
 
 }  // namespace bespoke::arch

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "cli/subcommand.h"
@@ -66,7 +67,9 @@ LoadedModel load_model(const std::string& path, const std::map<std::string, ir::
   }
   onnx_import::ImportOptions options;
   options.input_shapes = input_shapes;
-  m.graph = onnx_import::load_onnx_for_inference(path, options);
+  onnx_import::ImportReport report;
+  m.graph = onnx_import::load_onnx_for_inference(path, options, &report);
+  for (const std::string& note : report.notes) std::cerr << "note: " << note << "\n";
   m.format = "onnx";
   return m;
 }

@@ -25,7 +25,8 @@ struct LoadedModel {
 
 // A .bspk (recognized by its "BSPK" file identifier, whatever the extension)
 // read back as IR, or an ONNX model imported for inference
-// (load_onnx_for_inference) with the given input shapes. Throws UsageError
+// (load_onnx_for_inference) with the given input shapes, its notes (a
+// defaulted batch dimension) printed on stderr. Throws UsageError
 // when input shapes are given for a .bspk (its shapes are fixed), and the
 // loaders' errors otherwise.
 LoadedModel load_model(const std::string& path, const std::map<std::string, ir::Shape>& input_shapes);

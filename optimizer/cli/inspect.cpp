@@ -1,9 +1,10 @@
 // bespoke-opt inspect: the single-input single-output units of a model (block
 // analysis, optimizer/blocks/block_analysis.h) as a table or one JSON object.
 //
-//   bespoke-opt inspect model.onnx|model.bspk [--input-shape x=1,3,224,224] [--json]
+//   bespoke-opt inspect model.onnx|model.bspk [--input-shape x=1,3,224,224] [--json | --ir]
 //
 // For a .bspk the blocks stored in the file (with provenance) are listed too.
+// --ir prints the graph instead (ir/printer.h).
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include "cli/cli_support.h"
 #include "cli/subcommand.h"
 #include "ir/cost.h"
+#include "ir/printer.h"
 
 namespace bespoke::cli {
 
@@ -30,6 +32,7 @@ struct InspectOptions {
   std::string model;
   std::vector<std::string> input_shapes;
   bool json = false;
+  bool ir = false;
 };
 
 std::string shape_text(const std::optional<ir::Shape>& s) { return s ? ir::shape_string(*s) : "[?]"; }
@@ -164,7 +167,12 @@ void print_table(const InspectOptions& o, const LoadedModel& m, const blocks::Bl
 }
 
 int run_inspect(const InspectOptions& o) {
+  if (o.ir && o.json) throw UsageError("--ir prints the graph as text; it does not combine with --json");
   const LoadedModel m = load_model(o.model, parse_input_shapes(o.input_shapes));
+  if (o.ir) {
+    std::cout << ir::print_graph(m.graph);
+    return kExitSuccess;
+  }
   const blocks::BlockAnalysis a = blocks::analyze_blocks(m.graph);
   if (o.json) std::cout << report_json(o, m, a).dump(2) << "\n";
   else print_table(o, m, a);
@@ -177,6 +185,9 @@ Action configure_inspect(CLI::App& command) {
   command.add_option("--input-shape", options->input_shapes,
                      "Static shape of an ONNX input with dynamic dimensions, NAME=D1,D2,... (repeatable)");
   command.add_flag("--json", options->json, "Print the analysis as one JSON object");
+  command.add_flag("--ir", options->ir,
+                   "Print the graph itself instead, one node a line with shapes (any model, not only single-input "
+                   "single-output ones)");
   return [options] { return run_inspect(*options); };
 }
 

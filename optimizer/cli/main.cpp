@@ -2,8 +2,6 @@
 // themselves (cli/subcommand.h); this file only dispatches.
 //
 //   bespoke-opt <subcommand> [options]     bespoke-opt --help
-#include <exception>
-#include <iostream>
 #include <map>
 #include <string>
 #include <utility>
@@ -11,7 +9,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/cli_support.h"
 #include "cli/subcommand.h"
 
 #ifndef BESPOKE_VERSION
@@ -22,7 +19,7 @@ namespace {
 
 // Subcommands named "<group> <name>" (cli/subcommand.h) appear under a group.
 std::string group_description(const std::string& group) {
-  if (group == "house") return "the model house: build, inspect, export and merge alternatives";
+  if (group == "house") return "the model house: build, inspect, evaluate, export and merge alternatives";
   if (group == "profile") return "latency of the house's alternatives on target devices";
   return group + " commands";
 }
@@ -57,25 +54,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::string where = "bespoke-opt";
     for (const auto& [sub, c] : commands)
       if (sub->parsed()) where += " " + c.name;
-    std::cerr << where << ": " << one_line(e.what()) << " (see --help)\n";
-    return kExitUsage;
+    return report_parse_error(app, e, where);
   }
-  for (size_t i = 0; i < commands.size(); ++i) {
-    if (!commands[i].first->parsed()) continue;
-    const std::string where = "bespoke-opt " + commands[i].second.name;
-    try {
-      return actions[i]();
-    } catch (const UsageError& e) {
-      std::cerr << where << ": " << one_line(e.what()) << "\n";
-      return kExitUsage;
-    } catch (const std::exception& e) {
-      std::cerr << where << ": " << one_line(e.what()) << "\n";
-      return kExitFailure;
-    }
-  }
+  for (size_t i = 0; i < commands.size(); ++i)
+    if (commands[i].first->parsed()) return run_action(actions[i], "bespoke-opt " + commands[i].second.name);
   return kExitUsage;  // unreachable: require_subcommand(1)
 }

@@ -63,4 +63,14 @@ bool register_subcommand(Subcommand command);
 // Every registered subcommand, sorted by name.
 std::vector<Subcommand> registered_subcommands();
 
+// The error convention above, shared by bespoke-opt's main and the
+// single-command tools (bespoke-convert): `where` prefixes every message.
+// report_parse_error returns 0 after printing --help / --version.
+int report_parse_error(const CLI::App& app, const CLI::ParseError& error, const std::string& where);
+int run_action(const Action& action, const std::string& where);
+
+// A whole tool made of one subcommand: `program` [options], parsed and run
+// with the convention above (bespoke-convert is `bespoke-opt convert`).
+int run_single_command(const Subcommand& command, const std::string& program, int argc, char** argv);
+
 }  // namespace bespoke::cli

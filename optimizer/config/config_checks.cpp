@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <set>
 
-#include "config/toml_values.h"
+#include "toml_text/toml_values.h"
 
 namespace bespoke::config::detail {
+
+using toml_text::toml_float;
 
 namespace fs = std::filesystem;
 

@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "config/optimizer_config.h"
-#include "config/toml_values.h"
+#include "toml_text/toml_values.h"
 
 namespace bespoke::config::detail {
+
+using toml_text::toml_float;
+using toml_text::toml_string;
 
 // The tables in file order.
 inline const std::vector<std::string>& table_names() {

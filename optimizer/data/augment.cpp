@@ -3,7 +3,7 @@
 namespace bespoke::data {
 
 void augment_image(const float* in, float* out, const ImageGeometry& g, const std::vector<float>& fill,
-                   const Augmentation& augmentation, Random& rng) {
+                   const Augmentation& augmentation, random::Random& rng) {
   const int64_t pad = augmentation.crop_padding;
   // Offset of the crop window in the padded image, minus the padding: the
   // shift applied to source coordinates.

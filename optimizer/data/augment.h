@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "data/preprocess.h"
-#include "data/random.h"
+#include "random/seeded_random.h"
 
 namespace bespoke::data {
 
@@ -23,6 +23,6 @@ struct Augmentation {
 // Writes the augmented `in` (geometry g) to `out` (same size, not aliasing
 // `in`); uncovered pixels take `fill[c]` (the normalized black).
 void augment_image(const float* in, float* out, const ImageGeometry& g, const std::vector<float>& fill,
-                   const Augmentation& augmentation, Random& rng);
+                   const Augmentation& augmentation, random::Random& rng);
 
 }  // namespace bespoke::data

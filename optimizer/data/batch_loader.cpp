@@ -3,7 +3,7 @@
 #include <string>
 
 #include "data/data_error.h"
-#include "data/random.h"
+#include "random/seeded_random.h"
 
 namespace bespoke::data {
 
@@ -35,8 +35,8 @@ BatchLoader::BatchLoader(std::shared_ptr<const ImageSet> set, std::vector<int64_
 void BatchLoader::start_epoch(int64_t epoch) {
   epoch_ = epoch;
   position_ = 0;
-  order_ = options_.shuffle ? random_permutation(samples(), derive_seed(options_.seed, 0x0de7, static_cast<uint64_t>(epoch)))
-                            : all_indices(samples());
+  const uint64_t seed = random::derive_seed(options_.seed, 0x0de7, static_cast<uint64_t>(epoch));
+  order_ = options_.shuffle ? random::random_permutation(samples(), seed) : all_indices(samples());
 }
 
 int64_t BatchLoader::batches_per_epoch() const {
@@ -68,7 +68,8 @@ const Batch* BatchLoader::next() {
       preprocessor_(set_->image(index), scratch_.data());
       // Seeded by the sample's place in the epoch, not by a running stream,
       // so seek() reproduces exactly what an uninterrupted epoch draws.
-      Random rng(derive_seed(derive_seed(options_.seed, 0xa06), static_cast<uint64_t>(epoch_), static_cast<uint64_t>(position)));
+      random::Random rng(random::derive_seed(random::derive_seed(options_.seed, 0xa06), static_cast<uint64_t>(epoch_),
+                                             static_cast<uint64_t>(position)));
       augment_image(scratch_.data(), slot, preprocessor_.target(), preprocessor_.background(), options_.augmentation, rng);
     } else {
       preprocessor_(set_->image(index), slot);

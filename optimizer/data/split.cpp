@@ -4,7 +4,7 @@
 #include <string>
 
 #include "data/data_error.h"
-#include "data/random.h"
+#include "random/seeded_random.h"
 
 namespace bespoke::data {
 
@@ -13,7 +13,7 @@ TrainValidationSplit split_train_validation(int64_t size, int64_t validation_cou
     throw DataError("validation split of " + std::to_string(validation_count) + " images out of " +
                     std::to_string(size) + ": must be at least 0 and leave training images");
   }
-  const std::vector<int64_t> order = random_permutation(size, derive_seed(seed, 0x5b117));
+  const std::vector<int64_t> order = random::random_permutation(size, random::derive_seed(seed, 0x5b117));
   TrainValidationSplit split;
   split.validation.assign(order.begin(), order.begin() + validation_count);
   split.train.assign(order.begin() + validation_count, order.end());

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/graph.h"
@@ -52,7 +53,26 @@ int topological_sort(Graph& g);
 // With require_canonical, auxiliary ops are reported too.
 std::vector<std::string> validate(const Graph& g, bool require_canonical);
 
+// What a driver's run of several passes did: how many changes each pass made
+// in total (passes in the order they first ran) over how many rounds. A pass
+// that ran and changed nothing is listed with 0.
+struct PassCounts {
+  int rounds = 0;
+  std::vector<std::pair<std::string, int>> changes;
+
+  // Runs `pass` on g and adds what it returns to the count of `name`.
+  int run(const char* name, int (*pass)(Graph&), Graph& g);
+  int total() const;
+  // "infer_shapes 12, fold_constants 3 (2 rounds)".
+  std::string to_string() const;
+};
+
+// infer_shapes and fold_constants alternated until neither changes anything:
+// what the ONNX importer needs before (and during) legalization, where
+// folding a Shape chain makes the next shapes computable. Throws GraphError.
+PassCounts settle_shapes_and_constants(Graph& g);
+
 // Runs the whole clean-up pipeline to a fixed point.
-void optimize_for_inference(Graph& g);
+PassCounts optimize_for_inference(Graph& g);
 
 }  // namespace bespoke::ir

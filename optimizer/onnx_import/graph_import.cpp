@@ -18,6 +18,9 @@ namespace {
 
 using detail::one_line;
 
+// The size an example --input-shape line suggests for a dynamic dimension.
+constexpr int64_t kExampleDim = 224;
+
 std::string names_list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -26,8 +29,9 @@ std::string names_list(const std::vector<std::string>& names) {
 
 class GraphImporter {
  public:
-  GraphImporter(const detail::ParsedModel& model, const ImportOptions& options, const std::string& source)
-      : model_(model.proto), graph_proto_(model.proto.graph()), options_(options), source_(source) {
+  GraphImporter(const detail::ParsedModel& model, const ImportOptions& options, const std::string& source,
+                ImportReport* report)
+      : model_(model.proto), graph_proto_(model.proto.graph()), options_(options), source_(source), report_(report) {
     g_.metadata.emplace_back("onnx_opset", std::to_string(model.opset));
     g_.metadata.emplace_back("onnx_source_opset", std::to_string(model.source_opset));
   }
@@ -84,17 +88,24 @@ class GraphImporter {
   }
 
   // Static shape of graph input `vi`: ImportOptions first, then the model's
-  // dims with symbolic ones set to default_dim.
+  // dims. A dynamic batch dimension (the first of rank >= 2) becomes
+  // default_batch with a note; any other dynamic dimension is refused, since
+  // a guessed spatial size converts to a model that computes nothing useful.
   std::optional<ir::Shape> input_shape(const onnx::ValueInfoProto& vi) {
     const std::string what = "graph input '" + vi.name() + "'";
     const auto& tensor_type = vi.type().tensor_type();
     std::optional<std::vector<std::optional<int64_t>>> declared;
+    std::string symbolic = "[";  // the declared shape as the model spells it: [N,3,H,W], '?' for unnamed
     if (tensor_type.has_shape()) {
       declared.emplace();
-      for (const auto& dim : tensor_type.shape().dim())
-        declared->push_back(dim.has_dim_value() && dim.dim_value() > 0 ? std::optional<int64_t>(dim.dim_value())
-                                                                         : std::nullopt);
+      for (const auto& dim : tensor_type.shape().dim()) {
+        const bool fixed = dim.has_dim_value() && dim.dim_value() > 0;
+        declared->push_back(fixed ? std::optional<int64_t>(dim.dim_value()) : std::nullopt);
+        symbolic += (declared->size() > 1 ? "," : "") +
+                    (fixed ? std::to_string(dim.dim_value()) : dim.dim_param().empty() ? "?" : dim.dim_param());
+      }
     }
+    symbolic += "]";
     auto given = options_.input_shapes.find(vi.name());
     if (given != options_.input_shapes.end()) {
       const ir::Shape& shape = given->second;
@@ -108,11 +119,7 @@ class GraphImporter {
         for (size_t i = 0; !conflict && i < shape.size(); ++i)
           conflict = (*declared)[i] && *(*declared)[i] != shape[i];
         if (conflict) {
-          std::string model_shape = "[";
-          for (size_t i = 0; i < declared->size(); ++i)
-            model_shape += (i ? "," : "") + ((*declared)[i] ? std::to_string(*(*declared)[i]) : std::string("?"));
-          problem(what + ": the given shape " + ir::shape_string(shape) + " conflicts with the model's " +
-                  model_shape + "]");
+          problem(what + ": the given shape " + ir::shape_string(shape) + " conflicts with the model's " + symbolic);
           return std::nullopt;
         }
       }
@@ -123,12 +130,30 @@ class GraphImporter {
               vi.name() + "=...)");
       return std::nullopt;
     }
-    if (options_.default_dim <= 0) {
-      problem("ImportOptions::default_dim must be positive");
+    if (options_.default_batch <= 0) {
+      problem("ImportOptions::default_batch must be positive");
       return std::nullopt;
     }
     ir::Shape shape;
-    for (const auto& d : *declared) shape.push_back(d ? *d : options_.default_dim);
+    bool refused = false, batch_defaulted = false;
+    std::string example;
+    for (size_t i = 0; i < declared->size(); ++i) {
+      const bool batch = i == 0 && declared->size() >= 2;
+      const auto& d = (*declared)[i];
+      refused = refused || (!d && !batch);
+      batch_defaulted = batch_defaulted || (!d && batch);
+      shape.push_back(d ? *d : batch ? options_.default_batch : kExampleDim);
+      example += (i ? "," : "") + std::to_string(shape.back());
+    }
+    if (refused) {
+      problem(what + " has the dynamic shape " + symbolic + "; choose the sizes it will run at with --input-shape, " +
+              "e.g. --input-shape " + vi.name() + "=" + example + " (ImportOptions::input_shapes)");
+      return std::nullopt;
+    }
+    if (batch_defaulted && report_)
+      report_->notes.push_back(what + " " + symbolic + ": dynamic batch dimension set to " +
+                               std::to_string(options_.default_batch) + " (--input-shape " + vi.name() + "=" +
+                               example + " to choose)");
     return shape;
   }
 
@@ -299,6 +324,7 @@ class GraphImporter {
   const onnx::GraphProto& graph_proto_;
   const ImportOptions& options_;
   const std::string& source_;
+  ImportReport* report_;  // may be null
   ir::Graph g_;
   std::unordered_map<std::string, int> ids_;
   std::unordered_map<std::string, ir::DType> dtype_hints_;
@@ -308,14 +334,15 @@ class GraphImporter {
 
 }  // namespace
 
-ir::Graph import_onnx_bytes(const void* data, size_t size, const ImportOptions& options, const std::string& source) {
+ir::Graph import_onnx_bytes(const void* data, size_t size, const ImportOptions& options, const std::string& source,
+                            ImportReport* report) {
   const detail::ParsedModel model = detail::parse_model(data, size, source, options.run_checker);
-  return GraphImporter(model, options, source).run();
+  return GraphImporter(model, options, source, report).run();
 }
 
-ir::Graph import_onnx(const std::string& path, const ImportOptions& options) {
+ir::Graph import_onnx(const std::string& path, const ImportOptions& options, ImportReport* report) {
   const std::string bytes = detail::read_model_file(path);
-  return import_onnx_bytes(bytes.data(), bytes.size(), options, path);
+  return import_onnx_bytes(bytes.data(), bytes.size(), options, path, report);
 }
 
 }  // namespace bespoke::onnx_import

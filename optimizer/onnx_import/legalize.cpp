@@ -5,8 +5,9 @@
 #include <set>
 
 #include "ir/op_params.h"
-#include "onnx_import/legalize_rules.h"
+#include "ir/passes.h"
 #include "onnx_import/import_messages.h"
+#include "onnx_import/legalize_rules.h"
 #include "onnx_import/model_proto.h"
 #include "onnx_import/onnx_importer.h"
 
@@ -113,7 +114,7 @@ void legalize(ir::Graph& g) {
     g.nodes = std::move(result);
     if (waiting.empty() || !progress || !settle_error.empty()) break;
     try {
-      detail::settle_shapes_and_constants(g);
+      ir::settle_shapes_and_constants(g);
     } catch (const ir::GraphError& e) {
       settle_error = std::string("shape inference failed: ") + e.what();
     }

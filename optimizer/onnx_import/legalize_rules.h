@@ -94,10 +94,6 @@ void add_resize_rules(RuleTable& rules);
 // type has no rule; empty if there are none.
 std::string unsupported_operators(const ir::Graph& g);
 
-// ir::infer_shapes + ir::fold_constants until neither changes anything.
-// Throws ir::GraphError (from the passes).
-void settle_shapes_and_constants(ir::Graph& g);
-
 // "x.y" -> a short label used in messages for a value.
 std::string value_label(const ir::Graph& g, int value);
 

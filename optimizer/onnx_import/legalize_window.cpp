@@ -33,16 +33,33 @@ void check_bias(Rewriter& rw, int64_t channels) {
     rw.fail("bias has shape " + ir::shape_string(b) + ", expected [" + std::to_string(channels) + "]");
 }
 
+// The operands of Conv and ConvTranspose: NCHW input, 4-D weights, a positive group.
+struct ConvOperands {
+  ir::Shape x;
+  ir::Shape w;
+  int64_t group = 1;
+};
+
+ConvOperands conv_operands(Rewriter& rw) {
+  ConvOperands o{rw.input_shape(0), rw.input_shape(1), rw.node().get_int("group", 1)};
+  require_nchw(rw, o.x);
+  if (o.w.size() != 4) rw.fail("weights must be 4-D, got " + ir::shape_string(o.w));
+  if (o.group <= 0) rw.fail("group must be positive, got " + std::to_string(o.group));
+  return o;
+}
+
+// Conv weights are [M, C / group, kH, kW]; ConvTranspose ones [C, M / group, kH, kW].
+void require_input_channels(const Rewriter& rw, const ConvOperands& o, int64_t expected, bool divisible) {
+  if (o.x[1] != expected || !divisible)
+    rw.fail("input has " + std::to_string(o.x[1]) + " channels but weights " + ir::shape_string(o.w) +
+            " with group " + std::to_string(o.group) + " expect " + std::to_string(expected));
+}
+
 void legalize_conv(Rewriter& rw) {
   const ir::Node& n = rw.node();
-  const ir::Shape x = rw.input_shape(0);
-  const ir::Shape w = rw.input_shape(1);
-  require_nchw(rw, x);
-  if (w.size() != 4) rw.fail("weights must be 4-D, got " + ir::shape_string(w));
-  const int64_t group = n.get_int("group", 1);
-  if (group <= 0 || w[0] % group != 0 || x[1] != w[1] * group)
-    rw.fail("input has " + std::to_string(x[1]) + " channels but weights " + ir::shape_string(w) + " with group " +
-            std::to_string(group) + " expect " + std::to_string(w[1] * group));
+  const ConvOperands operands = conv_operands(rw);
+  const auto& [x, w, group] = operands;
+  require_input_channels(rw, operands, w[1] * group, w[0] % group == 0);
   check_bias(rw, w[0]);
   const ir::WindowGeometry geo = ir::resolve_conv(rw.graph(), n, x, w);
   require_positive_output(rw, geo);
@@ -55,14 +72,9 @@ void legalize_conv(Rewriter& rw) {
 
 void legalize_conv_transpose(Rewriter& rw) {
   const ir::Node& n = rw.node();
-  const ir::Shape x = rw.input_shape(0);
-  const ir::Shape w = rw.input_shape(1);
-  require_nchw(rw, x);
-  if (w.size() != 4) rw.fail("weights must be 4-D, got " + ir::shape_string(w));
-  const int64_t group = n.get_int("group", 1);
-  if (group <= 0 || x[1] != w[0] || w[0] % group != 0)
-    rw.fail("input has " + std::to_string(x[1]) + " channels but weights " + ir::shape_string(w) + " with group " +
-            std::to_string(group) + " expect " + std::to_string(w[0]));
+  const ConvOperands operands = conv_operands(rw);
+  const auto& [x, w, group] = operands;
+  require_input_channels(rw, operands, w[0], w[0] % group == 0);
   const int64_t out_channels = w[1] * group;
   check_bias(rw, out_channels);
   const ir::WindowGeometry geo = ir::resolve_conv_transpose(rw.graph(), n, x, w);

@@ -6,13 +6,16 @@
 
 namespace bespoke::onnx_import {
 
-ir::Graph load_onnx_for_inference(const std::string& path, const ImportOptions& options) {
-  ir::Graph g = import_onnx(path, options);
+ir::Graph load_onnx_for_inference(const std::string& path, const ImportOptions& options, ImportReport* report) {
+  ImportReport local;
+  if (!report) report = &local;
+  ir::Graph g = import_onnx(path, options, report);
   const std::string prefix = path + ": ";
   try {
     ir::topological_sort(g);
-    detail::settle_shapes_and_constants(g);
+    report->settle = ir::settle_shapes_and_constants(g);
     ir::eliminate_dead_code(g);
+    report->onnx_nodes = g.nodes.size();
   } catch (const ir::GraphError& e) {
     // Usually an operator the passes do not know: name every such operator too.
     const std::string unsupported = detail::unsupported_operators(g);
@@ -20,8 +23,9 @@ ir::Graph load_onnx_for_inference(const std::string& path, const ImportOptions& 
                       "shape inference failed: " + detail::one_line(e.what()));
   }
   legalize(g);
+  report->canonical_nodes = g.nodes.size();
   try {
-    ir::optimize_for_inference(g);
+    report->optimize = ir::optimize_for_inference(g);
   } catch (const ir::GraphError& e) {
     throw ImportError(prefix + "graph optimization failed: " + detail::one_line(e.what()));
   }

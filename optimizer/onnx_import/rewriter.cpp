@@ -1,7 +1,6 @@
 #include <algorithm>
 
 #include "ir/op_params.h"
-#include "ir/passes.h"
 #include "onnx_import/legalize_rules.h"
 
 namespace bespoke::onnx_import::detail {
@@ -105,13 +104,6 @@ void Rewriter::set_shape(int value, const ir::Shape& shape) {
     fail("output " + value_label(g_, value) + " was inferred as " + ir::shape_string(*v.shape) +
          " but the operator computes " + ir::shape_string(shape));
   v.shape = shape;
-}
-
-void settle_shapes_and_constants(ir::Graph& g) {
-  // Each round can only add knowledge; the bound guards against a pass that
-  // keeps reporting changes.
-  for (int round = 0; round < 100; ++round)
-    if (ir::infer_shapes(g) + ir::fold_constants(g) == 0) return;
 }
 
 }  // namespace bespoke::onnx_import::detail

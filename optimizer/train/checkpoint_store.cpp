@@ -1,6 +1,6 @@
 #include "train/checkpoint_store.h"
 
-#include "config/toml_values.h"
+#include "toml_text/toml_values.h"
 
 #include <toml++/toml.h>
 
@@ -12,8 +12,9 @@
 
 namespace bespoke::train {
 
+using toml_text::toml_float;
+
 namespace fs = std::filesystem;
-using config::toml_float;
 
 namespace {
 

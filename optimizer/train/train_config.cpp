@@ -1,6 +1,6 @@
 #include "train/train_config.h"
 
-#include "config/toml_values.h"
+#include "toml_text/toml_values.h"
 
 #include <toml++/toml.h>
 
@@ -14,10 +14,10 @@
 
 namespace bespoke::train {
 
-namespace {
+using toml_text::toml_float;
+using toml_text::toml_string;
 
-using config::toml_float;
-using config::toml_string;
+namespace {
 
 // Reads one typed key of a table; every key of the file must be claimed by
 // one reader, so that a misspelt key is an error instead of being ignored.

@@ -12,6 +12,7 @@
 
 #include "arch/architecture.h"
 #include "ir/cost.h"
+#include "random/seeded_random.h"
 #include "train/batch_tensors.h"
 #include "train/lr_schedule.h"
 #include "train/progress.h"
@@ -87,7 +88,7 @@ Trainer::Trainer(const TrainConfig& config, const std::string& checkpoint_dir, s
   arch::ArchitectureOptions arch_options;
   arch_options.input_shape = input_shape_;
   arch_options.num_classes = static_cast<int64_t>(dataset_.class_names.size());
-  arch_options.seed = data::derive_seed(config_.seed, 0x3e1);
+  arch_options.seed = random::derive_seed(config_.seed, 0x3e1);
   const ir::Graph graph = arch::make_architecture(config_.arch, arch_options);
   module_ = std::make_unique<torchbridge::GraphModule>(graph);
   sgd_ = std::make_unique<Sgd>(module_->named_parameters(),
@@ -100,7 +101,7 @@ Trainer::Trainer(const TrainConfig& config, const std::string& checkpoint_dir, s
   train_options.shuffle = true;
   train_options.drop_last = true;
   train_options.augmentation = {config_.crop_padding, config_.horizontal_flip};
-  train_options.seed = data::derive_seed(config_.seed, 0xda7a);
+  train_options.seed = random::derive_seed(config_.seed, 0xda7a);
   train_loader_ = std::make_unique<data::BatchLoader>(
       train.set, limited(train.indices, config_.limit_train),
       data::Preprocessor({train.set->channels, train.set->height, train.set->width}, target, normalization_), train_options);

@@ -13,9 +13,9 @@
 #include "blocks/unit_blocks.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
-#include "export/onnx_writer.h"
 #include "ir/cost.h"
 #include "ir/passes.h"
+#include "onnx_export/onnx_writer.h"
 #include "onnx_import/onnx_importer.h"
 #include "runtime_runner.h"
 #include "test_util.h"
@@ -145,7 +145,7 @@ TEST_CASE("resnet18: extracted spans run in sequence, and stitched back, reprodu
 
   // A span written as ONNX and imported again computes the same.
   const std::string onnx_path = std::string(BESPOKE_BINARY_DIR) + "/tests/blocks/resnet18_front.onnx";
-  exporter::save_onnx(front, onnx_path);
+  onnx_export::save_onnx(front, onnx_path);
   const ir::Graph reimported = onnx_import::load_onnx_for_inference(onnx_path);
   const auto front_y = run_reference(front, x), reimported_y = run_reference(reimported, x);
   REQUIRE(front_y.size() == reimported_y.size());

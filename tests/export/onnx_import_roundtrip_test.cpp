@@ -10,8 +10,8 @@
 
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
-#include "export/onnx_writer.h"
 #include "graph_diff.h"
+#include "onnx_export/onnx_writer.h"
 #include "onnx_import/onnx_importer.h"
 
 using namespace bespoke;
@@ -94,7 +94,7 @@ TEST_CASE("imported models written as ONNX re-import to the same structure") {
     ir::Graph g = onnx_import::load_onnx_for_inference(model_path(name));
     for (int opset : {13, 17}) {
       CAPTURE(opset);
-      exporter::save_onnx(g, path, opset);
+      onnx_export::save_onnx(g, path, opset);
       ir::Graph again = onnx_import::load_onnx_for_inference(path);
       CHECK(structure(again) == structure(g));
       // Value names survive the trip for graph inputs and outputs.
@@ -122,7 +122,7 @@ TEST_CASE("a real pretrained CNN round-trips through .bspk and ONNX") {
   const std::string path = std::string(BESPOKE_BINARY_DIR) + "/export_reimport_ocr_test.onnx";
   for (int opset : {13, 17}) {
     CAPTURE(opset);
-    exporter::save_onnx(g, path, opset);
+    onnx_export::save_onnx(g, path, opset);
     CHECK(structure(onnx_import::load_onnx_for_inference(path)) == structure(g));
   }
   std::remove(path.c_str());

@@ -10,8 +10,8 @@
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
 
-#include "export/onnx_writer.h"
 #include "graph_fixtures.h"
+#include "onnx_export/onnx_writer.h"
 
 using namespace bespoke;
 
@@ -71,7 +71,7 @@ TEST_CASE("every canonical op exports to a checked ONNX model whose inferred sha
   const ir::Graph g = test::every_op_graph();
   for (int opset = 13; opset <= 17; ++opset) {
     CAPTURE(opset);
-    onnx::ModelProto model = parse(exporter::write_onnx(g, opset));
+    onnx::ModelProto model = parse(onnx_export::write_onnx(g, opset));
     CHECK_NOTHROW(onnx::checker::check_model(model));
     CHECK(model.opset_import(0).version() == opset);
     check_inferred_shapes(model, g);
@@ -87,18 +87,18 @@ TEST_CASE("node counts by type show each expansion") {
       {"Tanh", 1},       {"Reshape", 4},       {"Transpose", 3},   {"Resize", 2},      {"Pad", 1},
       {"Slice", 1},      {"Split", 1},         {"Concat", 1},      {"BatchNormalization", 1},
       {"ReduceMean", 1}, {"Gemm", 1},          {"MatMul", 4},      {"Softmax", 1},     {"Sqrt", 1}};
-  CHECK(count_node_types(parse(exporter::write_onnx(g, 17))) == at17);
+  CHECK(count_node_types(parse(onnx_export::write_onnx(g, 17))) == at17);
   // Before opset 14 HardSwish becomes HardSigmoid(1/6, 1/2) * x.
   std::map<std::string, int> at13 = at17;
   at13.erase("HardSwish");
   at13["HardSigmoid"] = 2;
   at13["Mul"] = 3;
-  CHECK(count_node_types(parse(exporter::write_onnx(g, 13))) == at13);
+  CHECK(count_node_types(parse(onnx_export::write_onnx(g, 13))) == at13);
 }
 
 TEST_CASE("value names, graph inputs/outputs and attributes are kept") {
   const ir::Graph g = test::every_op_graph();
-  onnx::ModelProto model = parse(exporter::write_onnx(g, 17));
+  onnx::ModelProto model = parse(onnx_export::write_onnx(g, 17));
   const onnx::GraphProto& graph = model.graph();
   REQUIRE(graph.input_size() == 1);
   CHECK(graph.input(0).name() == "x");
@@ -131,22 +131,22 @@ TEST_CASE("value names, graph inputs/outputs and attributes are kept") {
 
 TEST_CASE("what ONNX cannot express is rejected with a message") {
   ir::Graph g = test::every_op_graph();
-  CHECK_THROWS_WITH_AS(exporter::write_onnx(g, 12), doctest::Contains("opset 12 is not supported"),
+  CHECK_THROWS_WITH_AS(onnx_export::write_onnx(g, 12), doctest::Contains("opset 12 is not supported"),
                        exporter::ExportError);
-  CHECK_THROWS_WITH_AS(exporter::write_onnx(g, 18), doctest::Contains("opset 18"), exporter::ExportError);
+  CHECK_THROWS_WITH_AS(onnx_export::write_onnx(g, 18), doctest::Contains("opset 18"), exporter::ExportError);
   for (auto& n : g.nodes)
     if (n.op == "AveragePool") n.attrs["dilations"] = std::vector<int64_t>{2, 2};
-  CHECK_THROWS_WITH_AS(exporter::write_onnx(g, 17), doctest::Contains("'avgpool_node' (AveragePool): AveragePool with dilations"),
+  CHECK_THROWS_WITH_AS(onnx_export::write_onnx(g, 17), doctest::Contains("'avgpool_node' (AveragePool): AveragePool with dilations"),
                        exporter::ExportError);
   ir::Graph aux = test::small_graph();
   aux.nodes[1].op = "Flatten";
-  CHECK_THROWS_WITH_AS(exporter::write_onnx(aux, 17), doctest::Contains("'Flatten' is not a canonical op"),
+  CHECK_THROWS_WITH_AS(onnx_export::write_onnx(aux, 17), doctest::Contains("'Flatten' is not a canonical op"),
                        exporter::ExportError);
 }
 
 TEST_CASE("save_onnx writes a file the ONNX checker accepts by path") {
   std::string path = std::string(BESPOKE_BINARY_DIR) + "/export_onnx_writer_test.onnx";
-  exporter::save_onnx(test::small_graph(), path, 17);
+  onnx_export::save_onnx(test::small_graph(), path, 17);
   CHECK_NOTHROW(onnx::checker::check_model(path));
   std::remove(path.c_str());
 }

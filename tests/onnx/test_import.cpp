@@ -125,21 +125,56 @@ TEST_CASE("a graph input that is also an initializer is a constant, not an input
   CHECK(value(g, "w").is_constant());
 }
 
-TEST_CASE("dynamic input dims come from ImportOptions, remaining ones from default_dim") {
+TEST_CASE("a dynamic batch dimension defaults to default_batch, with a note") {
+  OnnxModelBuilder b(13);
+  b.input("x", {-1, 3, 8, 8}).output("y");
+  b.node("Relu", {"x"}, {"y"});
+  bespoke::onnx_import::ImportReport report;
+  const std::string bytes = b.bytes();
+  CHECK(value(import_onnx_bytes(bytes.data(), bytes.size(), {}, "test.onnx", &report), "x").shape ==
+        Shape{1, 3, 8, 8});
+  REQUIRE(report.notes.size() == 1);
+  CHECK(report.notes[0] ==
+        "graph input 'x' [dim0,3,8,8]: dynamic batch dimension set to 1 (--input-shape x=1,3,8,8 to choose)");
+
+  // A static shape, a scalar included, needs nothing and gets no note.
+  OnnxModelBuilder fixed(13);
+  fixed.input("x", {2, 3}).input("s", {}).output("y");
+  fixed.node("Mul", {"x", "s"}, {"y"});
+  bespoke::onnx_import::ImportReport fixed_report;
+  const std::string fixed_bytes = fixed.bytes();
+  const Graph g = import_onnx_bytes(fixed_bytes.data(), fixed_bytes.size(), {}, "test.onnx", &fixed_report);
+  CHECK(value(g, "s").shape == Shape{});
+  CHECK(value(g, "x").shape == Shape{2, 3});
+  CHECK(fixed_report.notes.empty());
+
+  ImportOptions options;
+  options.default_batch = 2;
+  CHECK(value(import(b, options), "x").shape == Shape{2, 3, 8, 8});
+  options.default_batch = 0;
+  CHECK(import_error(bytes, options).find("default_batch must be positive") != std::string::npos);
+}
+
+TEST_CASE("any other dynamic dimension needs input_shapes: refused with the symbolic shape and an example") {
   OnnxModelBuilder b(13);
   b.input("x", {-1, 3, -1, -1}).output("y");
   b.node("Relu", {"x"}, {"y"});
-  CHECK(value(import(b), "x").shape == Shape{1, 3, 1, 1});
+  b.graph().mutable_input(0)->mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(3)->clear_dim_param();
+  const std::string error = import_error(b.bytes());
+  CHECK(error ==
+        "test.onnx: graph input 'x' has the dynamic shape [dim0,3,dim1,?]; choose the sizes it will run at with "
+        "--input-shape, e.g. --input-shape x=1,3,224,224 (ImportOptions::input_shapes)");
+  // A rank-1 input has no batch dimension: its one dynamic dimension is refused too.
+  OnnxModelBuilder vector_model(13);
+  vector_model.input("v", {-1}).output("w");
+  vector_model.node("Relu", {"v"}, {"w"});
+  CHECK(import_error(vector_model.bytes()).find("graph input 'v' has the dynamic shape [dim0]") != std::string::npos);
 
   ImportOptions options;
-  options.default_dim = 2;
-  CHECK(value(import(b, options), "x").shape == Shape{2, 3, 2, 2});
-
   options.input_shapes["x"] = {1, 3, 320, 320};
   CHECK(value(import(b, options), "x").shape == Shape{1, 3, 320, 320});
-
   options.input_shapes["x"] = {1, 4, 320, 320};
-  CHECK(import_error(b.bytes(), options).find("conflicts with the model's [?,3,?,?]") != std::string::npos);
+  CHECK(import_error(b.bytes(), options).find("conflicts with the model's [dim0,3,dim1,?]") != std::string::npos);
   options.input_shapes["x"] = {1, 3, 320};
   CHECK(import_error(b.bytes(), options).find("conflicts") != std::string::npos);
   options.input_shapes = {{"image", {1, 3, 8, 8}}};

@@ -9,8 +9,8 @@
 
 #include <filesystem>
 
-#include "ir/graph_builder.h"
 #include "ir/passes.h"
+#include "support/graph_builder.h"
 #include "torch_bridge/graph_module.h"
 #include "torch_bridge/tensor_conversion.h"
 #include "torch_bridge/torch_graph.h"

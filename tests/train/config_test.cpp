@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "toml_text/toml_values.h"
 #include "train/lr_schedule.h"
 #include "train/progress.h"
-#include "config/toml_values.h"
 #include "train/train_config.h"
 
 using namespace bespoke;
@@ -66,11 +66,11 @@ TEST_CASE("schedule: linear warmup to the peak, cosine down to the minimum") {
 }
 
 TEST_CASE("config: floats are written short and read back exactly") {
-  CHECK(config::toml_float(0.3) == "0.3");
-  CHECK(config::toml_float(1.0) == "1.0");
-  CHECK(config::toml_float(5e-4) == "0.0005");
+  CHECK(toml_text::toml_float(0.3) == "0.3");
+  CHECK(toml_text::toml_float(1.0) == "1.0");
+  CHECK(toml_text::toml_float(5e-4) == "0.0005");
   const double sum = 0.1 + 0.2;  // needs 17 digits
-  CHECK(std::strtod(config::toml_float(sum).c_str(), nullptr) == sum);
+  CHECK(std::strtod(toml_text::toml_float(sum).c_str(), nullptr) == sum);
 }
 
 TEST_CASE("progress: durations") {

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "data/data_test_util.h"
-#include "export/onnx_writer.h"
 #include "ir/passes.h"
+#include "onnx_export/onnx_writer.h"
 #include "onnx_import/onnx_importer.h"
 #include "train/batch_tensors.h"
 #include "train/torch_evaluation.h"
@@ -129,7 +129,7 @@ TEST_CASE("trainer: the export folds BatchNorm and computes what the trained mod
 
   // Through the ONNX file and the importer (batch 1 fixed in the file: one image).
   const std::string path = dir.file("model.onnx");
-  exporter::save_onnx(exported, path);
+  onnx_export::save_onnx(exported, path);
   torchbridge::GraphModule reimported(onnx_import::load_onnx_for_inference(path));
   CHECK(at::allclose(reimported.forward({t.images.narrow(0, 0, 1)})[0], expected.narrow(0, 0, 1), 1e-4, 1e-4));
 }

@@ -17,10 +17,8 @@ bool is_onnx(const std::string& path) { return std::filesystem::path(path).exten
 ir::Graph load_teacher(const config::TeacherConfig& teacher) {
   std::map<std::string, ir::Shape> shapes;
   if (!teacher.input_shape.empty() && is_onnx(teacher.model)) {
-    onnx_import::ImportOptions raw;
-    raw.run_checker = false;
-    const ir::Graph g = onnx_import::import_onnx(teacher.model, raw);
-    shapes[g.values.at(static_cast<size_t>(g.inputs.at(0))).name] = teacher.input_shape;
+    for (const onnx_import::DeclaredInput& in : onnx_import::declared_inputs(teacher.model))
+      shapes[in.name] = teacher.input_shape;
   }
   return load_model(teacher.model, shapes).graph;
 }
@@ -30,21 +28,16 @@ house::PretrainedSource load_pretrained_source(const std::string& path) {
   try {
     std::map<std::string, ir::Shape> shapes;
     if (is_onnx(path)) {
-      // A dimension the file leaves symbolic is the one that follows default_dim.
-      onnx_import::ImportOptions ones, twos;
-      ones.run_checker = twos.run_checker = false;
-      ones.default_dim = 1;
-      twos.default_dim = 2;
-      const ir::Graph a = onnx_import::import_onnx(path, ones);
-      const ir::Graph b = onnx_import::import_onnx(path, twos);
-      if (a.inputs.size() != 1)
-        throw std::runtime_error("has " + std::to_string(a.inputs.size()) + " inputs, a source needs one");
-      const ir::Value& in = a.values.at(static_cast<size_t>(a.inputs[0]));
-      ir::Shape shape = a.shape_of(a.inputs[0]);
-      const ir::Shape& other = b.shape_of(b.inputs[0]);
-      for (size_t i = 0; i < shape.size(); ++i)
-        if (shape[i] != other[i]) shape[i] = i >= 2 ? kSourceSide : 1;
-      shapes[in.name] = shape;
+      const std::vector<onnx_import::DeclaredInput> inputs = onnx_import::declared_inputs(path);
+      if (inputs.size() != 1)
+        throw std::runtime_error("has " + std::to_string(inputs.size()) + " inputs, a source needs one");
+      const onnx_import::DeclaredInput& in = inputs[0];
+      if (in.has_shape) {
+        ir::Shape shape = in.dims;
+        for (size_t i = 0; i < shape.size(); ++i)
+          if (shape[i] < 0) shape[i] = i >= 2 ? kSourceSide : 1;
+        shapes[in.name] = shape;
+      }
     }
     ir::Graph g = load_model(path, shapes).graph;
     return house::make_pretrained_source(name, path, std::move(g));

@@ -25,8 +25,8 @@
 #include "cli/cli_support.h"
 #include "cli/subcommand.h"
 #include "export/bspk_writer.h"
-#include "export/onnx_writer.h"
 #include "ir/cost.h"
+#include "onnx_export/onnx_writer.h"
 #include "train/progress.h"
 #include "train/trainer.h"
 
@@ -118,7 +118,7 @@ int run(const TrainOptions& o) {
   if (ext == ".bspk") {
     exporter::save_bspk(graph, o.output);
   } else {
-    exporter::save_onnx(graph, o.output);
+    onnx_export::save_onnx(graph, o.output);
   }
   const ir::GraphSummary summary = ir::summarize(graph);
   const train::EpochRecord& last = state.history.back();

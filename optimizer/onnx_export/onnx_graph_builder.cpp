@@ -1,10 +1,12 @@
-#include "export/onnx_graph_builder.h"
+#include "onnx_export/onnx_graph_builder.h"
 
 #include <cstring>
 
 #include "export/export_error.h"
 
-namespace bespoke::exporter {
+namespace bespoke::onnx_export {
+
+using exporter::ExportError;
 
 namespace {
 
@@ -111,4 +113,4 @@ void OnnxGraphBuilder::fill_value_info(onnx::ValueInfoProto* info, const std::st
   for (int64_t d : shape) dims->add_dim()->set_dim_value(d);
 }
 
-}  // namespace bespoke::exporter
+}  // namespace bespoke::onnx_export

@@ -1,9 +1,9 @@
-#include "config/toml_values.h"
+#include "toml_text/toml_values.h"
 
 #include <cstdio>
 #include <cstdlib>
 
-namespace bespoke::config {
+namespace bespoke::toml_text {
 
 std::string toml_float(double value) {
   char buf[40];
@@ -31,4 +31,4 @@ std::string toml_string(const std::string& value) {
   return out + "\"";
 }
 
-}  // namespace bespoke::config
+}  // namespace bespoke::toml_text

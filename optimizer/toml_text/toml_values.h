@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace bespoke::config {
+namespace bespoke::toml_text {
 
 // A double as a TOML float literal: the shortest of %.15g / %.17g that reads
 // back exactly (0.3 stays "0.3"), always with a '.' or exponent so that TOML
@@ -14,4 +14,4 @@ std::string toml_float(double value);
 // A basic TOML string: quotes, backslashes and control characters escaped.
 std::string toml_string(const std::string& value);
 
-}  // namespace bespoke::config
+}  // namespace bespoke::toml_text

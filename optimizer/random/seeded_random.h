@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace bespoke::data {
+namespace bespoke::random {
 
 // Combines a seed with further keys (epoch, sample index, ...) into a new,
 // well-mixed seed: independent streams without storing generator state.
@@ -32,4 +32,4 @@ class Random {
 // A uniformly random permutation of 0 .. n-1 (Fisher-Yates).
 std::vector<int64_t> random_permutation(int64_t n, uint64_t seed);
 
-}  // namespace bespoke::data
+}  // namespace bespoke::random

@@ -18,10 +18,10 @@
 #include "export/export_error.h"
 #include "ir/graph.h"
 
-namespace bespoke::exporter {
+namespace bespoke::onnx_export {
 
 // A serialized onnx::ModelProto.
 std::string write_onnx(const ir::Graph& g, int opset = 17);
 void save_onnx(const ir::Graph& g, const std::string& path, int opset = 17);
 
-}  // namespace bespoke::exporter
+}  // namespace bespoke::onnx_export

@@ -1,10 +1,18 @@
-#include "export/onnx_node_emitter.h"
+#include "onnx_export/onnx_node_emitter.h"
 
 #include <cstring>
 
 #include "export/canonical_attrs.h"
 
-namespace bespoke::exporter {
+namespace bespoke::onnx_export {
+
+// The writers' shared, strict reading of canonical attributes (export/).
+using exporter::CanonicalAttrs;
+using exporter::FusedActivationAttrs;
+using exporter::kCoordinateTransforms;
+using exporter::kNearestModes;
+using exporter::kResizeModes;
+using exporter::read_fused_activation;
 
 namespace {
 
@@ -240,4 +248,4 @@ void emit_onnx_node(OnnxGraphBuilder& builder, const ir::Graph& g, size_t index,
   NodeEmitter(builder, g, index, value_names, opset).emit();
 }
 
-}  // namespace bespoke::exporter
+}  // namespace bespoke::onnx_export

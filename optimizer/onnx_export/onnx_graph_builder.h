@@ -11,7 +11,7 @@
 
 #include "ir/graph.h"
 
-namespace bespoke::exporter {
+namespace bespoke::onnx_export {
 
 int32_t onnx_elem_type(ir::DType t);
 
@@ -49,4 +49,4 @@ class OnnxGraphBuilder {
   std::set<std::string> node_names_;
 };
 
-}  // namespace bespoke::exporter
+}  // namespace bespoke::onnx_export

@@ -1,9 +1,9 @@
-#include "data/random.h"
+#include "random/seeded_random.h"
 
 #include <cmath>
 #include <numeric>
 
-namespace bespoke::data {
+namespace bespoke::random {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::vector<int64_t> random_permutation(int64_t n, uint64_t seed) {
   return p;
 }
 
-}  // namespace bespoke::data
+}  // namespace bespoke::random

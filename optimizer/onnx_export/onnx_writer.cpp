@@ -1,19 +1,21 @@
-#include "export/onnx_writer.h"
+#include "onnx_export/onnx_writer.h"
 
 #include <fstream>
 
 #include "export/graph_checks.h"
-#include "export/onnx_graph_builder.h"
-#include "export/onnx_node_emitter.h"
+#include "onnx_export/onnx_graph_builder.h"
+#include "onnx_export/onnx_node_emitter.h"
 
-namespace bespoke::exporter {
+namespace bespoke::onnx_export {
+
+using exporter::ExportError;
 
 std::string write_onnx(const ir::Graph& g, int opset) {
   if (opset < 13 || opset > 17)
     throw ExportError("ONNX opset " + std::to_string(opset) + " is not supported by the ONNX writer (13..17)");
-  check_values(g);
-  for (size_t i = 0; i < g.nodes.size(); ++i) check_node(g, i);
-  check_execution_order(g);
+  exporter::check_values(g);
+  for (size_t i = 0; i < g.nodes.size(); ++i) exporter::check_node(g, i);
+  exporter::check_execution_order(g);
 
   onnx::ModelProto model;
   model.set_ir_version(onnx::IR_VERSION);
@@ -77,4 +79,4 @@ void save_onnx(const ir::Graph& g, const std::string& path, int opset) {
   if (!out) throw ExportError("failed writing " + std::to_string(bytes.size()) + " bytes to '" + path + "'");
 }
 
-}  // namespace bespoke::exporter
+}  // namespace bespoke::onnx_export
