@@ -21,6 +21,7 @@ reference backend: the pass count is pinned by those files.
 x86 agreement: |a - b| <= 1e-4 + 1e-3 * |b| (different SIMD paths and FMA
 use change summation order, never the result beyond that)."""
 import argparse
+import concurrent.futures
 import glob
 import json
 import os
@@ -117,33 +118,44 @@ def main():
     cases.append(("mobilenet_v2", bspk, [([os.path.join(mnv2, "input.npy")], [os.path.join(mnv2, "output.npy")])],
                   (RTOL, ATOL)))
 
+    def check(job):
+        """Runs one case, data set and backend on x86 and on the target; returns the problems."""
+        name, bspk, k, inputs, expected, (rtol, atol), backend = job
+        in_args = sum((["--input", i] for i in inputs), [])
+        stem = os.path.join(work, f"{name}.set{k}.{backend}")
+        want = [f"{stem}.x86.{j}.npy" for j in range(len(expected))]
+        got = [f"{stem}.{args.target}.{j}.npy" for j in range(len(expected))]
+        base = ["--backend", backend, "--threads", "1"]
+        r = run([host_run, bspk] + in_args + base + sum((["--output", w] for w in want), []))
+        if r.returncode != 0:
+            return [f"x86 run: exit {r.returncode}: {r.stderr.strip()[-300:]}"]
+        r = run(emulate + [target_run, bspk] + in_args + base + sum((["--output", g] for g in got), []))
+        if r.returncode != 0:
+            return [f"exit {r.returncode}: {r.stderr.strip()[-300:]}"]
+        problems = []
+        for j in range(len(expected)):
+            value = np.load(got[j])
+            for what, reference, tol in (("the ONNX reference", expected[j], (rtol, atol)),
+                                         ("x86", want[j], (RTOL, ATOL))):
+                why = mismatch(value, np.load(reference), *tol)
+                if why:
+                    problems.append(f"output {j} differs from {what}: {why}")
+        return problems
+
+    jobs = [(name, bspk, k, inputs, expected, tol, backend)
+            for name, bspk, sets, tol in cases
+            for k, (inputs, expected) in enumerate(sets)
+            for backend in args.backends.split(",")]
+    # Each emulated run is one single-threaded process: run as many as there are cores.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        outcomes = list(pool.map(check, jobs))
     passed = failed = 0
-    for name, bspk, sets, (rtol, atol) in cases:
-        for k, (inputs, expected) in enumerate(sets):
-            in_args = sum((["--input", i] for i in inputs), [])
-            for backend in args.backends.split(","):
-                stem = os.path.join(work, f"{name}.set{k}.{backend}")
-                want = [f"{stem}.x86.{j}.npy" for j in range(len(expected))]
-                got = [f"{stem}.{args.target}.{j}.npy" for j in range(len(expected))]
-                base = ["--backend", backend, "--threads", "1"]
-                r = run([host_run, bspk] + in_args + base + sum((["--output", w] for w in want), []))
-                problems = [] if r.returncode == 0 else [f"x86 run: exit {r.returncode}: {r.stderr.strip()[-300:]}"]
-                if not problems:
-                    r = run(emulate + [target_run, bspk] + in_args + base + sum((["--output", g] for g in got), []))
-                    if r.returncode != 0:
-                        problems.append(f"exit {r.returncode}: {r.stderr.strip()[-300:]}")
-                for j in range(len(expected) if not problems else 0):
-                    value = np.load(got[j])
-                    for what, reference, tol in (("the ONNX reference", expected[j], (rtol, atol)),
-                                                 ("x86", want[j], (RTOL, ATOL))):
-                        why = mismatch(value, np.load(reference), *tol)
-                        if why:
-                            problems.append(f"output {j} differs from {what}: {why}")
-                if problems:
-                    failed += 1
-                    print(f"FAIL {name} set {k} [{backend}]: " + "; ".join(problems))
-                else:
-                    passed += 1
+    for job, problems in zip(jobs, outcomes):
+        if problems:
+            failed += 1
+            print(f"FAIL {job[0]} set {job[2]} [{job[6]}]: " + "; ".join(problems))
+        else:
+            passed += 1
 
     pinned = pinned_case_count()
     print(f"{args.target}: {passed} passed, {failed} failed ({len(cases) - 1} conformance cases + mobilenet_v2;"
