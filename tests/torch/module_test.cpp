@@ -9,7 +9,7 @@
 
 #include <filesystem>
 
-#include "ir/graph_builder.h"
+#include "support/graph_builder.h"
 #include "ir/passes.h"
 #include "torch_bridge/graph_module.h"
 #include "torch_bridge/tensor_conversion.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ir/graph_builder.h"
+#include "support/graph_builder.h"
 #include "torch_test_util.h"
 
 namespace {

@@ -9,7 +9,7 @@
 
 #include "export/bspk_writer.h"
 #include "harness/bespoke_runner.h"
-#include "ir/graph_builder.h"
+#include "support/graph_builder.h"
 #include "torch_bridge/graph_module.h"
 
 namespace bespoke::torchtest {
