@@ -2,7 +2,6 @@
 // PP-OCR detector, a .bspk with stored blocks, and bad inputs.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +15,8 @@
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
 #include "support/graph_builder.h"
+#include "support/run_tool.h"
+#include "support/test_assets.h"
 #include "ir/passes.h"
 
 namespace fs = std::filesystem;
@@ -30,46 +31,20 @@ const std::string kWork = BESPOKE_BINARY_DIR "/tests/blocks/cli_work";
 const std::string kFixtures = BESPOKE_BINARY_DIR "/fixtures/torchvision/";
 const std::string kOcrDetector = BESPOKE_SOURCE_DIR "/.assets/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx";
 
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
+using test::ToolRun;
+using test::count_lines;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Run run(const std::string& args) {
-  fs::create_directories(kWork);
-  const std::string out = kWork + "/stdout.txt", err = kWork + "/stderr.txt";
-  const int status = std::system(("'" + kTool + "' " + args + " > '" + out + "' 2> '" + err + "'").c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-size_t lines(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
+ToolRun run(const std::string& args) { return test::run_tool(kTool, args, kWork); }
 
 bool present(const std::string& path) {
-  if (fs::exists(path)) return true;
-  MESSAGE("skipped: " << path << " is absent");
-  return false;
+  return bespoke::test::require_asset(path, "npm assets (scripts/install-deps) or the CTest fixture onnx_torchvision_export");
 }
 
 // A failure: a one-line message on stderr, nothing on stdout, a small exit code.
-void check_one_line_error(const Run& r, int exit_code, const std::string& fragment) {
+void check_one_line_error(const ToolRun& r, int exit_code, const std::string& fragment) {
   CHECK(r.exit_code == exit_code);
   CHECK(r.out.empty());
-  CHECK(lines(r.err) == 1);
+  CHECK(count_lines(r.err) == 1);
   CHECK(r.err.rfind("bespoke-opt", 0) == 0);
   CHECK_MESSAGE(r.err.find(fragment) != std::string::npos, r.err);
 }
@@ -79,7 +54,7 @@ void check_one_line_error(const Run& r, int exit_code, const std::string& fragme
 TEST_CASE("inspect prints the unit table of resnet18") {
   const std::string model = kFixtures + "resnet18/model.onnx";
   if (!present(model)) return;
-  const Run r = run("inspect '" + model + "'");
+  const ToolRun r = run("inspect '" + model + "'");
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
   INFO(r.out);
@@ -94,7 +69,7 @@ TEST_CASE("inspect --json agrees with the block analysis library on every fixtur
     CAPTURE(name);
     const std::string model = kFixtures + name + "/model.onnx";
     if (!present(model)) continue;
-    const Run r = run("inspect '" + model + "' --json");
+    const ToolRun r = run("inspect '" + model + "' --json");
     REQUIRE(r.exit_code == 0);
     const json j = json::parse(r.out);
     CHECK(j["format"] == "onnx");
@@ -124,7 +99,7 @@ TEST_CASE("inspect --json agrees with the block analysis library on every fixtur
 
 TEST_CASE("inspect the PP-OCR detector at 320x320") {
   if (!present(kOcrDetector)) return;
-  const Run r = run("inspect '" + kOcrDetector + "' --input-shape x=1,3,320,320 --json");
+  const ToolRun r = run("inspect '" + kOcrDetector + "' --input-shape x=1,3,320,320 --json");
   REQUIRE(r.exit_code == 0);
   const json j = json::parse(r.out);
   CHECK(j["inputs"][0]["shape"] == json::array({1, 3, 320, 320}));
@@ -147,7 +122,7 @@ TEST_CASE("inspect a .bspk lists the stored blocks with provenance") {
   fs::create_directories(kWork);
   exporter::save_bspk(b.g, path);
 
-  const Run r = run("inspect '" + path + "' --json");
+  const ToolRun r = run("inspect '" + path + "' --json");
   REQUIRE(r.exit_code == 0);
   const json j = json::parse(r.out);
   CHECK(j["format"] == "bspk");
@@ -158,7 +133,7 @@ TEST_CASE("inspect a .bspk lists the stored blocks with provenance") {
   CHECK(j["stored_blocks"][1]["provenance"]["parameters"]["rank"] == "16");
   CHECK(j["stored_blocks"][0]["provenance"]["teacher_cut_end"] == 1);
 
-  const Run text = run("inspect '" + path + "'");
+  const ToolRun text = run("inspect '" + path + "'");
   REQUIRE(text.exit_code == 0);
   CHECK(text.out.find("block 1 'sigmoid': nodes 1..1, low_rank [1, 2], rank=16") != std::string::npos);
 

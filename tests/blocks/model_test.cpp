@@ -17,6 +17,7 @@
 #include "ir/passes.h"
 #include "onnx_export/onnx_writer.h"
 #include "onnx_import/onnx_importer.h"
+#include "support/test_assets.h"
 #include "runtime_runner.h"
 #include "test_util.h"
 
@@ -33,10 +34,7 @@ std::string fixture(const std::string& model) {
 // The model named after its fixture, or nullptr (and a message) when absent.
 std::unique_ptr<ir::Graph> load(const std::string& model) {
   const std::string path = fixture(model);
-  if (!std::filesystem::exists(path)) {
-    MESSAGE("skipped: " << path << " is absent (exported by the onnx_torchvision_export test)");
-    return nullptr;
-  }
+  if (!bespoke::test::require_asset(path, "exported by the CTest fixture onnx_torchvision_export")) return nullptr;
   auto g = std::make_unique<ir::Graph>(onnx_import::load_onnx_for_inference(path));
   g->name = model;
   return g;

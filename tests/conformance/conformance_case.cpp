@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "harness/compare.h"
+#include "harness/npy.h"
 #include "harness/onnx_to_bspk.h"
 #include "tolerances.h"
 
@@ -29,7 +30,7 @@ std::string one_line(std::string s, size_t max_length = 400) {
 CaseResult uniform(const OnnxTestCase& test, const std::vector<BackendChoice>& backends, Verdict v,
                    const std::string& detail, const std::string& mode = "") {
   CaseResult r{test.name, mode, {}};
-  for (const auto& b : backends) r.backends.push_back({b.name, v, one_line(detail)});
+  for (const auto& b : backends) r.backends.push_back({b.name, v, one_line(detail), ""});
   return r;
 }
 
@@ -117,7 +118,9 @@ Prepared prepare(const OnnxTestCase& test, const onnx::ModelProto& model, const 
   std::string as_is_reason;
   if (non_float.empty()) {
     Prepared p = convert(model_path, all_float, "as-is");
-    if (p.verdict != Verdict::kUnsupported || fed.size() < 2) return p;
+    // A fed weight is refused as-is (unsupported, or by the validator: "must
+    // be constant"); the frozen form below is the one real models have.
+    if (p.verdict == Verdict::kPassed || p.verdict == Verdict::kSkipped || fed.size() < 2) return p;
     as_is_reason = p.detail;
   }
   if (fed.empty() || !all_float.count(fed[0]))
@@ -128,7 +131,7 @@ Prepared prepare(const OnnxTestCase& test, const onnx::ModelProto& model, const 
   write_frozen_model(model, fed, data.inputs, frozen_path);
   Prepared p = convert(frozen_path, {{fed[0], all_float.at(fed[0])}}, "frozen");
   fs::remove(frozen_path);
-  if (p.verdict == Verdict::kUnsupported && !as_is_reason.empty())
+  if (p.verdict != Verdict::kPassed && !as_is_reason.empty())
     p.detail = "as-is: " + as_is_reason + " | frozen: " + p.detail;
   return p;
 }
@@ -172,7 +175,7 @@ size_t position_of(const std::vector<std::string>& names, const std::string& nam
 BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backend, const Prepared& prepared,
                               const std::vector<std::string>& expected_names,
                               const std::vector<FloatTensor>& expected, const e2e::Tolerance& tol) {
-  BackendVerdict v{backend.name, Verdict::kFailed, ""};
+  BackendVerdict v{backend.name, Verdict::kFailed, "", ""};
   // Feed inputs in the model's order, by name.
   std::vector<FloatTensor> inputs;
   for (const std::string& name : e2e::input_names(model)) {
@@ -186,7 +189,7 @@ BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backe
     }
     inputs.push_back(it->second);
   }
-  e2e::RunOutcome run = e2e::run_model(model, backend, /*threads=*/1, inputs);
+  e2e::RunOutcome run = e2e::run_model(model, backend, backend.threads, inputs);
   if (run.status != e2e::RunStatus::kOk) {
     v.verdict = run.status == e2e::RunStatus::kUnsupported ? Verdict::kUnsupported : Verdict::kFailed;
     v.detail = one_line(run.message);
@@ -208,8 +211,36 @@ BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backe
     details += expected_names[i] + ": " + c.summary;
   }
   v.verdict = ok ? Verdict::kPassed : Verdict::kFailed;
-  v.detail = one_line("[" + run.backend_used + "] " + details);
+  v.detail = one_line(details);
+  v.ran_on = run.operators_by_backend;
   return v;
+}
+
+// Leaves a case that passed on the reference backend where the emulated
+// suites (tests/cross/emulated_suite.py) find it, so that the ARM and old-x86
+// builds run the very cases the host ran: <dir>/model.bspk, and per data set
+// k the inputs in model order (set<k>.input_<i>.npy), the ONNX reference
+// outputs in model order (set<k>.expected_<j>.npy) and the tolerance.
+void export_for_emulation(const std::string& dir, size_t set, const bsp_model* model, const Prepared& prepared,
+                          const std::vector<std::string>& expected_names, const std::vector<FloatTensor>& expected,
+                          const e2e::Tolerance& tol) {
+  fs::create_directories(dir);
+  if (set == 0) {
+    std::ofstream bspk(dir + "/model.bspk", std::ios::binary);
+    bspk.write(reinterpret_cast<const char*>(prepared.bspk.data()), static_cast<std::streamsize>(prepared.bspk.size()));
+    std::ofstream(dir + "/tolerance") << tol.rtol << ' ' << tol.atol << '\n';
+  }
+  const std::string prefix = dir + "/set" + std::to_string(set) + ".";
+  const std::vector<std::string> in_names = e2e::input_names(model);
+  for (size_t i = 0; i < in_names.size(); ++i) {
+    auto it = prepared.inputs.find(in_names[i]);
+    if (it == prepared.inputs.end()) it = prepared.inputs.begin();  // the single renamed input
+    e2e::write_npy(prefix + "input_" + std::to_string(i) + ".npy", it->second);
+  }
+  const std::vector<std::string> out_names = e2e::output_names(model);
+  for (size_t j = 0; j < expected.size(); ++j)
+    e2e::write_npy(prefix + "expected_" + std::to_string(position_of(out_names, expected_names[j], j)) + ".npy",
+                   expected[j]);
 }
 
 // Folds the verdicts of several data sets: the first failure wins, then unsupported.
@@ -278,6 +309,9 @@ CaseResult run_conformance_case(const OnnxTestCase& test, const std::vector<Back
     CaseResult one{test.name, prepared.mode, {}};
     for (const auto& b : backends)
       one.backends.push_back(run_on_backend(loaded.get(), b, prepared, names, expected, tol));
+    if (!one.backends.empty() && one.backends.front().verdict == Verdict::kPassed)
+      export_for_emulation(scratch_dir + "/cases/" + test.name, static_cast<size_t>(&data - sets.data()),
+                           loaded.get(), prepared, names, expected, tol);
     merge(&result, one);
   }
   return result;
@@ -286,7 +320,8 @@ CaseResult run_conformance_case(const OnnxTestCase& test, const std::vector<Back
 std::string serialize_result(const CaseResult& r) {
   std::string s = "mode\t" + r.mode + "\n";
   for (const auto& b : r.backends)
-    s += b.backend + "\t" + std::to_string(static_cast<int>(b.verdict)) + "\t" + one_line(b.detail, 2000) + "\n";
+    s += b.backend + "\t" + std::to_string(static_cast<int>(b.verdict)) + "\t" + b.ran_on + "\t" +
+         one_line(b.detail, 2000) + "\n";
   return s;
 }
 
@@ -296,14 +331,15 @@ CaseResult deserialize_result(const std::string& name, const std::string& text) 
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
-    std::string a, b, c;
+    std::string a, b, ran_on, detail;
     std::getline(fields, a, '\t');
     std::getline(fields, b, '\t');
-    std::getline(fields, c);
     if (a == "mode") {
       r.mode = b;
     } else if (!b.empty() && b.size() == 1 && b[0] >= '0' && b[0] <= '3') {
-      r.backends.push_back({a, static_cast<Verdict>(b[0] - '0'), c});
+      std::getline(fields, ran_on, '\t');
+      std::getline(fields, detail);
+      r.backends.push_back({a, static_cast<Verdict>(b[0] - '0'), detail, ran_on});
     }
   }
   return r;

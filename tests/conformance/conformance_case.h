@@ -29,6 +29,7 @@ struct BackendVerdict {
   std::string backend;
   Verdict verdict = Verdict::kFailed;
   std::string detail;  // one line
+  std::string ran_on;  // operators per backend that ran them ("xnnpack 2, reference 1"), when it ran
 };
 
 struct CaseResult {

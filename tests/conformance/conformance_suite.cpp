@@ -35,22 +35,28 @@ std::string reason_key(const std::string& detail) {
 std::string format_table(const std::string& label, const std::vector<CaseResult>& results,
                          const std::vector<std::string>& backend_order) {
   std::map<std::string, std::array<int, 4>> counts;
+  std::map<std::string, int> fell_back;  // passes where the reference ran some operator
   int frozen = 0;
   for (const auto& r : results) {
     if (r.mode == "frozen") ++frozen;
-    for (const auto& b : r.backends) counts[b.backend][static_cast<int>(b.verdict)]++;
+    for (const auto& b : r.backends) {
+      counts[b.backend][static_cast<int>(b.verdict)]++;
+      if (b.verdict == Verdict::kPassed && b.backend != "reference" && b.ran_on.find("reference") != std::string::npos)
+        fell_back[b.backend]++;
+    }
   }
   std::string out;
   char line[256];
   std::snprintf(line, sizeof line, "\nONNX conformance %s: %zu tests (%d run with fed weights frozen)\n", label.c_str(),
                 results.size(), frozen);
   out += line;
-  std::snprintf(line, sizeof line, "  %-10s %8s %8s %12s %8s\n", "backend", "passed", "failed", "unsupported",
-                "skipped");
+  std::snprintf(line, sizeof line, "  %-10s %8s %22s %8s %12s %8s\n", "backend", "passed", "of which via reference",
+                "failed", "unsupported", "skipped");
   out += line;
   for (const auto& name : backend_order) {
     const auto& c = counts[name];
-    std::snprintf(line, sizeof line, "  %-10s %8d %8d %12d %8d\n", name.c_str(), c[0], c[1], c[2], c[3]);
+    std::snprintf(line, sizeof line, "  %-10s %8d %22d %8d %12d %8d\n", name.c_str(), c[0], fell_back[name], c[1],
+                  c[2], c[3]);
     out += line;
   }
   return out;
@@ -89,7 +95,7 @@ void write_report(const std::string& path, const std::vector<CaseResult>& result
 CaseResult failed_everywhere(const std::string& name, const std::vector<e2e::BackendChoice>& backends,
                              const std::string& why) {
   CaseResult r{name, "", {}};
-  for (const auto& b : backends) r.backends.push_back({b.name, Verdict::kFailed, why});
+  for (const auto& b : backends) r.backends.push_back({b.name, Verdict::kFailed, why, ""});
   return r;
 }
 
@@ -124,8 +130,8 @@ SuiteRun run_suite(const std::string& suite_dir, const std::string& label, int s
                    const std::string& report_dir) {
   SuiteRun run;
   run.label = label;
-  const std::vector<e2e::BackendChoice> backends = e2e::available_backends();
-  std::vector<std::string> backend_order;
+  const std::vector<e2e::BackendChoice> backends = e2e::backends_under_test();
+  std::vector<std::string>& backend_order = run.backends;
   for (const auto& b : backends) backend_order.push_back(b.name);
   fs::create_directories(report_dir);
   const std::vector<OnnxTestCase> all = list_test_cases(suite_dir);
@@ -136,6 +142,7 @@ SuiteRun run_suite(const std::string& suite_dir, const std::string& label, int s
   for (size_t i = static_cast<size_t>(shard); i < all.size(); i += static_cast<size_t>(shards)) {
     const OnnxTestCase& test = all[i];
     if (only && test.name != only) continue;
+    fs::remove_all(report_dir + "/cases/" + test.name);  // rewritten if it still passes
     CaseResult r = in_process ? run_conformance_case(test, backends, report_dir)
                               : run_case_isolated(test, backends, report_dir);
     for (const auto& b : r.backends)

@@ -2,7 +2,9 @@
 // libonnx-testdata's node/, pytorch-converted/, pytorch-operator/ and
 // simple/ folders through import -> .bspk -> C API on every backend.
 // One doctest case per suite (node in shards) so CTest can run them in
-// parallel; see CMakeLists.txt.
+// parallel; see CMakeLists.txt. Each suite's verdicts, per test and backend
+// (`auto` with 1 and 2 threads included), must equal the committed ones in
+// verdicts/<label>.tsv (expected_verdicts.h).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -11,7 +13,9 @@
 #include <string>
 
 #include "conformance_suite.h"
+#include "expected_verdicts.h"
 #include "harness/bespoke_runner.h"
+#include "support/test_assets.h"
 
 namespace {
 
@@ -22,18 +26,26 @@ std::string test_data_root() {
 
 void check_suite(const std::string& folder, int shard, int shards) {
   const std::string dir = test_data_root() + "/" + folder;
-  if (!std::filesystem::is_directory(dir)) {
-    MESSAGE("skipped: " << dir << " does not exist (install libonnx-testdata)");
-    return;
-  }
+  if (!bespoke::test::require_asset(dir, "install libonnx-testdata (scripts/install-deps)")) return;
   const std::string label = shards > 1 ? folder + "." + std::to_string(shard) + "of" + std::to_string(shards) : folder;
   const auto run = bespoke::conformance::run_suite(dir, label, shard, shards,
                                                    std::string(BESPOKE_BINARY_DIR) + "/conformance");
   std::cout << run.table;
   for (const auto& f : run.failures) std::cout << "  FAILED " << f << "\n";
+  const std::string verdict_file = std::string(BESPOKE_SOURCE_DIR) + "/tests/conformance/verdicts/" + label + ".tsv";
+  const bool whole_suite = std::getenv("BESPOKE_CONFORMANCE_ONLY") == nullptr;
+  if (std::getenv("BESPOKE_UPDATE_VERDICTS") && whole_suite) {
+    const auto previous = bespoke::conformance::read_expected_verdicts(verdict_file);
+    bespoke::conformance::write_expected_verdicts(verdict_file, label, run.results, run.backends, previous);
+    std::cout << "  rewrote " << verdict_file << "\n";
+  }
+  const auto differences = bespoke::conformance::verdict_differences(
+      bespoke::conformance::read_expected_verdicts(verdict_file), run.results, run.backends, whole_suite);
+  for (const auto& d : differences) std::cout << "  DIFFERS " << d << "\n";
   std::cout.flush();
   CHECK(!run.results.empty());
-  CHECK_MESSAGE(run.failures.empty(), run.failures.size() << " supported test/backend pairs failed in " << label);
+  CHECK_MESSAGE(differences.empty(), differences.size() << " verdicts of " << label << " differ from " << verdict_file
+                                                        << " (BESPOKE_UPDATE_VERDICTS=1 rewrites it; say why in the commit)");
 }
 
 }  // namespace
@@ -50,4 +62,8 @@ TEST_CASE("harness.backends") {
   const auto backends = bespoke::e2e::available_backends();
   REQUIRE(!backends.empty());
   CHECK(backends.front().name == "reference");
+  const auto under_test = bespoke::e2e::backends_under_test();
+  REQUIRE(under_test.size() == backends.size() + 2);
+  CHECK(under_test[backends.size()].name == "auto");
+  CHECK(under_test[backends.size() + 1].threads == 2);
 }

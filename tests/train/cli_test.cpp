@@ -4,36 +4,21 @@
 // validation accuracy through both engines, and usage errors (exit 2).
 #include <doctest/doctest.h>
 
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
 #include "data/data_test_util.h"
+#include "support/run_tool.h"
 #include "train/checkpoint_store.h"
 #include "train/train_config.h"
 
 namespace {
 
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_opt(const std::string& arguments) {
-  const std::string command = std::string(BESPOKE_BINARY_DIR) + "/bin/bespoke-opt " + arguments + " 2>&1";
-  CommandResult r;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer;
-  size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
-  const int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+bespoke::test::ToolRun run_opt(const std::string& arguments) {
+  return bespoke::test::run_tool(std::string(BESPOKE_BINARY_DIR) + "/bin/bespoke-opt", arguments,
+                                 std::string(BESPOKE_BINARY_DIR) + "/tests/train/cli_work");
 }
 
 }  // namespace
@@ -45,18 +30,18 @@ TEST_CASE("cli: train --stop-after, train --resume, eval on both engines") {
   const std::string model = dir.file("m.onnx"), ckpt = dir.file("ckpt");
   const std::string where = " -o " + model + " --checkpoint-dir " + ckpt;
 
-  const CommandResult first = run_opt("train --arch resnet8-w8 --limit-train 512 --limit-val 256 --batch 64 --epochs 2 "
+  const bespoke::test::ToolRun first = run_opt("train --arch resnet8-w8 --limit-train 512 --limit-val 256 --batch 64 --epochs 2 "
                                       "--lr 0.2 --threads 1 --seed 3 --stop-after 1" + where);
-  INFO(first.output);
-  REQUIRE(first.status == 0);
-  CHECK(first.output.find("stopped after epoch 1 of 2") != std::string::npos);
+  INFO(first.all());
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.all().find("stopped after epoch 1 of 2") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(model));
 
   // The checkpoint directory alone says how to continue.
-  const CommandResult second = run_opt("train --resume" + where);
-  INFO(second.output);
-  REQUIRE(second.status == 0);
-  CHECK(second.output.find("resuming after epoch 1 (step 8)") != std::string::npos);
+  const bespoke::test::ToolRun second = run_opt("train --resume" + where);
+  INFO(second.all());
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.all().find("resuming after epoch 1 (step 8)") != std::string::npos);
   REQUIRE(std::filesystem::exists(model));
   const bespoke::train::TrainConfig written = bespoke::train::load_train_config(dir.file("m.train.toml"));
   CHECK(written.arch == "resnet8-w8");
@@ -66,10 +51,10 @@ TEST_CASE("cli: train --stop-after, train --resume, eval on both engines") {
   REQUIRE(state.epochs_done == 2);
 
   // The validation subset the run used: the first 256 of the default split.
-  const CommandResult eval = run_opt("eval " + model + " --split val --limit 256 --engine both --threads 1 --json");
-  INFO(eval.output);
-  REQUIRE(eval.status == 0);
-  const nlohmann::json report = nlohmann::json::parse(eval.output);
+  const bespoke::test::ToolRun eval = run_opt("eval " + model + " --split val --limit 256 --engine both --threads 1 --json");
+  INFO(eval.all());
+  REQUIRE(eval.exit_code == 0);
+  const nlohmann::json report = nlohmann::json::parse(eval.out);
   CHECK(report["samples"] == 256);
   // BatchNorm folding may flip a near tie: at most one of the 256 images.
   CHECK(std::abs(report["torch"]["accuracy"].get<double>() - state.history.back().val_accuracy) <= 1.0 / 256 + 1e-9);
@@ -78,15 +63,15 @@ TEST_CASE("cli: train --stop-after, train --resume, eval on both engines") {
 }
 
 TEST_CASE("cli: bad arguments exit with 2 and say why") {
-  const CommandResult arch = run_opt("train --arch vgg -o /tmp/never.onnx --checkpoint-dir /tmp/never.ckpt");
-  CHECK(arch.status == 2);
-  CHECK(arch.output.find("unknown architecture 'vgg'") != std::string::npos);
-  const CommandResult lr = run_opt("train --lr -1 -o /tmp/never.onnx --checkpoint-dir /tmp/never.ckpt");
-  CHECK(lr.status == 2);
-  CHECK(lr.output.find("optimizer.lr must be positive") != std::string::npos);
-  const CommandResult split = run_opt("eval " + std::string(BESPOKE_SOURCE_DIR) + "/CMakeLists.txt --split dev");
-  CHECK(split.status == 2);
-  CHECK(split.output.find("unknown split 'dev'") != std::string::npos);
+  const bespoke::test::ToolRun arch = run_opt("train --arch vgg -o /tmp/never.onnx --checkpoint-dir /tmp/never.ckpt");
+  CHECK(arch.exit_code == 2);
+  CHECK(arch.all().find("unknown architecture 'vgg'") != std::string::npos);
+  const bespoke::test::ToolRun lr = run_opt("train --lr -1 -o /tmp/never.onnx --checkpoint-dir /tmp/never.ckpt");
+  CHECK(lr.exit_code == 2);
+  CHECK(lr.all().find("optimizer.lr must be positive") != std::string::npos);
+  const bespoke::test::ToolRun split = run_opt("eval " + std::string(BESPOKE_SOURCE_DIR) + "/CMakeLists.txt --split dev");
+  CHECK(split.exit_code == 2);
+  CHECK(split.all().find("unknown split 'dev'") != std::string::npos);
   std::filesystem::remove_all("/tmp/never.ckpt");
   std::filesystem::remove("/tmp/never.train.toml");
 }

@@ -2,8 +2,8 @@
 // in memory, evaluated on the first 2000 Fashion-MNIST test images through
 // LibTorch (GraphModule) and through the runtime (C API): same accuracy
 // within 0.05 percentage points, per-sample argmax agreement >= 99.9%, and
-// an accuracy in line with the model card (>= 93% on the full set; >= 91%
-// on this subset).
+// the accuracy this subset really has (94.40%, 1888 of 2000; the model card's
+// 93.54% is over all 10000), so a regression of a single prediction fails.
 // LibTorch before doctest: glog (through c10) defines CHECK too, doctest must win.
 #include <ATen/ATen.h>
 #include <doctest/doctest.h>
@@ -56,7 +56,8 @@ TEST_CASE("teacher: LibTorch and the runtime agree on the Fashion-MNIST test sub
   CHECK(torch_result.labels == runtime_result.labels);
   CHECK(std::abs(torch_result.accuracy() - runtime_result.accuracy()) <= 0.0005);
   CHECK(train::prediction_agreement(torch_result, runtime_result) >= 0.999);
-  CHECK(torch_result.accuracy() >= 0.91);
+  CHECK(torch_result.accuracy() >= 1888.0 / 2000 - 1e-9);
+  CHECK(runtime_result.accuracy() >= 1888.0 / 2000 - 1e-9);
   CHECK(std::abs(torch_result.mean_loss() - runtime_result.mean_loss()) < 1e-3);
 }
 

@@ -1,5 +1,6 @@
 #include "harness/bespoke_runner.h"
 
+#include <map>
 #include <sstream>
 
 namespace bespoke::e2e {
@@ -28,6 +29,19 @@ std::vector<int64_t> dims_of(const bsp_tensor_info& info) {
   return std::vector<int64_t>(info.dims, info.dims + info.rank);
 }
 
+std::string count_operators_by_backend(const bsp_session* session) {
+  std::map<std::string, int> counts;
+  const size_t n = bsp_session_profile_count(session, BSP_PROFILE_OPERATORS);
+  for (size_t i = 0; i < n; ++i) {
+    bsp_profile_entry entry;
+    if (bsp_session_profile_entry(session, BSP_PROFILE_OPERATORS, i, &entry) != BSP_OK) return "profile unreadable";
+    counts[entry.backend ? entry.backend : "?"]++;
+  }
+  std::string out;
+  for (const auto& [backend, count] : counts) out += (out.empty() ? "" : ", ") + backend + " " + std::to_string(count);
+  return out;
+}
+
 }  // namespace
 
 std::vector<BackendChoice> available_backends() {
@@ -39,6 +53,13 @@ std::vector<BackendChoice> available_backends() {
     else if (name == "xnnpack") out.push_back({name, BSP_BACKEND_XNNPACK});
     else if (name == "onednn") out.push_back({name, BSP_BACKEND_ONEDNN});
   }
+  return out;
+}
+
+std::vector<BackendChoice> backends_under_test() {
+  std::vector<BackendChoice> out = available_backends();
+  out.push_back({"auto", BSP_BACKEND_AUTO, 1});
+  out.push_back({"auto x2", BSP_BACKEND_AUTO, 2});
   return out;
 }
 
@@ -85,6 +106,7 @@ RunOutcome run_model(const bsp_model* model, const BackendChoice& backend, int t
   bsp_session_options_init(&options);
   options.backend = backend.id;
   options.num_threads = threads;
+  options.enable_profiling = 1;  // for operators_by_backend
   bsp_session* raw = nullptr;
   if (bsp_status s = bsp_session_create(model, &options, &raw); s != BSP_OK) return failed(s, "bsp_session_create");
   SessionHandle session(raw);
@@ -108,6 +130,7 @@ RunOutcome run_model(const bsp_model* model, const BackendChoice& backend, int t
   RunOutcome out;
   out.status = RunStatus::kOk;
   out.backend_used = bsp_session_backend(session.get());
+  out.operators_by_backend = count_operators_by_backend(session.get());
   for (size_t i = 0; i < bsp_model_output_count(model); ++i) {
     bsp_tensor_info info;
     info.struct_size = sizeof(info);

@@ -16,12 +16,17 @@
 namespace bespoke::e2e {
 
 struct BackendChoice {
-  std::string name;  // "reference", "xnnpack", "onednn"
+  std::string name;  // "reference", "xnnpack", "onednn", "auto", "auto x2"
   bsp_backend id;
+  int threads = 1;   // for harnesses that run a fixed list of choices
 };
 
 // The backends bsp_available_backends() reports, in its order.
 std::vector<BackendChoice> available_backends();
+
+// available_backends() plus `auto` (the default, behind the headline numbers)
+// with one thread and with two, where it routes differently (one backend).
+std::vector<BackendChoice> backends_under_test();
 
 // "BSP_ERROR_UNSUPPORTED: <bsp_last_error_message()>".
 std::string describe_failure(bsp_status status);
@@ -37,6 +42,10 @@ struct RunOutcome {
   RunStatus status = RunStatus::kError;
   std::string message;               // why, when not kOk
   std::string backend_used;          // bsp_session_backend()
+  // Which backend ran the operators: "onednn 12, xnnpack 3" (names sorted),
+  // from the session's per-operator profile. A pass that ran on the
+  // reference fallback shows up here, not only in backend_used.
+  std::string operators_by_backend;
   std::vector<FloatTensor> outputs;  // in model output order
 };
 

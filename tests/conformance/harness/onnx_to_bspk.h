@@ -2,7 +2,9 @@
 // converter's own libraries (bespoke_onnx + bespoke_export). Errors the
 // importer and writer document as "cannot convert this" (ImportError,
 // ir::GraphError, exporter::ExportError) are kept apart from anything else,
-// which is a bug in the converter.
+// which is a bug in the converter -- as is an ImportError that names no
+// unsupported operator but says shape inference, the optimization passes or
+// the validator rejected the graph.
 #pragma once
 
 #include <cstdint>

@@ -11,6 +11,7 @@
 
 #include "ir/op_set.h"
 #include "onnx_import/onnx_importer.h"
+#include "support/test_assets.h"
 
 namespace fs = std::filesystem;
 using bespoke::ir::Graph;
@@ -29,10 +30,8 @@ struct Loaded {
 // nullopt (with a message) when the fixture was not generated.
 std::optional<Loaded> load(const std::string& name) {
   const std::string dir = kFixtures + "/" + name;
-  if (!fs::exists(dir + "/model.onnx") || !fs::exists(dir + "/meta.json")) {
-    MESSAGE("skipped: " << dir << " is missing (run the CTest fixture onnx_torchvision_export)");
-    return std::nullopt;
-  }
+  for (const char* file : {"/model.onnx", "/meta.json"})
+    if (!bespoke::test::require_asset(dir + file, "the CTest fixture onnx_torchvision_export writes it")) return std::nullopt;
   Loaded l;
   l.graph = bespoke::onnx_import::load_onnx_for_inference(dir + "/model.onnx");
   for (const auto& n : l.graph.nodes) ++l.ops[n.op];

@@ -3,7 +3,6 @@
 // exactly one line on stderr; dynamic input dimensions need --input-shape.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +17,8 @@
 #include "blocks/block_analysis.h"
 #include "export/bspk_reader.h"
 #include "onnx_model_builder.h"
+#include "support/run_tool.h"
+#include "support/test_assets.h"
 
 namespace fs = std::filesystem;
 
@@ -27,49 +28,17 @@ const std::string kTool = BESPOKE_CONVERT_PATH;
 const std::string kWork = BESPOKE_BINARY_DIR "/tests/onnx/cli_work";
 const std::string kModel = "/usr/share/libonnx-testdata/data/pytorch-converted/test_Conv2d/model.onnx";
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Run run(const std::string& args) {
-  fs::create_directories(kWork);
-  const std::string out_file = kWork + "/stdout.txt", err_file = kWork + "/stderr.txt";
-  const std::string command = "'" + kTool + "' " + args + " > '" + out_file + "' 2> '" + err_file + "'";
-  const int status = std::system(command.c_str());
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = slurp(out_file);
-  r.err = slurp(err_file);
-  return r;
-}
-
-size_t lines(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
+bespoke::test::ToolRun run(const std::string& args) { return bespoke::test::run_tool(kTool, args, kWork); }
 
 }  // namespace
 
 TEST_CASE("bespoke-convert converts a model, prints the summary and writes .bspk and ONNX") {
-  if (!fs::exists(kModel)) {
-    MESSAGE("skipped: " << kModel << " is absent");
-    return;
-  }
+  if (!bespoke::test::require_asset(kModel, "package libonnx-testdata")) return;
   const std::string bspk = kWork + "/conv2d.bspk", onnx_out = kWork + "/conv2d_clean.onnx";
   fs::create_directories(kWork);
   fs::remove(bspk);
   fs::remove(onnx_out);
-  const Run r = run("'" + kModel + "' -o '" + bspk + "' --onnx-out '" + onnx_out + "'");
+  const bespoke::test::ToolRun r = run("'" + kModel + "' -o '" + bspk + "' --onnx-out '" + onnx_out + "'");
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(r.out.find("ops:         Conv 1\n") != std::string::npos);
@@ -83,7 +52,7 @@ TEST_CASE("bespoke-convert converts a model, prints the summary and writes .bspk
 
 TEST_CASE("bespoke-convert --json summary has the op counts and parameters") {
   if (!fs::exists(kModel)) return;
-  const Run r = run("'" + kModel + "' --json");
+  const bespoke::test::ToolRun r = run("'" + kModel + "' --json");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j.at("op_counts").at("Conv").get<int>() == 1);
@@ -96,28 +65,28 @@ TEST_CASE("bespoke-convert on a bad file: non-zero exit and one line on stderr")
   fs::create_directories(kWork);
   const std::string bad = kWork + "/garbage.onnx";
   std::ofstream(bad, std::ios::binary) << std::string(1000, '\x07') << "not a model";
-  const Run r = run("'" + bad + "' -o '" + kWork + "/garbage.bspk'");
+  const bespoke::test::ToolRun r = run("'" + bad + "' -o '" + kWork + "/garbage.bspk'");
   CHECK(r.exit_code != 0);
   CHECK(r.exit_code < 128);
-  CHECK(lines(r.err) == 1);
+  CHECK(bespoke::test::count_lines(r.err) == 1);
   CHECK(r.err.find("truncated or not an ONNX model") != std::string::npos);
   CHECK_FALSE(fs::exists(kWork + "/garbage.bspk"));
 
-  const Run missing = run("'" + kWork + "/does_not_exist.onnx'");
+  const bespoke::test::ToolRun missing = run("'" + kWork + "/does_not_exist.onnx'");
   CHECK(missing.exit_code == 1);
-  CHECK(lines(missing.err) == 1);
+  CHECK(bespoke::test::count_lines(missing.err) == 1);
   CHECK(missing.err.find("no such file") != std::string::npos);
 }
 
 TEST_CASE("bespoke-convert usage errors exit 2 with one line") {
-  const Run no_args = run("");
+  const bespoke::test::ToolRun no_args = run("");
   CHECK(no_args.exit_code == 2);
-  CHECK(lines(no_args.err) == 1);
-  const Run bad_shape = run("'" + kModel + "' --input-shape x=1,three");
+  CHECK(bespoke::test::count_lines(no_args.err) == 1);
+  const bespoke::test::ToolRun bad_shape = run("'" + kModel + "' --input-shape x=1,three");
   CHECK(bad_shape.exit_code == 2);
-  CHECK(lines(bad_shape.err) == 1);
+  CHECK(bespoke::test::count_lines(bad_shape.err) == 1);
   CHECK(bad_shape.err.find("'three' is not a positive integer") != std::string::npos);
-  const Run help = run("--help");
+  const bespoke::test::ToolRun help = run("--help");
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--input-shape") != std::string::npos);
 }
@@ -126,7 +95,7 @@ TEST_CASE("bespoke-convert writes one block per unit of a single-input single-ou
   const std::string teacher = BESPOKE_SOURCE_DIR "/models/fashion_resnet.onnx";
   const std::string bspk = kWork + "/fashion_resnet.bspk";
   fs::remove(bspk);
-  const Run r = run("'" + teacher + "' -o '" + bspk + "' --verbose");
+  const bespoke::test::ToolRun r = run("'" + teacher + "' -o '" + bspk + "' --verbose");
   REQUIRE(r.exit_code == 0);
   INFO(r.err);
   // --verbose: what the import and each clean-up pass changed, on stderr.
@@ -169,14 +138,14 @@ TEST_CASE("bespoke-convert refuses dynamic spatial dimensions without --input-sh
       continue;
     }
     CAPTURE(model);
-    const Run refused = run("'" + path + "' -o '" + kWork + "/ppocr.bspk'");
+    const bespoke::test::ToolRun refused = run("'" + path + "' -o '" + kWork + "/ppocr.bspk'");
     CHECK(refused.exit_code == 1);
-    CHECK(lines(refused.err) == 1);
+    CHECK(bespoke::test::count_lines(refused.err) == 1);
     CHECK(refused.err.find("graph input 'x' has the dynamic shape [") != std::string::npos);
     CHECK(refused.err.find("e.g. --input-shape x=1,3,224,224") != std::string::npos);
     std::string spec = "x=";
     for (size_t i = 0; i < shape.size(); ++i) spec += (i ? "," : "") + std::to_string(shape[i]);
-    const Run converted = run("'" + path + "' --input-shape " + spec + " --json");
+    const bespoke::test::ToolRun converted = run("'" + path + "' --input-shape " + spec + " --json");
     REQUIRE(converted.exit_code == 0);
     CHECK(converted.err.empty());
     CHECK(nlohmann::json::parse(converted.out).at("inputs").at(0).at("shape") == shape);
@@ -190,12 +159,12 @@ TEST_CASE("bespoke-convert sets a dynamic batch dimension to 1 with a note on st
   fs::create_directories(kWork);
   const std::string path = kWork + "/dynamic_batch.onnx";
   std::ofstream(path, std::ios::binary) << b.bytes();
-  const Run r = run("'" + path + "' --json");
+  const bespoke::test::ToolRun r = run("'" + path + "' --json");
   REQUIRE(r.exit_code == 0);
-  CHECK(lines(r.err) == 1);
+  CHECK(bespoke::test::count_lines(r.err) == 1);
   CHECK(r.err.find("note: graph input 'x' [dim0,3,4,4]: dynamic batch dimension set to 1") == 0);
   CHECK(nlohmann::json::parse(r.out).at("inputs").at(0).at("shape") == std::vector<int64_t>{1, 3, 4, 4});
-  const Run batch4 = run("'" + path + "' --json --default-batch 4");
+  const bespoke::test::ToolRun batch4 = run("'" + path + "' --json --default-batch 4");
   REQUIRE(batch4.exit_code == 0);
   CHECK(nlohmann::json::parse(batch4.out).at("inputs").at(0).at("shape") == std::vector<int64_t>{4, 3, 4, 4});
 }
