@@ -166,3 +166,19 @@ TEST_CASE("hello header and token comparison") {
   CHECK_FALSE(agent::tokens_equal("secret", ""));
   CHECK_FALSE(agent::tokens_equal("", ""));
 }
+
+TEST_CASE("a message decodes wherever it lies in memory (8-byte fields need no aligned buffer)") {
+  agent::RunRequest run;
+  run.model = {7};
+  run.inputs.push_back({"x", {1, 1 << 20 >> 20, 2}, {1.5f, 2.5f}});
+  const std::vector<uint8_t> bytes = agent::encode_request(run);
+  for (size_t shift = 0; shift < 8; ++shift) {
+    CAPTURE(shift);
+    std::vector<uint8_t> moved(shift, 0);
+    moved.insert(moved.end(), bytes.begin(), bytes.end());
+    agent::Request out;
+    std::string error;
+    REQUIRE_MESSAGE(agent::decode_request(moved.data() + shift, bytes.size(), &out, &error), error);
+    CHECK(std::get<agent::RunRequest>(out).inputs[0].dims == std::vector<int64_t>{1, 1, 2});
+  }
+}

@@ -11,6 +11,16 @@ namespace fb = flatbuffers;
 namespace wire = bespoke::agent::wire;
 
 constexpr char kMagic[4] = {'B', 'S', 'P', 'A'};
+static_assert(FLATBUFFERS_LITTLEENDIAN, "scalar vectors are copied as they lie in the buffer");
+
+// The elements of a scalar vector, copied byte for byte: the verifier only
+// guarantees 4-byte alignment of a vector, so 8-byte elements ([long],
+// [double]) may be misaligned for a typed load (UB; a fault on some ARM cores).
+template <typename T>
+void copy_scalars(const fb::Vector<T>* vector, std::vector<T>* out) {
+  out->resize(vector == nullptr ? 0 : vector->size());
+  if (!out->empty()) std::memcpy(out->data(), vector->Data(), out->size() * sizeof(T));
+}
 
 // ---- decoding: every accessor result is checked; a failed check records
 // the first error and returns false, so the caller returns at once. ----
@@ -73,24 +83,21 @@ struct Checker {
     const auto* dims = t->dims();
     const size_t rank = dims == nullptr ? 0 : dims->size();
     if (!count(rank, Limits::kRank, "dimensions")) return false;
+    copy_scalars(dims, &out->dims);
     uint64_t elements = 1;
-    out->dims.clear();
-    for (size_t d = 0; d < rank; ++d) {
-      const int64_t dim = dims->Get(static_cast<fb::uoffset_t>(d));
+    for (const int64_t dim : out->dims) {
       if (dim < 0 || static_cast<uint64_t>(dim) > Limits::kTensorElements) {
         return fail("tensor '" + out->name + "' has dimension " + std::to_string(dim));
       }
       elements *= static_cast<uint64_t>(dim);  // each factor <= 2^26 and the product is checked: no overflow
       if (elements > Limits::kTensorElements) return fail("tensor '" + out->name + "' is over the element limit");
-      out->dims.push_back(dim);
     }
     const size_t values = t->data() == nullptr ? 0 : t->data()->size();
     if (values != elements) {
       return fail("tensor '" + out->name + "' has " + std::to_string(values) + " values for " +
                   std::to_string(elements) + " elements");
     }
-    out->data.resize(values);
-    if (values > 0) std::memcpy(out->data.data(), t->data()->data(), values * sizeof(float));
+    copy_scalars(t->data(), &out->data);
     return true;
   }
   bool tensors(const fb::Vector<fb::Offset<wire::Tensor>>* list, std::vector<Tensor>* out) {
@@ -167,8 +174,7 @@ struct Checker {
       time.id = block->id();
       const size_t medians = block->median_ms() == nullptr ? 0 : block->median_ms()->size();
       if (!count(medians, static_cast<size_t>(Limits::kRounds), "block medians")) return false;
-      time.median_ms.assign(medians, 0.0);
-      for (size_t r = 0; r < medians; ++r) time.median_ms[r] = block->median_ms()->Get(static_cast<fb::uoffset_t>(r));
+      copy_scalars(block->median_ms(), &time.median_ms);
       if (!string(block->name(), "a block name", &time.name) ||
           !string(block->backend(), "a block backend", &time.backend)) {
         return false;
@@ -188,7 +194,14 @@ struct Checker {
 };
 
 // Verifies the FlatBuffer and returns its root, or nullptr and an error.
-const wire::Frame* verified_frame(const uint8_t* data, size_t size, Checker* check) {
+// The verifier checks alignment relative to the buffer's start, so the start
+// must be 8-byte aligned (else the bytes are copied to `aligned`).
+const wire::Frame* verified_frame(const uint8_t* data, size_t size, std::vector<uint64_t>* aligned, Checker* check) {
+  if (data != nullptr && reinterpret_cast<uintptr_t>(data) % alignof(uint64_t) != 0) {
+    aligned->resize((size + sizeof(uint64_t) - 1) / sizeof(uint64_t));
+    std::memcpy(aligned->data(), data, size);
+    data = reinterpret_cast<const uint8_t*>(aligned->data());
+  }
   if (data == nullptr || size == 0) {
     check->fail("empty message");
     return nullptr;
@@ -338,7 +351,8 @@ std::vector<uint8_t> encode_reply(const Reply& reply) {
 
 bool decode_request(const uint8_t* data, size_t size, Request* request, std::string* error) {
   Checker check{error};
-  const wire::Frame* frame = verified_frame(data, size, &check);
+  std::vector<uint64_t> aligned;
+  const wire::Frame* frame = verified_frame(data, size, &aligned, &check);
   if (frame == nullptr) return false;
   if (frame->reply_type() != wire::Reply::NONE) return check.fail("a reply was sent to the agent");
   if (const auto* m = frame->request_as_MeasureRequest()) {
@@ -358,7 +372,8 @@ bool decode_request(const uint8_t* data, size_t size, Request* request, std::str
 
 bool decode_reply(const uint8_t* data, size_t size, Reply* reply, std::string* error) {
   Checker check{error};
-  const wire::Frame* frame = verified_frame(data, size, &check);
+  std::vector<uint64_t> aligned;
+  const wire::Frame* frame = verified_frame(data, size, &aligned, &check);
   if (frame == nullptr) return false;
   if (frame->request_type() != wire::Request::NONE) return check.fail("a request was sent to the client");
   if (const auto* d = frame->reply_as_Device()) {
