@@ -86,7 +86,7 @@ TEST_CASE("outputs returned by the agent equal a local C API run bit for bit") {
   agent::AgentClient client = agent::AgentClient::connect(running.address(), kToken);
   for (const std::string& backend : bespoke::tools::backend_names()) {
     if (backend != "auto" && bespoke::available_backends().find(backend) == std::string::npos) continue;
-    for (int threads : {1, 2}) {
+    for (int threads : bespoke::test::test_thread_counts()) {
       CAPTURE(backend);
       CAPTURE(threads);
       agent::RunRequest request = bespoke::test::small_run_request(11);

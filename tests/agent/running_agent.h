@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,6 +78,14 @@ inline agent::RunRequest small_run_request(uint32_t seed = 3) {
   request.settings = reference_settings();
   request.inputs.push_back(agent::Tensor{"x", {1, 3, 8, 8}, seeded_values(3 * 8 * 8, seed, 1.0f)});
   return request;
+}
+
+// Thread counts to try: 1 and 2, capped by BESPOKE_TEST_MAX_THREADS (qemu
+// runs use one thread: multi-threaded XNNPACK was seen to spin there).
+inline std::vector<int> test_thread_counts() {
+  const char* cap = std::getenv("BESPOKE_TEST_MAX_THREADS");
+  if (cap != nullptr && std::atoi(cap) < 2) return {1};
+  return {1, 2};
 }
 
 // The agent answers a well-behaved client: what every failure test checks last.
