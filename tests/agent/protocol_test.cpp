@@ -9,20 +9,20 @@ namespace agent = bespoke::agent;
 
 namespace {
 
-agent::Reply decoded_reply(const agent::Reply& reply) {
-  const std::vector<uint8_t> bytes = agent::encode_reply(reply);
-  agent::Reply out;
+// encode, then decode: the message as the other side sees it.
+template <typename Message, typename Encode, typename Decode>
+Message decoded(const Message& message, Encode encode, Decode decode) {
+  const std::vector<uint8_t> bytes = encode(message);
+  Message out;
   std::string error;
-  REQUIRE_MESSAGE(agent::decode_reply(bytes.data(), bytes.size(), &out, &error), error);
+  REQUIRE_MESSAGE(decode(bytes.data(), bytes.size(), &out, &error), error);
   return out;
 }
-
+agent::Reply decoded_reply(const agent::Reply& reply) {
+  return decoded(reply, agent::encode_reply, agent::decode_reply);
+}
 agent::Request decoded_request(const agent::Request& request) {
-  const std::vector<uint8_t> bytes = agent::encode_request(request);
-  agent::Request out;
-  std::string error;
-  REQUIRE_MESSAGE(agent::decode_request(bytes.data(), bytes.size(), &out, &error), error);
-  return out;
+  return decoded(request, agent::encode_request, agent::decode_request);
 }
 
 std::string request_error(const agent::Request& request) {

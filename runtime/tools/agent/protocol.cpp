@@ -218,6 +218,16 @@ const wire::Frame* verified_frame(const uint8_t* data, size_t size, std::vector<
   return wire::GetFrame(data);
 }
 
+// Decodes one union member into its plain value and, if that succeeds,
+// stores it in *into (left untouched on failure).
+template <typename Plain, typename Wire, typename Variant, typename Decode>
+bool store(const Wire* in, Variant* into, Decode decode) {
+  Plain out;
+  if (!decode(in, &out)) return false;
+  *into = std::move(out);
+  return true;
+}
+
 // ---- encoding ----
 
 fb::Offset<wire::Settings> put_settings(fb::FlatBufferBuilder& b, const Settings& s) {
@@ -356,16 +366,10 @@ bool decode_request(const uint8_t* data, size_t size, Request* request, std::str
   if (frame == nullptr) return false;
   if (frame->reply_type() != wire::Reply::NONE) return check.fail("a reply was sent to the agent");
   if (const auto* m = frame->request_as_MeasureRequest()) {
-    MeasureRequest out;
-    if (!check.measure_request(m, &out)) return false;
-    *request = std::move(out);
-    return true;
+    return store<MeasureRequest>(m, request, [&](auto* in, auto* out) { return check.measure_request(in, out); });
   }
   if (const auto* r = frame->request_as_RunRequest()) {
-    RunRequest out;
-    if (!check.run_request(r, &out)) return false;
-    *request = std::move(out);
-    return true;
+    return store<RunRequest>(r, request, [&](auto* in, auto* out) { return check.run_request(in, out); });
   }
   return check.fail("the message holds no request");
 }
@@ -377,29 +381,21 @@ bool decode_reply(const uint8_t* data, size_t size, Reply* reply, std::string* e
   if (frame == nullptr) return false;
   if (frame->request_type() != wire::Request::NONE) return check.fail("a request was sent to the client");
   if (const auto* d = frame->reply_as_Device()) {
-    Device out;
-    if (!check.device(d, &out)) return false;
-    *reply = std::move(out);
-    return true;
+    return store<Device>(d, reply, [&](auto* in, auto* out) { return check.device(in, out); });
   }
   if (const auto* m = frame->reply_as_MeasureReply()) {
-    MeasureReply out;
-    if (!check.measure_reply(m, &out)) return false;
-    *reply = std::move(out);
-    return true;
+    return store<MeasureReply>(m, reply, [&](auto* in, auto* out) { return check.measure_reply(in, out); });
   }
   if (const auto* r = frame->reply_as_RunReply()) {
-    RunReply out;
-    if (!check.tensors(r->outputs(), &out.outputs) || !check.backends(r->backends(), &out.backends)) return false;
-    *reply = std::move(out);
-    return true;
+    return store<RunReply>(r, reply, [&](auto* in, auto* out) {
+      return check.tensors(in->outputs(), &out->outputs) && check.backends(in->backends(), &out->backends);
+    });
   }
   if (const auto* e = frame->reply_as_ErrorReply()) {
-    ErrorReply out;
-    out.status = e->status();
-    if (!check.string(e->message(), "an error message", &out.message)) return false;
-    *reply = std::move(out);
-    return true;
+    return store<ErrorReply>(e, reply, [&](auto* in, auto* out) {
+      out->status = in->status();
+      return check.string(in->message(), "an error message", &out->message);
+    });
   }
   return check.fail("the message holds no reply");
 }
