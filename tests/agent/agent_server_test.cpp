@@ -56,7 +56,9 @@ TEST_CASE("the agent measures two models interleaved, with per-block medians per
     CHECK(m.blocks[1].name == "head");
     CHECK(m.blocks[0].id == 0);
     CHECK(m.blocks[1].id == 1);
-    for (const agent::BlockTime& block : m.blocks) {
+    CHECK(m.operators.empty());  // not asked for
+    for (const agent::ProfileTime& block : m.blocks) {
+      CHECK(block.kind == "block");
       CHECK(block.backend == "reference");
       REQUIRE(block.median_ms.size() == 2);
       for (size_t r = 0; r < 2; ++r) {
@@ -69,6 +71,26 @@ TEST_CASE("the agent measures two models interleaved, with per-block medians per
     REQUIRE(m.backends.size() == 1);
     CHECK(m.backends[0].backend == "reference");
     CHECK(m.backends[0].operators == 6);
+  }
+
+  SUBCASE("per-operator medians, with the kind and backend of each operator") {
+    request.profile_operators = true;
+    request.models.resize(1);
+    const agent::MeasureReply profiled = client.measure(request);
+    REQUIRE(profiled.models.size() == 1);
+    const std::vector<agent::ProfileTime>& ops = profiled.models[0].operators;
+    REQUIRE(ops.size() == 6);
+    const std::vector<std::string> kinds{"CONV_2D", "MAX_POOL_2D", "GLOBAL_AVERAGE_POOL", "RESHAPE",
+                                         "FULLY_CONNECTED", "SOFTMAX"};
+    for (size_t i = 0; i < ops.size(); ++i) {
+      CHECK(ops[i].id == i);
+      CHECK(ops[i].kind == kinds[i]);
+      CHECK(ops[i].backend == "reference");
+      REQUIRE(ops[i].median_ms.size() == 2);
+      CHECK(ops[i].median_ms[0] >= 0.0);
+    }
+    CHECK(ops[0].name == "conv");
+    CHECK(profiled.models[0].blocks.size() == 2);
   }
 
   SUBCASE("without the profiler there are rounds but no blocks") {

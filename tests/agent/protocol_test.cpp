@@ -44,6 +44,7 @@ TEST_CASE("requests round-trip") {
   m.rounds = 4;
   m.profile_blocks = false;
   m.seed = 42;
+  m.profile_operators = true;
   const auto back = std::get<agent::MeasureRequest>(decoded_request(m));
   CHECK(back.models == m.models);
   CHECK(back.settings.backend == "xnnpack");
@@ -53,6 +54,7 @@ TEST_CASE("requests round-trip") {
   CHECK(back.rounds == 4);
   CHECK_FALSE(back.profile_blocks);
   CHECK(back.seed == 42);
+  CHECK(back.profile_operators);
 
   agent::RunRequest r;
   r.model = {9, 9, 9};
@@ -80,7 +82,8 @@ TEST_CASE("replies round-trip") {
 
   agent::ModelMeasurement mm;
   mm.rounds = {{1.5, 2.5, 1.25}, {1.0, 2.0, 0.5}};
-  mm.blocks = {{3, "stem", "mixed", {0.25, 0.5}}};
+  mm.blocks = {{3, "stem", "block", "mixed", {0.25, 0.5}}};
+  mm.operators = {{0, "stem.conv", "CONV_2D", "onednn", {0.125, 0.25}}, {1, "stem.pool", "MAX_POOL_2D", "xnnpack", {}}};
   mm.arena_bytes = 1ull << 33;
   mm.weights_bytes = 12345;
   mm.backends = {{"onednn", 5}, {"xnnpack", 2}};
@@ -94,7 +97,13 @@ TEST_CASE("replies round-trip") {
   REQUIRE(back.blocks.size() == 1);
   CHECK(back.blocks[0].id == 3);
   CHECK(back.blocks[0].name == "stem");
+  CHECK(back.blocks[0].kind == "block");
   CHECK(back.blocks[0].backend == "mixed");
+  REQUIRE(back.operators.size() == 2);
+  CHECK(back.operators[0].kind == "CONV_2D");
+  CHECK(back.operators[0].median_ms == std::vector<double>{0.125, 0.25});
+  CHECK(back.operators[1].name == "stem.pool");
+  CHECK(back.operators[1].backend == "xnnpack");
   CHECK(back.blocks[0].median_ms == std::vector<double>{0.25, 0.5});
   CHECK(back.arena_bytes == (1ull << 33));
   CHECK(back.weights_bytes == 12345);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   MeasureRequest measure;
   measure.models = {bespoke::test::small_cnn_model()};
   measure.settings = {"xnnpack", 2};
+  measure.profile_operators = true;
   write(dir, "measure_request", encode_request(measure));
   RunRequest run;
   run.model = {1, 2, 3, 4};
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
   write(dir, "device", encode_reply(Device{1, "cpu", 4, "neon", 200, 2, "reference"}));
   ModelMeasurement m;
   m.rounds = {{1, 2, 0.5}};
-  m.blocks = {{0, "stem", "xnnpack", {0.25}}};
+  m.blocks = {{0, "stem", "block", "xnnpack", {0.25}}};
+  m.operators = {{0, "stem.conv", "CONV_2D", "xnnpack", {0.125}}};
   m.backends = {{"xnnpack", 3}};
   write(dir, "measure_reply", encode_reply(MeasureReply{{m}}));
   write(dir, "run_reply", encode_reply(RunReply{{{"y", {1, 2}, {0.5f, 0.5f}}}, {{"reference", 6}}}));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -28,71 +29,95 @@ std::vector<BackendUse> backends_of(const Session& session) {
   return list;
 }
 
-// One model under measurement: its session and every timed run of the
-// current round (end to end, and per block when profiled).
+// The per-run times of every entry of one profile level (blocks or
+// operators), summarised into one median per entry and round.
+struct ProfileSeries {
+  explicit ProfileSeries(bsp_profile_level profile_level) : level(profile_level) {}
+  bsp_profile_level level;
+  std::vector<ProfileTime>* entries = nullptr;  // nullptr: this level is not reported
+  std::vector<std::vector<double>> ms;          // per entry, per run of this round
+
+  void start_round(const Session& session) {
+    if (entries == nullptr) return;
+    if (entries->empty()) {
+      for (const ProfileEntry& e : session.profile(level)) entries->push_back({e.id, e.name, e.kind, e.backend, {}});
+    }
+    ms.assign(entries->size(), {});
+  }
+  void add_run(const Session& session) {
+    if (entries == nullptr) return;
+    const std::vector<ProfileEntry> latest = session.profile(level);
+    for (size_t e = 0; e < latest.size() && e < ms.size(); ++e) {
+      ms[e].push_back(static_cast<double>(latest[e].last_ns) * 1e-6);
+    }
+  }
+  void end_round() {
+    for (size_t e = 0; e < ms.size(); ++e) (*entries)[e].median_ms.push_back(bt::median(ms[e]));
+  }
+};
+
+bool profiling(const MeasureRequest& request) { return request.profile_blocks || request.profile_operators; }
+
+// One model under measurement: its session and the results so far.
 struct Subject {
+  Subject(const Subject&) = delete;
+  Subject& operator=(const Subject&) = delete;
+
   Model model;
   Session session;
-  std::vector<double> run_ms;
-  std::vector<std::vector<double>> block_ms;  // per block, per run
   ModelMeasurement result;
+  ProfileSeries blocks{BSP_PROFILE_BLOCKS};
+  ProfileSeries operators{BSP_PROFILE_OPERATORS};
 
   Subject(const std::vector<uint8_t>& bytes, const MeasureRequest& request)
       : model(Model::load_memory(bytes.data(), bytes.size(), true)),
-        session(model, session_options(request.settings, request.profile_blocks)) {
+        session(model, session_options(request.settings, profiling(request))) {
     for (size_t i = 0; i < model.input_count(); ++i) {
       session.set_input(i, bt::random_input(model.input(i), request.seed + static_cast<uint32_t>(i)).data);
     }
+    if (request.profile_blocks) blocks.entries = &result.blocks;
+    if (request.profile_operators) operators.entries = &result.operators;
   }
 
-  void timed_round(int runs, bool profile) {
-    run_ms.clear();
-    if (profile) {
-      session.reset_profile();
-      if (result.blocks.empty()) {
-        for (const ProfileEntry& entry : session.profile(BSP_PROFILE_BLOCKS)) {
-          result.blocks.push_back(BlockTime{entry.id, entry.name, entry.backend, {}});
-        }
-      }
-      block_ms.assign(result.blocks.size(), {});
-    }
+  void timed_round(int runs) {
+    session.reset_profile();
+    blocks.start_round(session);
+    operators.start_round(session);
+    std::vector<double> run_ms;
     for (int r = 0; r < runs; ++r) {
       const auto start = Clock::now();
       session.run();
       run_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-      if (!profile) continue;
-      const std::vector<ProfileEntry> latest = session.profile(BSP_PROFILE_BLOCKS);
-      for (size_t b = 0; b < latest.size() && b < block_ms.size(); ++b) {
-        block_ms[b].push_back(static_cast<double>(latest[b].last_ns) * 1e-6);
-      }
+      blocks.add_run(session);
+      operators.add_run(session);
     }
+    blocks.end_round();
+    operators.end_round();
     Round round;
     round.median_ms = bt::median(run_ms);
     round.min_ms = *std::min_element(run_ms.begin(), run_ms.end());
     round.p90_ms = bt::percentile(run_ms, 90);
     result.rounds.push_back(round);
-    for (size_t b = 0; b < block_ms.size(); ++b) result.blocks[b].median_ms.push_back(bt::median(block_ms[b]));
   }
 };
 
 }  // namespace
 
 MeasureReply measure(const MeasureRequest& request) {
-  std::vector<Subject> subjects;
-  subjects.reserve(request.models.size());
-  for (const auto& bytes : request.models) subjects.emplace_back(bytes, request);
-  for (Subject& s : subjects) {
-    for (int i = 0; i < request.warmup; ++i) s.session.run();
+  std::vector<std::unique_ptr<Subject>> subjects;  // not moved: each points into its own result
+  for (const auto& bytes : request.models) subjects.push_back(std::make_unique<Subject>(bytes, request));
+  for (auto& s : subjects) {
+    for (int i = 0; i < request.warmup; ++i) s->session.run();
   }
   for (int round = 0; round < request.rounds; ++round) {
-    for (Subject& s : subjects) s.timed_round(request.runs, request.profile_blocks);
+    for (auto& s : subjects) s->timed_round(request.runs);
   }
   MeasureReply reply;
-  for (Subject& s : subjects) {
-    s.result.arena_bytes = s.session.arena_bytes();
-    s.result.weights_bytes = s.session.weights_bytes();
-    s.result.backends = backends_of(s.session);
-    reply.models.push_back(std::move(s.result));
+  for (auto& s : subjects) {
+    s->result.arena_bytes = s->session.arena_bytes();
+    s->result.weights_bytes = s->session.weights_bytes();
+    s->result.backends = backends_of(s->session);
+    reply.models.push_back(std::move(s->result));
   }
   return reply;
 }

@@ -136,6 +136,7 @@ struct Checker {
     out->rounds = m->rounds();
     out->profile_blocks = m->profile_blocks();
     out->seed = m->seed();
+    out->profile_operators = m->profile_operators();
     return settings(m->settings(), &out->settings) && range(out->warmup, 0, Limits::kWarmup, "warmup") &&
            range(out->runs, 1, Limits::kRuns, "runs") && range(out->rounds, 1, Limits::kRounds, "rounds");
   }
@@ -164,23 +165,28 @@ struct Checker {
       if (round == nullptr) return fail("a round is missing");
       out->rounds[r] = Round{round->median_ms(), round->p90_ms(), round->min_ms()};
     }
-    const size_t blocks = m->blocks() == nullptr ? 0 : m->blocks()->size();
-    if (!count(blocks, Limits::kBlocks, "blocks")) return false;
-    out->blocks.resize(blocks);
-    for (size_t b = 0; b < blocks; ++b) {
-      const wire::BlockTime* block = m->blocks()->Get(static_cast<fb::uoffset_t>(b));
-      if (block == nullptr) return fail("a block is missing");
-      BlockTime& time = out->blocks[b];
-      time.id = block->id();
-      const size_t medians = block->median_ms() == nullptr ? 0 : block->median_ms()->size();
-      if (!count(medians, static_cast<size_t>(Limits::kRounds), "block medians")) return false;
-      copy_scalars(block->median_ms(), &time.median_ms);
-      if (!string(block->name(), "a block name", &time.name) ||
-          !string(block->backend(), "a block backend", &time.backend)) {
+    return profile(m->blocks(), "blocks", &out->blocks) && profile(m->operators(), "operators", &out->operators) &&
+           backends(m->backends(), &out->backends);
+  }
+  bool profile(const fb::Vector<fb::Offset<wire::ProfileTime>>* list, const char* what,
+               std::vector<ProfileTime>* out) {
+    const size_t n = list == nullptr ? 0 : list->size();
+    if (!count(n, Limits::kProfileEntries, what)) return false;
+    out->resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const wire::ProfileTime* entry = list->Get(static_cast<fb::uoffset_t>(i));
+      if (entry == nullptr) return fail("a profile entry is missing");
+      ProfileTime& time = (*out)[i];
+      time.id = entry->id();
+      const size_t medians = entry->median_ms() == nullptr ? 0 : entry->median_ms()->size();
+      if (!count(medians, static_cast<size_t>(Limits::kRounds), "profile medians")) return false;
+      copy_scalars(entry->median_ms(), &time.median_ms);
+      if (!string(entry->name(), "a profile name", &time.name) || !string(entry->kind(), "a profile kind", &time.kind) ||
+          !string(entry->backend(), "a profile backend", &time.backend)) {
         return false;
       }
     }
-    return backends(m->backends(), &out->backends);
+    return true;
   }
   bool measure_reply(const wire::MeasureReply* m, MeasureReply* out) {
     const size_t n = m->models() == nullptr ? 0 : m->models()->size();
@@ -257,16 +263,21 @@ fb::Offset<fb::Vector<fb::Offset<wire::BackendUse>>> put_backends(fb::FlatBuffer
   return b.CreateVector(list);
 }
 
+fb::Offset<fb::Vector<fb::Offset<wire::ProfileTime>>> put_profile(fb::FlatBufferBuilder& b,
+                                                                   const std::vector<ProfileTime>& entries) {
+  std::vector<fb::Offset<wire::ProfileTime>> list;
+  for (const ProfileTime& t : entries) {
+    list.push_back(wire::CreateProfileTime(b, t.id, b.CreateString(t.name), b.CreateString(t.kind),
+                                           b.CreateString(t.backend), b.CreateVector(t.median_ms)));
+  }
+  return b.CreateVector(list);
+}
+
 fb::Offset<wire::ModelMeasurement> put_measurement(fb::FlatBufferBuilder& b, const ModelMeasurement& m) {
   std::vector<fb::Offset<wire::Round>> round_list;
   for (const Round& r : m.rounds) round_list.push_back(wire::CreateRound(b, r.median_ms, r.p90_ms, r.min_ms));
-  std::vector<fb::Offset<wire::BlockTime>> blocks;
-  for (const BlockTime& t : m.blocks) {
-    blocks.push_back(wire::CreateBlockTime(b, t.id, b.CreateString(t.name), b.CreateString(t.backend),
-                                           b.CreateVector(t.median_ms)));
-  }
-  return wire::CreateModelMeasurement(b, b.CreateVector(round_list), b.CreateVector(blocks), m.arena_bytes,
-                                      m.weights_bytes, put_backends(b, m.backends));
+  return wire::CreateModelMeasurement(b, b.CreateVector(round_list), put_profile(b, m.blocks), m.arena_bytes,
+                                      m.weights_bytes, put_backends(b, m.backends), put_profile(b, m.operators));
 }
 
 std::vector<uint8_t> finish(fb::FlatBufferBuilder& b, fb::Offset<wire::Frame> frame) {
@@ -325,7 +336,8 @@ std::vector<uint8_t> encode_request(const Request& request) {
     std::vector<fb::Offset<wire::Model>> models;
     for (const auto& bytes : m->models) models.push_back(put_model(b, bytes));
     const auto body = wire::CreateMeasureRequest(b, b.CreateVector(models), put_settings(b, m->settings), m->warmup,
-                                                 m->runs, m->rounds, m->profile_blocks, m->seed);
+                                                 m->runs, m->rounds, m->profile_blocks, m->seed,
+                                                 m->profile_operators);
     return finish(b, wire::CreateFrame(b, wire::Request::MeasureRequest, body.Union()));
   }
   const auto& r = std::get<RunRequest>(request);

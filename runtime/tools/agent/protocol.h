@@ -28,7 +28,7 @@ struct Limits {
   static constexpr uint32_t kRank = 6;
   static constexpr uint64_t kTensorElements = 1u << 26;
   static constexpr uint32_t kStringBytes = 4096;       // names, messages, device strings
-  static constexpr uint32_t kBlocks = 1u << 16;
+  static constexpr uint32_t kProfileEntries = 1u << 16;  // blocks, or operators, per measurement
   static constexpr int kThreads = 1024;
   static constexpr int kWarmup = 100000;
   static constexpr int kRuns = 100000;
@@ -84,6 +84,7 @@ struct MeasureRequest {
   int rounds = 3;
   bool profile_blocks = true;
   uint32_t seed = 0;  // of the random inputs (uniform in [-1, 1), as bespoke-bench)
+  bool profile_operators = false;  // also per-operator medians and backends
 };
 
 // Runs one model once on `inputs` (one per model input, in order).
@@ -112,9 +113,12 @@ struct Round {
   double median_ms = 0, p90_ms = 0, min_ms = 0;
 };
 
-struct BlockTime {
-  uint32_t id = 0;
-  std::string name, backend;
+// One entry of the runtime's profile: a block or an operator.
+struct ProfileTime {
+  uint32_t id = 0;           // block id, or operator index
+  std::string name;
+  std::string kind;          // "block", or the operator type ("CONV_2D")
+  std::string backend;       // that ran it ("mixed": a block run by several)
   std::vector<double> median_ms;  // one per round
 };
 
@@ -125,9 +129,10 @@ struct BackendUse {
 
 struct ModelMeasurement {
   std::vector<Round> rounds;
-  std::vector<BlockTime> blocks;  // empty unless profile_blocks
+  std::vector<ProfileTime> blocks;     // empty unless profile_blocks
   uint64_t arena_bytes = 0, weights_bytes = 0;
-  std::vector<BackendUse> backends;  // what runs, most operators first
+  std::vector<BackendUse> backends;    // what runs, most operators first
+  std::vector<ProfileTime> operators;  // empty unless profile_operators
 };
 
 struct MeasureReply {
