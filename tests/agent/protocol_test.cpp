@@ -128,7 +128,8 @@ TEST_CASE("decoding refuses the wrong direction, broken bytes and fields over th
   const std::vector<uint8_t> a_request = agent::encode_request(run);
   CHECK_FALSE(agent::decode_reply(a_request.data(), a_request.size(), &reply, &error));
   CHECK(error == "a request was sent to the client");
-  for (size_t cut : {size_t{0}, size_t{3}, a_request.size() / 2, a_request.size() - 1}) {
+  // (Not the last byte alone: the end of a FlatBuffer may be alignment padding.)
+  for (size_t cut : {size_t{0}, size_t{3}, a_request.size() / 2}) {
     CHECK_FALSE(agent::decode_request(a_request.data(), cut, &request, &error));
   }
 
