@@ -19,10 +19,13 @@
 #include <vector>
 
 #include "common/cpu_description.h"
+#include "common/statistics.h"
 #include "common/tool_main.h"
 #include "common/tool_support.h"
 
 namespace bt = bespoke::tools;
+using bt::median;
+using bt::percentile;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -43,20 +46,6 @@ struct Args {
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-// Nearest-rank percentile of `values` (sorted in place), p in (0, 100].
-double percentile(std::vector<double>& values, double p) {
-  std::sort(values.begin(), values.end());
-  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  rank = std::clamp<size_t>(rank, 1, values.size());
-  return values[rank - 1];
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
 // Per-run times of every entry of one profile level (blocks or operators).
