@@ -174,7 +174,7 @@ TEST_CASE("inspect --ir prints the graph, any number of outputs, and refuses --j
   fs::create_directories(kWork);
   exporter::save_bspk(b.g, path);
 
-  const Run r = run("inspect '" + path + "' --ir");
+  const ToolRun r = run("inspect '" + path + "' --ir");
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
   // The graph read back from the file, as ir::print_graph writes it.

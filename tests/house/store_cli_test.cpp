@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/run_tool.h"
+
 #include "data/data_test_util.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
@@ -37,18 +39,9 @@ struct Outcome {
 
 // Runs bespoke-opt with `arguments` (already quoted), stderr kept apart.
 Outcome bespoke_opt(const testing::ScratchDir& scratch, const std::string& arguments) {
-  const std::string err_file = scratch.file("stderr.txt");
-  const std::string command = "'" BESPOKE_OPT_PATH "' " + arguments + " 2> '" + err_file + "'";
-  Outcome o;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) o.out.append(buffer, n);
-  const int raw = pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  const std::vector<uint8_t> err = testing::read_file_bytes(err_file);
-  o.err.assign(err.begin(), err.end());
-  return o;
+  const bespoke::test::ToolRun r =
+      bespoke::test::run_tool(BESPOKE_OPT_PATH, arguments, fs::path(scratch.file("runs")).parent_path().string());
+  return {r.exit_code, r.out, r.err};
 }
 
 std::string q(const std::string& path) { return "'" + path + "'"; }
