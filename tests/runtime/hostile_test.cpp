@@ -209,7 +209,7 @@ TEST_CASE("hostile: hand-crafted malicious files") {
   }
   SUBCASE("unknown opcode") {
     c.opcode = static_cast<fb::OpCode>(0xffffffffu);
-    expect_rejected(c, "opcode 4294967295 is not supported");
+    expect_rejected(c, "(opcode 4294967295): not supported by this runtime");
   }
   SUBCASE("out-of-range buffer") {
     c.buffer = 77;

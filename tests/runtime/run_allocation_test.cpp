@@ -109,7 +109,8 @@ std::vector<bsp_backend> backends_under_test() {
 void check_runs_do_not_allocate(const bsp_model* model, const bsp_session_options& options, int runs) {
   std::vector<std::vector<float>> inputs;
   for (size_t i = 0; i < bsp_model_input_count(model); ++i) {
-    bsp_tensor_info info;
+    bsp_tensor_info info{};
+    info.struct_size = sizeof(info);
     REQUIRE(bsp_model_input_info(model, i, &info) == BSP_OK);
     inputs.push_back(seeded_values(info.byte_size / sizeof(float), static_cast<uint32_t>(i + 1), 1.0f));
   }

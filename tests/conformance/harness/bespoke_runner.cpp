@@ -33,7 +33,8 @@ std::string count_operators_by_backend(const bsp_session* session) {
   std::map<std::string, int> counts;
   const size_t n = bsp_session_profile_count(session, BSP_PROFILE_OPERATORS);
   for (size_t i = 0; i < n; ++i) {
-    bsp_profile_entry entry;
+    bsp_profile_entry entry{};
+    entry.struct_size = sizeof entry;
     if (bsp_session_profile_entry(session, BSP_PROFILE_OPERATORS, i, &entry) != BSP_OK) return "profile unreadable";
     counts[entry.backend ? entry.backend : "?"]++;
   }
