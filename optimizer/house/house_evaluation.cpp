@@ -5,25 +5,10 @@
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
 #include "house/teacher_data.h"
+#include "house/teacher_drops.h"
 #include "train/runtime_evaluation.h"
 
 namespace bespoke::house {
-
-namespace {
-
-// The identity replacement: a graph whose input is its output.
-ir::Graph identity_of(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int cut) {
-  ir::Graph g;
-  ir::Value v;
-  v.name = "identity";
-  v.shape = teacher.shape_of(analysis.cuts.at(static_cast<size_t>(cut)));
-  const int id = g.add_value(v);
-  g.inputs = {id};
-  g.outputs = {id};
-  return g;
-}
-
-}  // namespace
 
 HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerConfig& config, const ir::Graph& teacher_in,
                              const EvaluationOptions& options,
@@ -52,7 +37,7 @@ HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerCon
     r.cut_end = rec.cut_end;
     r.name = rec.key;
     if (rec.file.empty()) {
-      r.graph = identity_of(teacher, analysis, rec.cut_begin);
+      r.graph = identity_graph(teacher, analysis, rec.cut_begin);
     } else {
       try {
         r.graph = exporter::load_bspk(store.path(rec.file));

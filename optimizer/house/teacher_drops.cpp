@@ -12,7 +12,8 @@ const ir::Shape& cut_shape(const ir::Graph& g, const blocks::BlockAnalysis& anal
   return g.shape_of(analysis.cuts.at(static_cast<size_t>(cut)));
 }
 
-// The identity as a graph: one input that is also the output.
+}  // namespace
+
 ir::Graph identity_graph(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int cut) {
   ir::Graph g;
   g.name = teacher.name + "/identity";
@@ -24,8 +25,6 @@ ir::Graph identity_graph(const ir::Graph& teacher, const blocks::BlockAnalysis& 
   g.outputs = {id};
   return g;
 }
-
-}  // namespace
 
 std::vector<Alternative> teacher_drops(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int a, int b) {
   const ir::Shape& in = cut_shape(teacher, analysis, a);

@@ -18,4 +18,9 @@ namespace bespoke::house {
 // then by c. Keys "s<a>-<b>/drop/<c>-<d>" and "s<a>-<b>/drop/identity".
 std::vector<Alternative> teacher_drops(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int a, int b);
 
+// The identity at cut `cut`: a graph whose one input is its output, shaped
+// like the teacher's feature there (what a drop keeping no unit becomes, and
+// what the house stores no file for).
+ir::Graph identity_graph(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int cut);
+
 }  // namespace bespoke::house
