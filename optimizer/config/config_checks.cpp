@@ -156,6 +156,37 @@ void check_run(const RunConfig& r, const Checker& c) {
   c.positive("run.log_seconds", r.log_seconds);
 }
 
+void check_profile(const ProfileConfig& p, const Checker& c) {
+  c.within("profile.warmup", p.warmup, 0, 100000);
+  c.within("profile.runs", p.runs, 1, 100000);
+  c.within("profile.rounds", p.rounds, 1, 1000);
+}
+
+void check_search(const SearchConfig& s, const Checker& c) {
+  c.one_of("search.strategy", s.strategy, {"anneal", "random"});
+  c.within("search.iterations", s.iterations, 0, 100000000);
+  c.positive("search.initial_temperature", s.initial_temperature);
+  c.positive("search.final_temperature", s.final_temperature);
+  if (s.final_temperature > s.initial_temperature)
+    c.fail("search.final_temperature", toml_float(s.final_temperature) + " is above search.initial_temperature = " +
+                                           toml_float(s.initial_temperature));
+  c.within("search.validation_images", s.validation_images, 1, 100000000);
+  c.within("search.measure_best", s.measure_best, 1, 64);
+}
+
+void check_finetune(const FinetuneConfig& f, const Checker& c) {
+  c.non_negative("finetune.epochs", f.epochs);
+  c.within("finetune.batch_size", f.batch_size, 1, 65536);
+  c.positive("finetune.lr", f.lr);
+  c.one_of("finetune.schedule", f.schedule, {"cosine", "constant"});
+  c.positive("finetune.temperature", f.temperature);
+  if (!(f.label_weight >= 0 && f.label_weight <= 1)) c.fail("finetune.label_weight", toml_float(f.label_weight) + " is not in [0, 1]");
+  c.at_least("finetune.train_images", f.train_images, 0);
+  if (!(f.accuracy_floor >= 0 && f.accuracy_floor <= 1))
+    c.fail("finetune.accuracy_floor", toml_float(f.accuracy_floor) + " is not in [0, 1] (a fraction, 0.9 = 90%)");
+  c.positive("finetune.tolerance", f.tolerance);
+}
+
 }  // namespace
 
 const std::vector<std::string>& alternative_kind_names() {
@@ -179,6 +210,9 @@ void check_config(const OptimizerConfig& config, const ConfigLocations& where, F
   check_house(config.house, c);
   check_distill(config.distill, c);
   check_run(config.run, c);
+  check_profile(config.profile, c);
+  check_search(config.search, c);
+  check_finetune(config.finetune, c);
 }
 
 }  // namespace bespoke::config::detail

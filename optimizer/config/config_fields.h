@@ -17,7 +17,7 @@ using toml_text::toml_string;
 
 // The tables in file order.
 inline const std::vector<std::string>& table_names() {
-  static const std::vector<std::string> names = {"teacher", "data", "house", "distill", "run"};
+  static const std::vector<std::string> names = {"teacher", "data", "house", "distill", "run", "profile", "search", "finetune"};
   return names;
 }
 
@@ -60,6 +60,25 @@ void visit_fields(Config& c, Visitor&& v) {
   v("run", "threads", c.run.threads);
   v("run", "out", c.run.out);
   v("run", "log_seconds", c.run.log_seconds);
+  v("profile", "warmup", c.profile.warmup);
+  v("profile", "runs", c.profile.runs);
+  v("profile", "rounds", c.profile.rounds);
+  v("profile", "seed", c.profile.seed);
+  v("search", "strategy", c.search.strategy);
+  v("search", "iterations", c.search.iterations);
+  v("search", "initial_temperature", c.search.initial_temperature);
+  v("search", "final_temperature", c.search.final_temperature);
+  v("search", "validation_images", c.search.validation_images);
+  v("search", "measure_best", c.search.measure_best);
+  v("finetune", "epochs", c.finetune.epochs);
+  v("finetune", "batch_size", c.finetune.batch_size);
+  v("finetune", "lr", c.finetune.lr);
+  v("finetune", "schedule", c.finetune.schedule);
+  v("finetune", "temperature", c.finetune.temperature);
+  v("finetune", "label_weight", c.finetune.label_weight);
+  v("finetune", "train_images", c.finetune.train_images);
+  v("finetune", "accuracy_floor", c.finetune.accuracy_floor);
+  v("finetune", "tolerance", c.finetune.tolerance);
 }
 
 // A field's value as the TOML literal to_toml writes.

@@ -88,13 +88,16 @@ void save_optimizer_config(const OptimizerConfig& config, const std::string& pat
 }
 
 std::vector<std::string> house_differences(const OptimizerConfig& built, const OptimizerConfig& now) {
-  // Where the work runs and how memory is used, not what is computed.
+  // Where the work runs and how memory is used, not what is computed; and the
+  // steps after the house (profile, search, fine-tuning, targets).
   static const std::set<std::string> kIgnored = {"run.threads", "run.out", "run.log_seconds", "distill.feature_cache_mb"};
   const auto before = settings(built);
   const auto after = settings(now);
   std::vector<std::string> lines;
   for (size_t i = 0; i < before.size(); ++i) {
-    if (kIgnored.count(before[i].first) || before[i].second == after[i].second) continue;
+    const std::string table = before[i].first.substr(0, before[i].first.find('.'));
+    const bool after_the_house = table == "profile" || table == "search" || table == "finetune";
+    if (after_the_house || kIgnored.count(before[i].first) || before[i].second == after[i].second) continue;
     lines.push_back(before[i].first + ": " + before[i].second + " -> " + after[i].second);
   }
   return lines;

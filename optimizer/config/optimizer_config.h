@@ -1,6 +1,5 @@
-// The one configuration file of an optimizer run (TOML, toml++). This file
-// defines the tables of the model house; the latency and search steps add
-// [[targets]] and [search] to the same file later (unknown tables until then).
+// The one configuration file of an optimizer run (TOML, toml++): the model
+// house, the target devices, the search and the fine-tuning.
 //
 //   [teacher] model = "../models/fashion_resnet.onnx"   # required
 //             input_shape = [], mean = [], std = [], channels = 0, resize = []
@@ -16,6 +15,16 @@
 //             schedule = "cosine", warmup_steps = 0, min_lr = 0.0,
 //             weight_decay = 0.0, feature_cache_mb = 1024
 //   [run]     seed = 0, threads = 0, out = "out/house", log_seconds = 5.0
+//   [profile] warmup = 5, runs = 20, rounds = 5, seed = 0
+//   [[targets]] name = "...", device = "local" | "agent" | "offline",
+//             address = "" (agent: "host:port"), token_file = "" (agent),
+//             backend = "auto", threads = 1, budget_ms = 0.0 or budget_ratio = 0.0
+//             (exactly one > 0), memory_budget_bytes = 0 (0 = none)
+//   [search]  strategy = "anneal", iterations = 300, initial_temperature = 0.02, final_temperature = 0.0005,
+//             validation_images = 1000, measure_best = 3
+//   [finetune] epochs = 1.0, batch_size = 64, lr = 1e-3, schedule = "cosine",
+//             temperature = 4.0, label_weight = 0.1, train_images = 0,
+//             accuracy_floor = 0.0, tolerance = 1e-3
 //
 // Every table and key is optional except teacher.model; a key nobody knows is
 // an error (never ignored), and so is a value of the wrong type or out of
@@ -80,6 +89,52 @@ struct RunConfig {
   double log_seconds = 5.0;
 };
 
+// How every target's probes and students are measured (latency/).
+struct ProfileConfig {
+  int64_t warmup = 5;   // untimed runs of each model before the first round
+  int64_t runs = 20;    // timed runs of each model per round
+  int64_t rounds = 5;   // interleaved rounds; a figure is the median of round medians
+  uint64_t seed = 0;    // of the random inputs
+};
+
+// One device (and the way the application will run on it) to tailor a
+// student for. The budget is absolute (budget_ms) or a ratio of the
+// teacher's latency measured on this target (budget_ratio); exactly one is set.
+struct TargetConfig {
+  std::string name;              // [A-Za-z0-9_.-]+, unique
+  std::string device = "local";  // "local" (in process), "agent", "offline"
+  std::string address;           // agent: "host:port"
+  std::string token_file;        // agent: file holding the token
+  std::string backend = "auto";  // auto, reference, xnnpack, onednn
+  int threads = 1;
+  double budget_ms = 0.0;
+  double budget_ratio = 0.0;            // in (0, 1]
+  int64_t memory_budget_bytes = 0;      // arena + weights; 0 = no memory budget
+};
+
+// Simulated annealing over sets of non-overlapping replacements (search/).
+struct SearchConfig {
+  std::string strategy = "anneal";   // "anneal" (greedy start + simulated annealing) or "random" (a baseline)
+  int64_t iterations = 300;
+  double initial_temperature = 0.02;  // in accuracy units: a 2-point loss is accepted with p = 1/e at the start
+  double final_temperature = 0.0005;  // geometric schedule between the two
+  int64_t validation_images = 1000;   // the fixed subset every candidate is scored on
+  int64_t measure_best = 3;           // candidates measured end to end on the target at the end
+};
+
+// Knowledge-distillation fine-tuning of the winner (pipeline/).
+struct FinetuneConfig {
+  double epochs = 1.0;           // passes over the training images (fractions allowed)
+  int64_t batch_size = 64;
+  double lr = 1e-3;              // Adam
+  std::string schedule = "cosine";  // "cosine" or "constant"
+  double temperature = 4.0;      // of the softened logits
+  double label_weight = 0.1;     // weight of the cross-entropy on labels; 1 - it on the KD loss
+  int64_t train_images = 0;      // 0 = the whole training split
+  double accuracy_floor = 0.0;   // test accuracy below it is reported as a failure (0 = no floor)
+  double tolerance = 1e-3;       // device vs LibTorch outputs at acceptance (max abs, relative to max |output|)
+};
+
 struct OptimizerConfig {
   std::string source;  // the file it was read from ("" if built in code)
   TeacherConfig teacher;
@@ -87,6 +142,10 @@ struct OptimizerConfig {
   HouseConfig house;
   DistillConfig distill;
   RunConfig run;
+  ProfileConfig profile;
+  std::vector<TargetConfig> targets;  // [[targets]], in file order
+  SearchConfig search;
+  FinetuneConfig finetune;
 };
 
 // One line: "<file>:<line>: <key>: <what is wrong>" (":<line>" when toml++
@@ -115,7 +174,8 @@ void save_optimizer_config(const OptimizerConfig& config, const std::string& pat
 // The settings that change a house's content, one line per differing key:
 // "house.spans: 8 -> 10". Ignores run.threads, run.out, run.log_seconds and
 // distill.feature_cache_mb (where things run and how memory is used, not what
-// is computed). Empty = the same house.
+// is computed) and the tables of the later steps ([profile], [[targets]],
+// [search], [finetune]). Empty = the same house.
 std::vector<std::string> house_differences(const OptimizerConfig& built, const OptimizerConfig& now);
 
 }  // namespace bespoke::config

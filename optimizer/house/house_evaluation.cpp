@@ -1,11 +1,9 @@
 #include "house/house_evaluation.h"
 
-#include "blocks/surgery.h"
 #include "blocks/unit_blocks.h"
-#include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
+#include "house/student.h"
 #include "house/teacher_data.h"
-#include "house/teacher_drops.h"
 #include "train/runtime_evaluation.h"
 
 namespace bespoke::house {
@@ -32,20 +30,7 @@ HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerCon
     if (a.status == ItemStatus::kDone) done.push_back(std::move(a));
   for (size_t i = 0; i < done.size(); ++i) {
     const AlternativeRecord& rec = done[i];
-    blocks::Replacement r;
-    r.cut_begin = rec.cut_begin;
-    r.cut_end = rec.cut_end;
-    r.name = rec.key;
-    if (rec.file.empty()) {
-      r.graph = identity_graph(teacher, analysis, rec.cut_begin);
-    } else {
-      try {
-        r.graph = exporter::load_bspk(store.path(rec.file));
-      } catch (const std::exception& e) {
-        throw HouseError(store.path(rec.file) + ": cannot read alternative '" + rec.key + "': " + e.what());
-      }
-    }
-    const ir::Graph stitched = blocks::stitch(teacher, {r});
+    const ir::Graph stitched = stitch_student(teacher, analysis, store, {rec.key});
     AlternativeAccuracy acc;
     acc.key = rec.key;
     acc.kind = kind_name(rec.kind);

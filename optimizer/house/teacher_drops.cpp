@@ -14,18 +14,6 @@ const ir::Shape& cut_shape(const ir::Graph& g, const blocks::BlockAnalysis& anal
 
 }  // namespace
 
-ir::Graph identity_graph(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int cut) {
-  ir::Graph g;
-  g.name = teacher.name + "/identity";
-  ir::Value v;
-  v.name = teacher.values[static_cast<size_t>(analysis.cuts[static_cast<size_t>(cut)])].name;
-  v.shape = cut_shape(teacher, analysis, cut);
-  const int id = g.add_value(v);
-  g.inputs = {id};
-  g.outputs = {id};
-  return g;
-}
-
 std::vector<Alternative> teacher_drops(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int a, int b) {
   const ir::Shape& in = cut_shape(teacher, analysis, a);
   const ir::Shape& out = cut_shape(teacher, analysis, b);

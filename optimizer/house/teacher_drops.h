@@ -10,6 +10,7 @@
 
 #include "blocks/block_analysis.h"
 #include "house/alternative.h"
+#include "house/student.h"  // identity_graph
 #include "ir/graph.h"
 
 namespace bespoke::house {
@@ -17,10 +18,5 @@ namespace bespoke::house {
 // Every drop of [a, b], shortest kept span first (identity first of all),
 // then by c. Keys "s<a>-<b>/drop/<c>-<d>" and "s<a>-<b>/drop/identity".
 std::vector<Alternative> teacher_drops(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int a, int b);
-
-// The identity at cut `cut`: a graph whose one input is its output, shaped
-// like the teacher's feature there (what a drop keeping no unit becomes, and
-// what the house stores no file for).
-ir::Graph identity_graph(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int cut);
 
 }  // namespace bespoke::house
