@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <stdexcept>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb/stb_image_write.h>
 #include <stb/stb_easy_font.h>
 

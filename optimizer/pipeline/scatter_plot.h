@@ -1,4 +1,4 @@
-// A small scatter plot written as PNG (stb_image_write, labels drawn with
+// A small scatter plot written as PNG (stb_image_write from Debian's libstb, labels drawn with
 // stb_easy_font): the pipeline's pareto.png, accuracy against measured
 // latency, one colour per series. Axes fit the data with a margin; ticks
 // at "nice" steps (1, 2 or 5 x 10^k). No dependency beyond stb.
