@@ -6,11 +6,15 @@
 // max(0, teacher accuracy - accuracy alone), plus kMseWeight x its
 // distillation error (relative MSE), which orders alternatives whose drop on
 // a small subset is the same (often zero). Starting from the teacher, while
-// the candidate is not feasible: among the alternatives that overlap no
-// chosen one and reduce the violated resource (latency first, then memory),
-// add the one with the least cost per unit saved (milliseconds, or bytes),
-// savings predicted in the context of what is chosen already. Then, costliest
-// first, drop any member whose removal keeps the candidate feasible.
+// the candidate is not feasible, one step adds the alternative with the least
+// added cost per unit saved of the violated resource (latency first, then
+// memory: milliseconds or bytes, predicted in the context of what is chosen);
+// adding it displaces the members it overlaps (their cost is subtracted), so a
+// cheap replacement chosen early can be upgraded to a span-wider or faster
+// one. Every step strictly lowers the violated resource; steps alternating
+// between latency and memory are bounded (4 x (alternatives + 1) steps).
+// Then, costliest first, drop any member whose removal keeps the candidate
+// feasible.
 //
 // Edge cases: the teacher already feasible gives the empty candidate; no
 // alternative left that saves anything while still infeasible gives nullopt

@@ -172,19 +172,18 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
       const std::optional<Candidate> start = greedy_start(space, searched, alone, result.teacher_accuracy);
       if (!start) {
         result.status = "failed";
-        result.message = "no set of the house's alternatives is predicted to meet " + std::to_string(searched.ms) +
+        result.message = "the greedy start found no set of the house's alternatives predicted to meet " + std::to_string(searched.ms) +
                          " ms" + (searched.memory_bytes > 0 ? " and " + std::to_string(searched.memory_bytes) + " bytes" : "");
         break;
       }
-      const ScoredCandidate greedy = trace.score(*start);
-      if (attempt == 1) result.greedy = unmeasured(greedy);
       steps.phase("anneal");
       AnnealSettings a;
       a.iterations = config.search.iterations;
       a.initial_temperature = config.search.initial_temperature;
       a.final_temperature = config.search.final_temperature;
       a.seed = random::derive_seed(seed, attempt);
-      anneal(trace, *start, a, on_step);
+      anneal(trace, *start, a, on_step);  // scores the start first
+      if (attempt == 1) result.greedy = unmeasured(*trace.find(*start));
     }
     result.evaluations += trace.evaluations();
     for (const HistoryPoint& h : trace.history()) result.history.push_back(h);

@@ -10,6 +10,11 @@ bool better(const ScoredCandidate& a, const ScoredCandidate& b) {
   return a.prediction.ms < b.prediction.ms;
 }
 
+const ScoredCandidate* SearchTrace::find(const Candidate& c) const {
+  const auto it = index_.find(c);
+  return it == index_.end() ? nullptr : &evaluated_[it->second];
+}
+
 ScoredCandidate SearchTrace::score(const Candidate& c) {
   ++evaluations_;
   if (const auto it = index_.find(c); it != index_.end()) return evaluated_[it->second];

@@ -57,6 +57,8 @@ class SearchTrace {
   ScoredCandidate score(const Candidate& c);
 
   const std::vector<ScoredCandidate>& evaluated() const { return evaluated_; }  // distinct, first-seen order
+  // The record of c, or null when c was not scored.
+  const ScoredCandidate* find(const Candidate& c) const;
   const ScoredCandidate* best() const { return best_ < 0 ? nullptr : &evaluated_[static_cast<size_t>(best_)]; }
   int64_t evaluations() const { return evaluations_; }
   const std::vector<HistoryPoint>& history() const { return history_; }

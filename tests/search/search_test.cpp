@@ -1,8 +1,6 @@
 // The search on a tiny house of the real demo teacher, real Fashion-MNIST
 // validation images and a latency table measured on this machine
 // (search_fixture.h).
-#include <doctest/doctest.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +19,9 @@
 #include "search_fixture.h"
 #include "torch_bridge/graph_module.h"
 #include "train/torch_evaluation.h"
+
+// Last: LibTorch's glog defines a CHECK of its own, which doctest's must replace.
+#include <doctest/doctest.h>
 
 namespace bespoke::search {
 
@@ -150,7 +151,7 @@ TEST_CASE("an unreachable budget is a failure reported as such") {
   const SearchResult r = run_search(c, target);
   CHECK(r.status == "failed");
   CHECK_FALSE(r.winner.has_value());
-  CHECK(r.message.find("no set of the house's alternatives") != std::string::npos);
+  CHECK(r.message.find("predicted to meet") != std::string::npos);
   CHECK(read_search_result(search_result_path(c, target.name)).status == "failed");
 }
 
