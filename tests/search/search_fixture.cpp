@@ -19,14 +19,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string temp_root() {
-  static const std::string root = [] {
+// The process's scratch folder, removed when the process ends.
+struct TempRoot {
+  std::string path;
+  TempRoot() {
     const fs::path p = fs::temp_directory_path() / ("bespoke-search-test-" + std::to_string(::getpid()));
     fs::remove_all(p);
     fs::create_directories(p);
-    return p.string();
-  }();
-  return root;
+    path = p.string();
+  }
+  ~TempRoot() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+const std::string& temp_root() {
+  static const TempRoot root;
+  return root.path;
 }
 
 double median(std::vector<double> v) {
@@ -41,7 +51,8 @@ double block_ms(const agent::ModelMeasurement& m, uint32_t id) {
   return -1.0;
 }
 
-// The table as the latency step defines it, measured here (see the header).
+}  // namespace
+
 latency::LatencyTable measure_table(const ir::Graph& teacher_in, const house::HouseStore& store,
                                     const config::TargetConfig& target) {
   ir::Graph teacher = teacher_in;
@@ -87,8 +98,6 @@ latency::LatencyTable measure_table(const ir::Graph& teacher_in, const house::Ho
   }
   return t;
 }
-
-}  // namespace
 
 std::string fresh_out(const std::string& name) {
   const fs::path p = fs::path(temp_root()) / ("out-" + name);

@@ -32,6 +32,11 @@ struct SearchFixture {
 
 const SearchFixture& fixture();
 
+// The latency table of `target` on this machine for `store`'s alternatives,
+// measured as described above (`teacher` as loaded, without unit blocks).
+latency::LatencyTable measure_table(const ir::Graph& teacher, const house::HouseStore& store,
+                                    const config::TargetConfig& target);
+
 // A new empty folder for one test's run.out.
 std::string fresh_out(const std::string& name);
 
