@@ -42,8 +42,16 @@ int main(int argc, char** argv) {
       leaf = c.name.substr(space + 1);
       CLI::App*& g = groups[group];
       if (g == nullptr) {
-        g = app.add_subcommand(group, group_description(group));
-        g->require_subcommand(1);
+        // A group that is also a command ("profile CONFIG" beside "profile
+        // export"): its subcommands hang under that command, optional.
+        for (const auto& [sub, command] : commands)
+          if (command.name == group) g = sub;
+        if (g != nullptr) {
+          g->require_subcommand(0, 1);
+        } else {
+          g = app.add_subcommand(group, group_description(group));
+          g->require_subcommand(1);
+        }
       }
       parent = g;
     }
@@ -59,7 +67,8 @@ int main(int argc, char** argv) {
       if (sub->parsed()) where += " " + c.name;
     return report_parse_error(app, e, where);
   }
-  for (size_t i = 0; i < commands.size(); ++i)
+  // The deepest parsed command: "profile export" rather than its group command "profile".
+  for (size_t i = commands.size(); i-- > 0;)
     if (commands[i].first->parsed()) return run_action(actions[i], "bespoke-opt " + commands[i].second.name);
   return kExitUsage;  // unreachable: require_subcommand(1)
 }

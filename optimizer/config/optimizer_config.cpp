@@ -10,6 +10,7 @@
 
 #include "config/config_checks.h"
 #include "config/config_fields.h"
+#include "config/target_config.h"
 #include "config/toml_reader.h"
 
 namespace bespoke::config {
@@ -43,9 +44,11 @@ OptimizerConfig parse_optimizer_config(const std::string& toml_text, const std::
   detail::visit_fields(config, [&](const std::string& table, const std::string& key, auto& value) {
     reader.read(table, key, value);
   });
+  reader.claim_elsewhere(detail::kTargetsTable);
   reader.reject_unknown();
   detail::resolve_paths(config, base_dir);
   detail::check_config(config, where, checks);
+  config.targets = detail::read_targets(root, where, base_dir);
   config.source = source;
   return config;
 }
@@ -68,6 +71,7 @@ std::string to_toml(const OptimizerConfig& config) {
     table = t;
     out << key << " = " << detail::toml_value(value) << "\n";
   });
+  out << detail::targets_toml(config.targets);
   return out.str();
 }
 

@@ -30,6 +30,7 @@ void TomlReader::reject_unknown() const {
   for (const auto& [name, node] : root_) {
     const std::string table(name.str());
     const int line = static_cast<int>(name.source().begin.line);
+    if (std::find(elsewhere_.begin(), elsewhere_.end(), table) != elsewhere_.end()) continue;
     const auto claimed = claimed_.find(table);
     if (claimed == claimed_.end()) {
       locations_.note(table, line);

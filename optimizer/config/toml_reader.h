@@ -34,6 +34,14 @@ class TomlReader {
     assign(*node, name, out);
   }
 
+  // Marks a root entry read by other code ([[targets]], target_config.h):
+  // reject_unknown leaves it alone and lists it among the known tables.
+  void claim_elsewhere(const std::string& name) {
+    if (!claimed_.count(name)) table_order_.push_back(name);
+    claimed_[name];
+    elsewhere_.push_back(name);
+  }
+
   // Throws ConfigError for a table or key nobody read (or a table that is not one).
   void reject_unknown() const;
 
@@ -63,6 +71,7 @@ class TomlReader {
   ConfigLocations& locations_;
   std::map<std::string, std::vector<std::string>> claimed_;  // table -> keys, in reading order
   std::vector<std::string> table_order_;                     // tables in reading order
+  std::vector<std::string> elsewhere_;                       // claim_elsewhere
 };
 
 }  // namespace bespoke::config::detail

@@ -1,5 +1,7 @@
 #include "house/house_store.h"
 
+#include "house/sql_statement.h"
+
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -33,96 +35,40 @@ CREATE TABLE alternatives (
   status TEXT NOT NULL, reason TEXT NOT NULL, seconds REAL NOT NULL, file TEXT NOT NULL);
 )sql";
 
-// kMigrations[v - 1] upgrades a version-v file to v + 1 (none yet: see the header).
-const std::vector<const char*> kMigrations = {};
+// kMigrations[v - 1] upgrades a version-v file to v + 1 (see the header).
+const std::vector<const char*> kMigrations = {
+    // 1 -> 2: per-target latency tables (latency/latency_store.h).
+    //  latency_targets: one row per profiled target: the device fingerprint,
+    //    the settings it was measured with (a profile with other settings
+    //    starts over), and the table's figures once complete.
+    //  latency_measurements: one row per (target, round, probe) measured, so
+    //    that an interrupted profile resumes where it stopped; blocks is the
+    //    probe's per-block medians ("id name ms" lines).
+    //  latency_items: the finished table: per teacher unit ("unit:<i>") and
+    //    per alternative key, its in-context milliseconds and sizes.
+    R"sql(
+CREATE TABLE latency_targets (
+  name TEXT PRIMARY KEY, cpu TEXT NOT NULL, cores INTEGER NOT NULL, isa TEXT NOT NULL,
+  runtime_version INTEGER NOT NULL, backend TEXT NOT NULL, threads INTEGER NOT NULL,
+  settings TEXT NOT NULL, complete INTEGER NOT NULL,
+  teacher_ms REAL NOT NULL, teacher_drift REAL NOT NULL,
+  teacher_arena_bytes INTEGER NOT NULL, teacher_weights_bytes INTEGER NOT NULL);
+CREATE TABLE latency_measurements (
+  target TEXT NOT NULL, round INTEGER NOT NULL, probe TEXT NOT NULL,
+  end_to_end_ms REAL NOT NULL, arena_bytes INTEGER NOT NULL, weights_bytes INTEGER NOT NULL,
+  backends TEXT NOT NULL, blocks TEXT NOT NULL,
+  PRIMARY KEY (target, round, probe));
+CREATE TABLE latency_items (
+  target TEXT NOT NULL, item TEXT NOT NULL, ms REAL NOT NULL,
+  arena_bytes INTEGER NOT NULL, weights_bytes INTEGER NOT NULL,
+  PRIMARY KEY (target, item));
+)sql",
+};
 
 const char* const kSpanColumns = "cut_begin, cut_end, units, input_shape, output_shape, params, flops, macs, file";
 const char* const kAlternativeColumns =
     "key, cut_begin, cut_end, kind, origin_model, origin_node_begin, origin_node_end, ratio, adapters, "
     "params, flops, macs, loss_before, loss_after, rel_mse, steps, status, reason, seconds, file";
-
-// One prepared statement; binds by position (1-based, in column order) and
-// reads columns in order, so a row maps onto a record in one pass.
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& file, const std::string& sql) : db_(db), file_(file) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) fail();
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(const std::string& v) {
-    check(sqlite3_bind_text(stmt_, ++bound_, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind(int64_t v) {
-    check(sqlite3_bind_int64(stmt_, ++bound_, v));
-    return *this;
-  }
-  Statement& bind(int v) { return bind(static_cast<int64_t>(v)); }
-  Statement& bind(double v) {  // NaN -> NULL explicitly (SQLite would do it silently)
-    check(std::isnan(v) ? sqlite3_bind_null(stmt_, ++bound_) : sqlite3_bind_double(stmt_, ++bound_, v));
-    return *this;
-  }
-
-  // True while there is a row to read.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) {
-      column_ = 0;
-      return true;
-    }
-    if (rc != SQLITE_DONE) fail();
-    return false;
-  }
-
-  std::string text() {
-    const auto* p = sqlite3_column_text(stmt_, column_);
-    const int n = sqlite3_column_bytes(stmt_, column_++);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
-  }
-  int64_t integer() { return sqlite3_column_int64(stmt_, column_++); }
-  int small_integer() { return static_cast<int>(integer()); }
-  double real() {
-    const bool null = sqlite3_column_type(stmt_, column_) == SQLITE_NULL;
-    const double v = sqlite3_column_double(stmt_, column_++);
-    return null ? NAN : v;
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail();
-  }
-  [[noreturn]] void fail() const { throw HouseError(file_ + ": " + sqlite3_errmsg(db_)); }
-
-  sqlite3* db_;
-  std::string file_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int bound_ = 0;
-  int column_ = 0;
-};
-
-void execute(sqlite3* db, const std::string& file, const std::string& sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string message = error ? error : sqlite3_errmsg(db);
-    sqlite3_free(error);
-    throw HouseError(file + ": " + message);
-  }
-}
-
-// Runs `sql` (several statements) in one transaction.
-void execute_atomically(sqlite3* db, const std::string& file, const std::string& sql) {
-  execute(db, file, "BEGIN IMMEDIATE");
-  try {
-    execute(db, file, sql);
-    execute(db, file, "COMMIT");
-  } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-}
 
 // Reads the first page through quick_check: garbage, a truncated file or a
 // damaged b-tree all end here with a message naming the file.
@@ -153,9 +99,9 @@ void prepare_schema(sqlite3* db, const std::string& file, bool create) {
   if (count_tables(db, file, " AND name = 'meta'") == 0) {
     if (count_tables(db, file, "") > 0) throw HouseError(file + ": not a model house (an SQLite database of something else)");
     if (!create) throw HouseError(file + ": not a model house (an empty database)");
-    execute_atomically(db, file,
-                       std::string(kSchema) + "INSERT INTO meta VALUES ('schema_version', '" +
-                           std::to_string(HouseStore::kSchemaVersion) + "');");
+    // Created as version 1; the migrations below bring it up to date, so a
+    // new file and an upgraded one have the very same schema.
+    execute_atomically(db, file, std::string(kSchema) + "INSERT INTO meta VALUES ('schema_version', '1');");
   }
   Statement q(db, file, "SELECT value FROM meta WHERE key = 'schema_version'");
   const std::string text = q.step() ? q.text() : "";

@@ -15,7 +15,8 @@
 // WAL) is chosen because house folders of sharded builds often sit on a
 // network filesystem, where WAL's shared memory does not work.
 //
-// Schema (kSchemaVersion = 1), created in one transaction by open(create):
+// Schema (version 1, created in one transaction by open(create), then
+// upgraded by the migrations to kSchemaVersion):
 //   meta(key TEXT PRIMARY KEY, value TEXT)          -- "schema_version", "config", "shard", ...
 //   spans(cut_begin, cut_end, units, input_shape, output_shape, params, flops, macs, file)
 //         PRIMARY KEY (cut_begin, cut_end)
@@ -23,6 +24,9 @@
 //         origin_node_begin, origin_node_end, ratio, adapters, params, flops, macs,
 //         loss_before, loss_after, rel_mse, steps, status, reason, seconds, file)
 // NaN losses are stored as NULL (SQLite has no NaN).
+// Version 2 adds the per-target latency tables (latency_targets,
+// latency_measurements, latency_items), written and read by
+// latency/latency_store.h through database().
 //
 // Versions: meta "schema_version" says which schema a file has. A later
 // version (for example the per-device latency tables) appends a migration
@@ -82,7 +86,7 @@ struct AlternativeRecord {
 
 class HouseStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   static constexpr const char* kIndexFile = "house.sqlite";
 
   // Opens <dir>/house.sqlite; creates the folder and the file when `create`.
@@ -117,6 +121,10 @@ class HouseStore {
   // Throws HouseError naming the first file that a span or a done
   // alternative refers to and that is not in the folder.
   void check_files() const;
+
+  // The open index, for the tables that later steps keep in the same file
+  // (latency/latency_store.h uses it with house/sql_statement.h).
+  sqlite3* database() const { return db_.get(); }
 
  private:
   struct Closer {

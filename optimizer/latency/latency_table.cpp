@@ -1,7 +1,6 @@
 #include "latency/latency_table.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "latency/latency_error.h"
 
@@ -39,16 +38,15 @@ Prediction predict(const LatencyTable& table, const std::vector<Choice>& choices
     arena = std::max(arena, it->second.probe_arena_bytes);
     weights += static_cast<int64_t>(it->second.weights_bytes);
   }
-  double kept_ms = 0.0;
+  // Additive in context: the teacher's end-to-end time (session overhead
+  // included, which a student keeps) minus the replaced units' in-context
+  // times plus the alternatives'. Scaling instead by end-to-end / block sum
+  // would shrink the per-run overhead with the work, which it does not.
+  double replaced_ms = 0.0;
   for (size_t u = 0; u < units; ++u)
-    if (!replaced[u]) kept_ms += table.unit_ms[u];
-  // Profiled block times sum to less than an end-to-end run (session
-  // overhead, and the profiler's own timer calls): scale by the teacher's
-  // ratio of end-to-end time to its block sum.
-  const double unit_sum = std::accumulate(table.unit_ms.begin(), table.unit_ms.end(), 0.0);
-  const double scale = unit_sum > 0 ? table.teacher_ms / unit_sum : 1.0;
+    if (replaced[u]) replaced_ms += table.unit_ms[u];
   Prediction p;
-  p.ms = (kept_ms + alternatives_ms) * scale;
+  p.ms = std::max(0.0, table.teacher_ms - replaced_ms + alternatives_ms);
   p.memory_bytes = arena + static_cast<uint64_t>(std::max<int64_t>(weights, 0));
   return p;
 }

@@ -7,10 +7,9 @@
 // its cost in context. The teacher is measured whole (end to end, and per unit)
 // with the same settings.
 //
-// Prediction of a student = teacher's kept units + the chosen alternatives'
-// in-context times, scaled to what an end-to-end run without profiling costs
-// (the whole-teacher measurement gives the per-session overhead and the ratio
-// between profiled block sums and plain end-to-end time).
+// Prediction of a student = the teacher's end-to-end time (no profiling;
+// its per-run overhead is kept by every student) - the replaced units'
+// in-context times + the chosen alternatives' in-context times.
 //
 // This header is the contract between latency/ (which fills and stores the
 // table) and search/ and pipeline/ (which only read it).

@@ -8,6 +8,10 @@
 //
 // The profiler costs two clock reads per operator; --no-profile times the
 // runs without it (and reports no blocks), --ops adds per-operator medians.
+//
+//   bespoke-bench --manifest DIR/manifest.json --json
+// measures an offline profile bundle instead (bench_manifest.h,
+// docs/profile-bundle.md): every model with the manifest's settings.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_manifest.h"
 #include "common/cpu_description.h"
 #include "common/statistics.h"
 #include "common/tool_main.h"
@@ -182,7 +187,10 @@ int main(int argc, char** argv) {
   CLI::App app{"Measures the latency of a .bspk model on this machine.\n"
                "Exit codes: 0 ok, 2 bad arguments, 10 + bsp_status for runtime errors."};
   Args args;
-  app.add_option("model", args.model, "the .bspk model")->required();
+  std::string manifest;
+  auto* model = app.add_option("model", args.model, "the .bspk model");
+  app.add_option("--manifest", manifest, "measure an offline profile bundle (its manifest.json) and print the report")
+      ->excludes(model);
   app.add_option("-b,--backend", args.backend, "auto, reference, xnnpack or onednn")
       ->check(CLI::IsMember(bt::backend_names()));
   app.add_option("-t,--threads", args.threads, "threads (0 = all cores)")->check(CLI::Range(0, 1024));
@@ -194,6 +202,11 @@ int main(int argc, char** argv) {
       ->excludes(ops);
   app.add_flag("--json", args.json, "print one JSON object");
   return bt::run_tool(kTool, app, argc, argv, [&] {
+    if (!manifest.empty()) {
+      bt::bench_manifest(manifest);  // always JSON: the report is for bespoke-opt profile import
+      return 0;
+    }
+    if (args.model.empty()) return bt::report_error(kTool, "a model (or --manifest) is required", bt::kExitUsage);
     Report report = measure(args);
     const bt::CpuDescription cpu = bt::describe_cpu();
     if (args.json) {

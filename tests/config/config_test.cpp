@@ -160,8 +160,8 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
   // Syntax.
   CHECK(f.error(m + "[run\n").find("x.toml:3:") == 0);
   // Unknown tables (the future [[targets]] and [search] included) and keys, with what is known.
-  CHECK(f.error(m + "[search]\nbudget = 1\n") == "x.toml:3: search: unknown table (known: teacher, data, house, distill, run)");
-  CHECK(f.error(m + "[[targets]]\nname = \"a53\"\n").find("x.toml:3: targets: unknown table") == 0);
+  CHECK(f.error(m + "[searches]\nbudget = 1\n") ==
+        "x.toml:3: searches: unknown table (known: teacher, data, house, distill, run, profile, search, finetune, targets)");
   const std::string unknown_key = f.error(m + "[house]\nspans = 3\nspanz = 4\n");
   CHECK(unknown_key.find("x.toml:5: house.spanz: unknown key (known in [house]: pretrained, spans, ") == 0);
   CHECK(f.error("house = 3\n" + m) == "x.toml:1: house: expected a table, got an integer");
@@ -212,6 +212,72 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
                        (f.dir.file("none.toml") + ": cannot open the config file").c_str(), ConfigError);
 }
 
+TEST_CASE("config: [[targets]] parse, round-trip, and every mistake is one line naming targets[i].key") {
+  const ConfigFixture f;
+  testing::write_file_bytes(f.dir.file("token"), {'s', 'e', 'c'});
+  const std::string m = kMinimal;  // lines 1-2
+  const OptimizerConfig c = f.parse(m + R"([[targets]]
+name = "pc-1t"
+budget_ms = 0.15
+[[targets]]
+name = "a53.board_2"
+device = "agent"
+address = "127.0.0.1:7070"
+token_file = "token"
+backend = "xnnpack"
+threads = 2
+budget_ratio = 0.5
+memory_budget_bytes = 1000000
+)");
+  REQUIRE(c.targets.size() == 2);
+  CHECK(c.targets[0].name == "pc-1t");
+  CHECK(c.targets[0].device == "local");
+  CHECK(c.targets[0].backend == "auto");
+  CHECK(c.targets[0].threads == 1);
+  CHECK(c.targets[0].budget_ms == 0.15);
+  CHECK(c.targets[1].token_file == f.dir.file("token"));
+  CHECK(c.targets[1].threads == 2);
+  CHECK(c.targets[1].budget_ratio == 0.5);
+  CHECK(c.targets[1].memory_budget_bytes == 1000000);
+  const std::string text = config::to_toml(c);
+  const OptimizerConfig again = config::parse_optimizer_config(text, "effective.toml", "/nowhere");
+  CHECK(config::to_toml(again) == text);
+  REQUIRE(again.targets.size() == 2);
+  CHECK(again.targets[1].address == "127.0.0.1:7070");
+  CHECK(again.targets[1].token_file == f.dir.file("token"));
+
+  const std::string t = m + "[[targets]]\n";  // targets[0] opens on line 3
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nbudget = 2\n") ==
+        "x.toml:6: targets[0].budget: unknown key (known in [[targets]]: name, device, address, token_file, backend, "
+        "threads, budget_ms, budget_ratio, memory_budget_bytes)");
+  CHECK(f.error(t + "name = \"a b\"\nbudget_ms = 1\n") == "x.toml:4: targets[0].name: \"a b\" is not made of A-Z a-z 0-9 _ . -");
+  CHECK(f.error(t + "budget_ms = 1\n").find("x.toml:3: targets[0].name: missing") == 0);
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\n[[targets]]\nname = \"a\"\nbudget_ms = 2\n") ==
+        "x.toml:7: targets[1].name: \"a\" names another target too");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"ssh\"\n") ==
+        "x.toml:6: targets[0].device: unknown value \"ssh\" (known: local, agent, offline)");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"agent\"\ntoken_file = \"token\"\n") ==
+        "x.toml:3: targets[0].address: missing (device = \"agent\" needs \"host:port\")");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"agent\"\naddress = \"h:1\"\n").find(
+            "x.toml:3: targets[0].token_file: missing") == 0);
+  // A token file that does not exist yet is fine: it is read when the agent is connected.
+  CHECK(f.parse(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"agent\"\naddress = \"h:1\"\ntoken_file = \"none\"\n")
+            .targets[0]
+            .token_file == f.dir.file("none"));
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\naddress = \"host:99999\"\n") ==
+        "x.toml:6: targets[0].address: \"host:99999\" is not host:port with a port in 1..65535");
+  CHECK(f.error(t + "name = \"a\"\n") == "x.toml:3: targets[0].budget_ms: exactly one of budget_ms and budget_ratio must be set (> 0)");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nbudget_ratio = 0.5\n") ==
+        "x.toml:6: targets[0].budget_ratio: exactly one of budget_ms and budget_ratio must be set (> 0)");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ratio = 1.5\n") == "x.toml:5: targets[0].budget_ratio: 1.5 is not in (0, 1]");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = -1\n") == "x.toml:5: targets[0].budget_ms: -1.0 is negative or not finite");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nbackend = \"cuda\"\n") ==
+        "x.toml:6: targets[0].backend: unknown value \"cuda\" (known: auto, reference, xnnpack, onednn)");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nthreads = 0\n") == "x.toml:6: targets[0].threads: 0 is not in 1..1024");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = \"1\"\n") == "x.toml:5: targets[0].budget_ms: expected a number, got another type");
+  CHECK(f.error("targets = 3\n" + m) == "x.toml:1: targets: expected an array of tables ([[targets]] blocks)");
+}
+
 TEST_CASE("config: house_differences lists the keys that change the house, and only those") {
   const ConfigFixture f;
   const OptimizerConfig built = f.parse(kMinimal);
@@ -245,6 +311,15 @@ TEST_CASE("config: the shipped examples are valid configs") {
   CHECK(demo.house.pretrained.size() == 1);
   CHECK(demo.house.kinds.size() == 4);
   CHECK(demo.run.out == fs::path(BESPOKE_SOURCE_DIR "/out/house-demo").lexically_normal().string());
+  // profile-demo.toml names the same house as house-demo.toml, plus its targets.
+  const OptimizerConfig profiled = config::parse_optimizer_config(
+      text_of("profile-demo.toml"), "profile-demo.toml", examples, assets ? config::FileChecks::kRequireExisting : config::FileChecks::kNone);
+  CHECK(config::house_differences(demo, profiled).empty());
+  CHECK(profiled.run.out == demo.run.out);
+  REQUIRE(profiled.targets.size() == 4);
+  CHECK(profiled.targets[0].name == "pc-1t");
+  CHECK(profiled.targets[1].backend == "xnnpack");
+  CHECK(profiled.targets[1].threads == 2);
   const OptimizerConfig own =
       config::parse_optimizer_config(text_of("house-own-model.toml"), "house-own-model.toml", examples, config::FileChecks::kNone);
   CHECK(own.teacher.channels == 3);

@@ -170,7 +170,7 @@ TEST_CASE("house export copies the runnable files with a manifest") {
   std::ifstream manifest_file(out + "/manifest.json");
   const json manifest = json::parse(manifest_file);
   CHECK(manifest["format"] == "bespoke-house-export");
-  CHECK(manifest["schema_version"] == 1);
+  CHECK(manifest["schema_version"] == house::HouseStore::kSchemaVersion);
   CHECK(manifest["config_hash"].get<std::string>().rfind("fnv1a64:", 0) == 0);
   REQUIRE(manifest["files"].size() == 5);  // 2 spans + 3 done alternatives with a file
   CHECK(manifest["files"][0]["key"] == "s1-3/teacher");

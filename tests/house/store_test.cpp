@@ -71,7 +71,7 @@ TEST_CASE("house store: rows and meta survive closing and reopening") {
   {
     HouseStore store = HouseStore::open(dir, true);  // creates the folder
     CHECK(fs::is_regular_file(dir + "/house.sqlite"));
-    CHECK(store.meta("schema_version") == "1");
+    CHECK(store.meta("schema_version") == "2");
     CHECK(!store.meta("shard"));
     store.set_meta("shard", "1/2");
     store.put_span(span(3, 5));
@@ -179,9 +179,9 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
 
   // A house written by a newer program.
   const std::string newer = scratch.file("newer");
-  new_house(newer).set_meta("schema_version", "2");
+  new_house(newer).set_meta("schema_version", "3");
   CHECK(house_error([&] { HouseStore::open(newer, false); }) ==
-        newer + file_of + ": schema version 2 is newer than this program's (1); use a newer bespoke-opt");
+        newer + file_of + ": schema version 3 is newer than this program's (2); use a newer bespoke-opt");
   const std::string unversioned = scratch.file("unversioned");
   new_house(unversioned).set_meta("schema_version", "one");
   CHECK(house_error([&] { HouseStore::open(unversioned, false); }) ==

@@ -14,15 +14,6 @@ bool is_onnx(const std::string& path) { return std::filesystem::path(path).exten
 
 }  // namespace
 
-ir::Graph load_teacher(const config::TeacherConfig& teacher) {
-  std::map<std::string, ir::Shape> shapes;
-  if (!teacher.input_shape.empty() && is_onnx(teacher.model)) {
-    for (const onnx_import::DeclaredInput& in : onnx_import::declared_inputs(teacher.model))
-      shapes[in.name] = teacher.input_shape;
-  }
-  return load_model(teacher.model, shapes).graph;
-}
-
 house::PretrainedSource load_pretrained_source(const std::string& path) {
   const std::string name = std::filesystem::path(path).stem().string();
   try {

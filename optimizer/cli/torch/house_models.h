@@ -5,14 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/teacher_model.h"
 #include "config/optimizer_config.h"
 #include "house/pretrained_spans.h"
 #include "ir/graph.h"
 
 namespace bespoke::cli {
 
-// The teacher (ONNX or .bspk) at teacher.input_shape when given.
-ir::Graph load_teacher(const config::TeacherConfig& teacher);
+// load_teacher: cli/teacher_model.h (no LibTorch).
 
 // A pretrained source. Its spans are re-instantiated at the teacher's sizes
 // later, so any static size will do: a dynamic batch becomes 1 and dynamic

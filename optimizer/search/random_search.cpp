@@ -1,0 +1,48 @@
+#include "search/random_search.h"
+
+#include "random/seeded_random.h"
+#include "search/search_error.h"
+
+namespace bespoke::search {
+
+namespace {
+
+Candidate draw(const SearchSpace& space, const Budget& budget, random::Random& rng) {
+  const int n = static_cast<int>(space.alternatives().size());
+  const double p = rng.uniform();
+  Candidate c;
+  for (int64_t i : random::random_permutation(n, rng.next()))
+    if (rng.uniform() < p && !space.overlaps(c, static_cast<int>(i))) c = with_added(c, static_cast<int>(i));
+  while (!space.feasible(c, budget)) {
+    const latency::Prediction now = space.predict(c);
+    const bool time_bound = now.ms > budget.ms;
+    std::vector<int> savers;
+    for (int i = 0; i < n; ++i) {
+      if (space.overlaps(c, i)) continue;
+      const latency::Prediction next = space.predict(with_added(c, i));
+      if (time_bound ? next.ms < now.ms : next.memory_bytes < now.memory_bytes) savers.push_back(i);
+    }
+    if (savers.empty()) break;
+    c = with_added(c, savers[rng.below(savers.size())]);
+  }
+  return c;
+}
+
+}  // namespace
+
+void random_search(SearchTrace& trace, int64_t evaluations, uint64_t seed, const ProgressFn& progress) {
+  random::Random rng(seed);
+  for (int64_t k = 0; k < evaluations; ++k) {
+    Candidate c = draw(trace.space(), trace.budget(), rng);
+    for (int tries = 1; !trace.space().feasible(c, trace.budget()); ++tries) {
+      if (tries >= kRandomTries)
+        throw SearchError("target " + trace.space().table().target + ": no random candidate meets the budget of " +
+                          std::to_string(trace.budget().ms) + " ms in " + std::to_string(kRandomTries) + " draws");
+      c = draw(trace.space(), trace.budget(), rng);
+    }
+    trace.score(c);
+    if (progress) progress({k + 1, evaluations, 0.0, trace.best()});
+  }
+}
+
+}  // namespace bespoke::search

@@ -1,0 +1,244 @@
+#include "search/search_target.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <ostream>
+#include <set>
+#include <thread>
+
+#include "blocks/unit_blocks.h"
+#include "house/alternative.h"
+#include "random/seeded_random.h"
+#include "search/annealing.h"
+#include "search/candidate_evaluator.h"
+#include "search/evaluation_journal.h"
+#include "search/greedy_start.h"
+#include "search/random_search.h"
+#include "search/search_error.h"
+#include "search/search_progress.h"
+#include "torch_bridge/graph_module.h"
+
+namespace bespoke::search {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string hex_hash(const std::string& text) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(house::alternative_seed(0, text)));
+  return buf;
+}
+
+// What the scores of candidates depend on: the house, the teacher, the
+// data and the validation subset.
+std::string score_context(const config::OptimizerConfig& config, const house::HouseStore& store) {
+  config::OptimizerConfig c;
+  c.teacher = config.teacher;
+  c.data = config.data;
+  c.search.validation_images = config.search.validation_images;
+  return hex_hash(config::to_toml(c) + "\nhouse:" + store.meta("config").value_or(""));
+}
+
+// What a result depends on: the scores, and everything that steers the search.
+std::string result_context(const config::OptimizerConfig& config, const config::TargetConfig& target,
+                           const latency::LatencyTable& table, const std::string& scores) {
+  config::OptimizerConfig c;
+  c.targets = {target};
+  c.search = config.search;
+  c.profile = config.profile;
+  c.run.seed = config.run.seed;
+  std::string text = scores + "\n" + config::to_toml(c) + "\ntable:" + table.device.describe();
+  char num[64];
+  std::snprintf(num, sizeof num, " %.17g", table.teacher_ms);
+  text += num;
+  for (double u : table.unit_ms) {
+    std::snprintf(num, sizeof num, " %.17g", u);
+    text += num;
+  }
+  for (const auto& [key, a] : table.alternatives) {
+    std::snprintf(num, sizeof num, " %.17g %llu", a.ms, static_cast<unsigned long long>(a.probe_arena_bytes));
+    text += " " + key + num;
+  }
+  return hex_hash(text);
+}
+
+MeasuredCandidate unmeasured(const ScoredCandidate& s) {
+  MeasuredCandidate m;
+  m.keys = s.keys;
+  m.accuracy = s.score.accuracy;
+  m.mean_loss = s.score.mean_loss;
+  m.predicted_ms = s.prediction.ms;
+  m.predicted_memory_bytes = s.prediction.memory_bytes;
+  m.meets_budget = s.feasible;
+  return m;
+}
+
+}  // namespace
+
+std::string search_result_path(const config::OptimizerConfig& config, const std::string& target) {
+  return (fs::path(config.run.out) / "search" / (target + ".json")).string();
+}
+
+SearchResult search_target(const house::HouseStore& store, const config::OptimizerConfig& config,
+                           const config::TargetConfig& target, const ir::Graph& teacher_in,
+                           const latency::LatencyTable& table, latency::DeviceLink* link, const SearchOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string path = search_result_path(config, target.name);
+  const std::string scores = score_context(config, store);
+  const std::string context = result_context(config, target, table, scores);
+  SearchProgress progress(options.log, target.name, config.run.log_seconds, {});
+  if (!options.force && fs::exists(path)) {
+    SearchResult previous = read_search_result(path);
+    if (previous.context == context) {
+      progress.note("reusing " + path + " (same settings; --force searches again)");
+      return previous;
+    }
+    progress.note(path + " was made with other settings: searching again");
+  }
+  fs::create_directories(fs::path(path).parent_path());
+
+  ir::Graph teacher = teacher_in;
+  const blocks::BlockAnalysis analysis = blocks::assign_unit_blocks(teacher);
+  const SearchSpace space(store, table);
+  const Budget budget = resolve_budget(target, table);
+  if (space.alternatives().empty())
+    throw SearchError("target " + target.name + ": no alternative of " + store.dir() +
+                      " is in its latency table (profile the target after building the house)");
+  if (!space.skipped().empty())
+    progress.note(std::to_string(space.skipped().size()) + " alternatives are not in the latency table and are left out");
+
+  const int threads = config.run.threads > 0 ? config.run.threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  torchbridge::GraphModule::set_num_threads(threads);
+  std::set<int> cuts;
+  for (const SpaceAlternative& a : space.alternatives()) cuts.insert(a.cut_begin);
+  progress.note("teacher features on " + std::to_string(config.search.validation_images) + " validation images at " +
+                std::to_string(cuts.size() + 1) + " cuts");
+  CandidateEvaluator evaluator(teacher, analysis, store, config, std::vector<int>(cuts.begin(), cuts.end()),
+                               (fs::path(path).parent_path() / ("spill-" + target.name)).string());
+  EvaluationJournal journal((fs::path(path).parent_path() / (target.name + ".evaluations.jsonl")).string(), scores);
+  for (const JournalEntry& e : journal.recovered()) evaluator.remember(e.keys, e.score);
+  if (!journal.recovered().empty())
+    progress.note(std::to_string(journal.recovered().size()) + " evaluations recovered from " + journal.path());
+  SearchProgress steps(options.log, target.name, config.run.log_seconds, [&] { return evaluator.runs(); });
+  std::set<std::string> distinct;
+  const ScoreFn score = [&](const std::vector<std::string>& keys) {
+    distinct.insert(candidate_name(keys));
+    const bool fresh = !evaluator.known(keys);
+    const CandidateScore s = evaluator.evaluate(keys);
+    if (fresh) journal.append(keys, s);
+    return s;
+  };
+
+  SearchResult result;
+  result.context = context;
+  result.target = target.name;
+  result.device = target.device;
+  result.budget_ms = budget.ms;
+  result.memory_budget_bytes = budget.memory_bytes;
+  result.strategy = config.search.strategy;
+  result.iterations = config.search.iterations;
+  result.validation_images = evaluator.samples();
+  result.teacher_accuracy = score({}).accuracy;
+  result.teacher_ms = table.teacher_ms;
+  result.latency_measured = link != nullptr;
+  result.skipped = space.skipped();
+  if (!link) progress.note("offline target: nothing is measured, latencies are predictions");
+
+  const uint64_t seed = house::alternative_seed(config.run.seed, "search/" + target.name);
+  const int64_t n_alone = static_cast<int64_t>(space.alternatives().size());
+  Budget searched = budget;
+  std::set<std::vector<std::string>> measured_sets;
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    result.attempts = attempt;
+    result.searched_budget_ms = searched.ms;
+    SearchTrace trace(space, searched, score);
+    const auto on_step = [&](const ProgressTick& t) {
+      steps.step(t.iteration, t.iterations, t.temperature, t.best, trace.evaluations());
+    };
+    if (config.search.strategy == "random") {
+      steps.phase("random");
+      random_search(trace, n_alone + 1 + config.search.iterations, random::derive_seed(seed, attempt), on_step);
+    } else {
+      steps.phase("alternatives alone");
+      std::vector<double> alone;
+      for (int64_t i = 0; i < n_alone; ++i) {
+        alone.push_back(trace.score({static_cast<int>(i)}).score.accuracy);
+        steps.step(i + 1, n_alone, 0.0, trace.best(), trace.evaluations());
+      }
+      const std::optional<Candidate> start = greedy_start(space, searched, alone, result.teacher_accuracy);
+      if (!start) {
+        result.status = "failed";
+        result.message = "the greedy start found no set of the house's alternatives predicted to meet " + std::to_string(searched.ms) +
+                         " ms" + (searched.memory_bytes > 0 ? " and " + std::to_string(searched.memory_bytes) + " bytes" : "");
+        break;
+      }
+      steps.phase("anneal");
+      AnnealSettings a;
+      a.iterations = config.search.iterations;
+      a.initial_temperature = config.search.initial_temperature;
+      a.final_temperature = config.search.final_temperature;
+      a.seed = random::derive_seed(seed, attempt);
+      anneal(trace, *start, a, on_step);  // scores the start first
+      if (attempt == 1) result.greedy = unmeasured(*trace.find(*start));
+    }
+    result.evaluations += trace.evaluations();
+    for (const HistoryPoint& h : trace.history()) result.history.push_back(h);
+
+    std::vector<ScoredCandidate> best;
+    for (const ScoredCandidate& s : best_candidates(trace, static_cast<int64_t>(trace.evaluated().size())))
+      if (static_cast<int64_t>(best.size()) < config.search.measure_best && measured_sets.insert(s.keys).second)
+        best.push_back(s);
+    steps.phase("measure");
+    progress.note("measuring " + std::to_string(best.size()) + " candidates end to end" +
+                  (link ? "" : " (offline: predicted only)"));
+    std::vector<MeasuredCandidate> measured =
+        measure_candidates(link, target, config.profile, teacher, analysis, store, best, budget);
+    for (const MeasuredCandidate& m : measured) {
+      char line[160];
+      if (m.measured)
+        std::snprintf(line, sizeof line, "  %.2f%%  predicted %.4f ms  measured %.4f ms (p90 %.4f), %s budget:",
+                      100.0 * m.accuracy, m.predicted_ms, m.median_ms, m.p90_ms, m.meets_budget ? "meets" : "OVER");
+      else
+        std::snprintf(line, sizeof line, "  %.2f%%  predicted %.4f ms:", 100.0 * m.accuracy, m.predicted_ms);
+      progress.note(line + (" " + candidate_name(m.keys)));
+    }
+    result.measured.insert(result.measured.end(), measured.begin(), measured.end());
+    if (const std::optional<size_t> w = pick_winner(result.measured)) {
+      result.winner = result.measured[*w];
+      result.status = "ok";
+      result.message = attempt == 1 ? "" : "met the budget after tightening the predicted budget to " +
+                                               std::to_string(searched.ms) + " ms";
+      break;
+    }
+    result.status = "failed";
+    result.message = "no measured candidate met the budget of " + std::to_string(budget.ms) + " ms" +
+                     (budget.memory_bytes > 0 ? " / " + std::to_string(budget.memory_bytes) + " bytes" : "");
+    if (measured.empty()) break;
+    // Tighten by how much the device is slower (or bigger) than predicted.
+    double time_ratio = 1.0, memory_ratio = 1.0;
+    for (const MeasuredCandidate& m : measured) {
+      if (m.predicted_ms > 0) time_ratio = std::max(time_ratio, m.median_ms / m.predicted_ms);
+      if (m.predicted_memory_bytes > 0)
+        memory_ratio = std::max(memory_ratio, static_cast<double>(m.arena_bytes + m.weights_bytes) /
+                                                  static_cast<double>(m.predicted_memory_bytes));
+    }
+    searched.ms = budget.ms / time_ratio;
+    if (budget.memory_bytes > 0) searched.memory_bytes = static_cast<int64_t>(static_cast<double>(budget.memory_bytes) / memory_ratio);
+    if (attempt == 1)
+      progress.note(result.message + "; searching once more with a predicted budget of " + std::to_string(searched.ms) +
+                    " ms");
+  }
+  result.distinct_evaluations = static_cast<int64_t>(distinct.size());
+  result.network_runs = evaluator.runs();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  write_search_result(result, path);
+  progress.note(result.status == "ok" ? "winner " + candidate_name(result.winner->keys) + " written to " + path
+                                      : "FAILED: " + result.message + " (" + path + ")");
+  return result;
+}
+
+}  // namespace bespoke::search
