@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "house/teacher_data.h"
-#include "pipeline/file_digest.h"
+#include "latency/sha256.h"
 #include "torch_bridge/graph_module.h"
 #include "train/batch_tensors.h"
 
@@ -35,16 +35,17 @@ std::string Acceptance::verdict() const {
   std::string why;
   auto add = [&why](const std::string& s) { why += (why.empty() ? "" : "; ") + s; };
   if (!numerics_ok) add("outputs differ from LibTorch by " + fixed(max_abs_error, 6));
-  if (!latency_ok) add("median " + fixed(median_ms, 4) + " ms is over the budget");
+  if (!latency_ok) add("median " + fixed(median_ms, 4) + " ms is over the budget of " + fixed(budget_ms, 4) + " ms");
   if (!memory_ok) add("arena + weights " + std::to_string(arena_bytes + weights_bytes) + " B over the memory budget");
   return "rejected: " + why;
 }
 
 Acceptance accept_on_device(latency::DeviceLink& link, const std::vector<uint8_t>& bspk, const ir::Graph& student,
-                            const house::TeacherData& data, const config::TargetConfig& target, double budget_ms,
-                            const config::ProfileConfig& profile, double tolerance, int inputs) {
+                            const std::vector<uint8_t>& teacher_bspk, const house::TeacherData& data,
+                            const config::TargetConfig& target, double budget_ms, const config::ProfileConfig& profile,
+                            double tolerance, int inputs) {
   Acceptance a;
-  a.sha256 = sha256_hex(bspk);
+  a.sha256 = latency::sha256_hex(bspk);
   const agent::Settings settings{target.backend, target.threads};
 
   // Numerics: the first `inputs` validation images, through LibTorch and the device.
@@ -85,9 +86,10 @@ Acceptance accept_on_device(latency::DeviceLink& link, const std::vector<uint8_t
   }
   a.numerics_ok = a.inputs == batch->size && a.max_abs_error <= tolerance * std::max(1.0, a.max_abs_output);
 
-  // Latency and memory: end to end, no profiling, interleaved rounds of one model.
+  // Latency and memory: end to end, no profiling, interleaved rounds with the teacher.
   agent::MeasureRequest m;
   m.models = {bspk};
+  if (!teacher_bspk.empty()) m.models.push_back(teacher_bspk);
   m.settings = settings;
   m.warmup = static_cast<int>(profile.warmup);
   m.runs = static_cast<int>(profile.runs);
@@ -107,7 +109,14 @@ Acceptance accept_on_device(latency::DeviceLink& link, const std::vector<uint8_t
   a.weights_bytes = r.weights_bytes;
   for (const agent::BackendUse& b : r.backends)
     a.backends += (a.backends.empty() ? "" : ", ") + b.backend + " " + std::to_string(b.operators);
-  a.latency_ok = a.median_ms <= budget_ms;
+  a.budget_ms = budget_ms;
+  if (!teacher_bspk.empty()) {
+    std::vector<double> teacher;
+    for (const agent::Round& round : reply.models.at(1).rounds) teacher.push_back(round.median_ms);
+    a.teacher_ms = median(teacher);
+    if (target.budget_ratio > 0) a.budget_ms = target.budget_ratio * a.teacher_ms;
+  }
+  a.latency_ok = a.median_ms <= a.budget_ms;
   a.memory_ok = target.memory_budget_bytes <= 0 ||
                 a.arena_bytes + a.weights_bytes <= static_cast<uint64_t>(target.memory_budget_bytes);
   return a;

@@ -6,7 +6,10 @@
 //    LibTorch gives for the same graph: max |device - torch| <= tolerance *
 //    max(1, max |torch|);
 //  * latency: end-to-end median and p90 over the [profile] rounds, no
-//    profiling; the median must be within the budget;
+//    profiling, interleaved round by round with the teacher (side by side,
+//    so that a busy machine slows both alike); the median must be within the
+//    budget, which for a budget_ratio target is the ratio of the teacher's
+//    median measured in this same run;
 //  * memory: the session's arena + weight bytes as the runtime reports them,
 //    within the target's memory budget when it has one.
 // The verdict carries the SHA-256 of the exact bytes that were checked.
@@ -28,6 +31,8 @@ struct Acceptance {
   int inputs = 0;
   double max_abs_error = 0.0, max_abs_output = 0.0;
   double median_ms = 0.0, p90_ms = 0.0;
+  double teacher_ms = 0.0;  // the teacher's median in the same rounds (0: not measured)
+  double budget_ms = 0.0;   // the budget the median was held to
   uint64_t arena_bytes = 0, weights_bytes = 0;
   std::string backends;  // what ran it, "onednn 12, xnnpack 2"
   bool numerics_ok = false, latency_ok = false, memory_ok = false;
@@ -35,10 +40,12 @@ struct Acceptance {
   std::string verdict() const;  // "accepted" or what failed, one line
 };
 
-// `student` is the graph whose serialization is `bspk`. Throws
-// latency::LatencyError when the device cannot be reached.
+// `student` is the graph whose serialization is `bspk`; `teacher_bspk` the
+// teacher's (empty: the student is measured alone and held to `budget_ms`).
+// Throws latency::LatencyError when the device cannot be reached.
 Acceptance accept_on_device(latency::DeviceLink& link, const std::vector<uint8_t>& bspk, const ir::Graph& student,
-                            const house::TeacherData& data, const config::TargetConfig& target, double budget_ms,
-                            const config::ProfileConfig& profile, double tolerance, int inputs = 8);
+                            const std::vector<uint8_t>& teacher_bspk, const house::TeacherData& data,
+                            const config::TargetConfig& target, double budget_ms, const config::ProfileConfig& profile,
+                            double tolerance, int inputs = 8);
 
 }  // namespace bespoke::pipeline

@@ -73,6 +73,8 @@ json to_json(const StudentSummary& s) {
           {"onnx", s.onnx},
           {"sha256", s.sha256},
           {"acceptance", s.acceptance},
+          {"acceptance_teacher_ms", s.acceptance_teacher_ms},
+          {"acceptance_budget_ms", s.acceptance_budget_ms},
           {"meets_budget", s.meets_budget},
           {"meets_memory_budget", s.meets_memory},
           {"meets_accuracy_floor", s.meets_floor},
@@ -107,6 +109,8 @@ StudentSummary student_from_json(const json& j) {
   s.onnx = j.at("onnx").get<std::string>();
   s.sha256 = j.at("sha256").get<std::string>();
   s.acceptance = j.at("acceptance").get<std::string>();
+  s.acceptance_teacher_ms = j.at("acceptance_teacher_ms").get<double>();
+  s.acceptance_budget_ms = j.at("acceptance_budget_ms").get<double>();
   s.meets_budget = j.at("meets_budget").get<bool>();
   s.meets_memory = j.at("meets_memory_budget").get<bool>();
   s.meets_floor = j.at("meets_accuracy_floor").get<bool>();

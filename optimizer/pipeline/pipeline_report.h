@@ -46,6 +46,8 @@ struct StudentSummary {
   std::vector<ReplacedSpan> replaced;
   std::string bspk, onnx, sha256;  // files relative to the output folder
   std::string acceptance;          // "accepted" or what failed
+  double acceptance_teacher_ms = 0.0;  // the teacher, measured side by side at acceptance
+  double acceptance_budget_ms = 0.0;   // the budget held to at acceptance (ratio x that teacher)
   bool meets_budget = false, meets_memory = false, meets_floor = false;
   double search_seconds = 0.0, finetune_seconds = 0.0;
 };

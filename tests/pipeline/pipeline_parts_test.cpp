@@ -99,7 +99,7 @@ TEST_CASE("acceptance on the local device: the teacher passes, a tiny budget and
   target.budget_ms = 1000;
   std::unique_ptr<latency::DeviceLink> link = latency::connect(target);
   const std::vector<uint8_t> bytes = exporter::write_bspk(teacher());
-  const Acceptance ok = accept_on_device(*link, bytes, teacher(), data, target, 1000.0, c.profile, 1e-3, 4);
+  const Acceptance ok = accept_on_device(*link, bytes, teacher(), bytes, data, target, 1000.0, c.profile, 1e-3, 4);
   CHECK(ok.inputs == 4);
   CHECK(ok.numerics_ok);
   CHECK(ok.max_abs_error < 1e-3 * std::max(1.0, ok.max_abs_output));
@@ -107,18 +107,19 @@ TEST_CASE("acceptance on the local device: the teacher passes, a tiny budget and
   CHECK(ok.p90_ms >= ok.median_ms);
   CHECK(ok.arena_bytes > 0);
   CHECK(ok.weights_bytes > 0);
+  CHECK(ok.teacher_ms > 0);  // measured side by side (the same model here)
   CHECK(ok.accepted());
   CHECK(ok.sha256 == latency::sha256_hex(bytes));
 
   target.memory_budget_bytes = 1024;
-  const Acceptance tight = accept_on_device(*link, bytes, teacher(), data, target, 1e-6, c.profile, 1e-3, 2);
+  const Acceptance tight = accept_on_device(*link, bytes, teacher(), {}, data, target, 1e-6, c.profile, 1e-3, 2);
   CHECK_FALSE(tight.latency_ok);
   CHECK_FALSE(tight.memory_ok);
   CHECK(tight.verdict().find("over the budget") != std::string::npos);
   CHECK(tight.verdict().find("memory budget") != std::string::npos);
 
   // Numerics: a graph that is not the one serialized is caught.
-  const Acceptance wrong = accept_on_device(*link, bytes, dropped_unit_student(), data, target, 1000.0, c.profile, 1e-3, 2);
+  const Acceptance wrong = accept_on_device(*link, bytes, dropped_unit_student(), {}, data, target, 1000.0, c.profile, 1e-3, 2);
   CHECK_FALSE(wrong.numerics_ok);
 }
 
