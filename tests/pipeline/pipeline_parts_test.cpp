@@ -6,10 +6,12 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 #include <stb/stb_image.h>
 
+#include "blocks/surgery.h"
 #include "blocks/unit_blocks.h"
 #include "export/bspk_writer.h"
 #include "house/student.h"
@@ -38,7 +40,7 @@ config::OptimizerConfig small_config() {
   c.teacher.model = BESPOKE_SOURCE_DIR "/models/fashion_resnet.onnx";
   c.data.validation_count = 5000;
   c.finetune.batch_size = 32;
-  c.finetune.train_images = 640;
+  c.finetune.train_images = 1280;
   c.finetune.epochs = 1.0;
   c.profile.warmup = 1;
   c.profile.runs = 3;
@@ -72,7 +74,7 @@ TEST_CASE("fine-tuning by distillation lowers the loss and keeps blocks and shap
   const ir::Graph student = dropped_unit_student();
   const FinetuneResult r = finetune_student(student, teacher(), data, c.finetune, 7, 2, nullptr);
   REQUIRE(r.ok);
-  CHECK(r.steps == 640 / 32);
+  CHECK(r.steps == 1280 / 32);
   CHECK(r.last_loss < r.first_loss);
   CHECK(r.student.blocks.size() == student.blocks.size());
   CHECK(r.student.shape_of(r.student.outputs[0]) == student.shape_of(student.outputs[0]));
