@@ -16,7 +16,9 @@
 #   benchmarks/quality.sh          # about 45-60 min on 2 cores
 #
 # Environment: BUILD_DIR (default build), OUT_DIR (default out/quality, removed
-# first unless KEEP=1), THREADS (LibTorch, default 2), PRUNE_RATIOS (default
+# first unless KEEP=1), HOUSE_FROM (a house built from the demo config, e.g.
+# out/demo, copied instead of built again: its build time is then not part of
+# this run), THREADS (LibTorch, default 2), PRUNE_RATIOS (default
 # "0.5 0.75 0.9"), SCRATCH_ARCHS (default "resnet8-w8 resnet8-w16 resnet14-w16").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +49,10 @@ PY
 }
 make_config bespoke anneal
 make_config random random
+if [[ -n ${HOUSE_FROM:-} ]]; then
+  mkdir -p "$work/bespoke"
+  cp "$HOUSE_FROM"/house.sqlite "$HOUSE_FROM"/*.bspk "$HOUSE_FROM"/config.toml "$HOUSE_FROM"/build-report.json "$work/bespoke/"
+fi
 
 echo "== Bespoke (annealing) at 50% and 25%"
 /usr/bin/time -f '%e' -o "$work/bespoke.time" "$opt" run "$work/bespoke.toml" --threads "$threads" | tee "$work/bespoke.log" || true

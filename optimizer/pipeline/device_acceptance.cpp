@@ -8,6 +8,7 @@
 
 #include "house/teacher_data.h"
 #include "latency/sha256.h"
+#include "latency/statistics.h"
 #include "torch_bridge/graph_module.h"
 #include "train/batch_tensors.h"
 
@@ -15,12 +16,7 @@ namespace bespoke::pipeline {
 
 namespace {
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using latency::median;
 
 std::string fixed(double v, int digits) {
   char text[64];

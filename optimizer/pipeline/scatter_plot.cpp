@@ -100,9 +100,9 @@ void write_scatter_png(const Plot& plot, const std::string& path, int width, int
   }
   c.fill(left, bottom, right, bottom + 2, black);
   c.fill(left - 2, top, left, bottom, black);
-  c.text(left, 12, plot.title, black, 2);
+  c.text(left, 6, plot.title, black, 2);
   c.text((left + right) / 2 - Canvas::text_width(plot.x_label), height - 28, plot.x_label, black, 2);
-  c.text(8, top - 28, plot.y_label, black, 2);
+  c.text(8, top - 22, plot.y_label, black, 2);
 
   int legend_y = top;
   for (const PlotSeries& s : plot.series) {

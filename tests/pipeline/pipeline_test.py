@@ -85,6 +85,11 @@ def opt(*args, check=True, **kwargs):
     return r
 
 
+def read(path, mode="r"):
+    with open(path, mode) as f:
+        return f.read()
+
+
 def write_config(name):
     out = os.path.join(WORK, name)
     path = os.path.join(WORK, name + ".toml")
@@ -98,7 +103,7 @@ class Pipeline(unittest.TestCase):
         cfg, out = write_config("whole")
         r = opt("run", cfg)
         self.assertIn("report:", r.stdout, r.stdout + r.stderr)
-        report = json.load(open(os.path.join(out, "report.json")))
+        report = json.loads(read(os.path.join(out, "report.json")))
         teacher = report["teacher"]
         self.assertGreater(teacher["latency_ms"], 0)
         self.assertGreater(teacher["accuracy"], 0.5)
@@ -117,7 +122,7 @@ class Pipeline(unittest.TestCase):
         self.assertGreater(t["arena_bytes"], 0)
         # The file is the one the report describes.
         bspk = os.path.join(out, t["bspk"])
-        self.assertEqual(hashlib.sha256(open(bspk, "rb").read()).hexdigest(), t["sha256"])
+        self.assertEqual(hashlib.sha256(read(bspk, "rb")).hexdigest(), t["sha256"])
         self.assertTrue(os.path.getsize(os.path.join(out, t["onnx"])) > 0)
         # Its accuracy, re-measured independently through bespoke-opt eval on the test split.
         e = opt("eval", bspk, "--data", os.path.join(WORK, "images"), "--split", "test", "--engine", "runtime",
@@ -130,7 +135,7 @@ class Pipeline(unittest.TestCase):
         db.close()
         for span in t["replaced"]:
             self.assertIn(span["key"], keys)
-        md = open(os.path.join(out, "report.md")).read()
+        md = read(os.path.join(out, "report.md"))
         self.assertIn("| tiny |", md)
         with open(os.path.join(out, "pareto.png"), "rb") as f:
             self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
@@ -143,10 +148,10 @@ class Pipeline(unittest.TestCase):
             p = subprocess.Popen([ARGS.opt, "run", cfg], stdout=log, stderr=subprocess.STDOUT, env=env)
             deadline = time.time() + 600
             while time.time() < deadline and p.poll() is None:
-                if "== 4. search" in open(log_path).read():
+                if "== 4. search" in read(log_path):
                     break
                 time.sleep(0.2)
-            self.assertIsNone(p.poll(), "the run ended before it could be killed:\n" + open(log_path).read())
+            self.assertIsNone(p.poll(), "the run ended before it could be killed:\n" + read(log_path))
             p.send_signal(signal.SIGKILL)
             p.wait()
         r = opt("run", cfg)
