@@ -36,6 +36,7 @@ void write_text(const std::string& path, const std::string& text) {
 }
 
 std::string status_of(const StudentSummary& s) {
+  if (s.bspk.empty()) return "no student";
   std::string problems;
   auto add = [&problems](const std::string& p) { problems += (problems.empty() ? "" : ", ") + p; };
   if (!s.meets_budget) add("over budget");
@@ -139,6 +140,10 @@ std::string report_table(const PipelineReport& r) {
   t << "| teacher | | " << fixed(r.teacher.latency_ms, 4) << " | 100% | " << fixed(100 * r.teacher.accuracy, 2) << "% | "
     << millions(r.teacher.params) << " | " << millions(r.teacher.flops) << " | | |\n";
   for (const StudentSummary& s : r.targets) {
+    if (s.bspk.empty()) {  // the search found no student: nothing was measured
+      t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | - | - | - | - | - | - | " << s.acceptance << " |\n";
+      continue;
+    }
     const double ratio = s.teacher_latency_ms > 0 ? s.latency_ms / s.teacher_latency_ms : 0.0;
     t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | " << fixed(s.latency_ms, 4) << " (" << fixed(s.p90_ms, 4)
       << ") | " << fixed(100 * ratio, 0) << "% | " << fixed(100 * s.accuracy, 2) << "% ("
@@ -158,6 +163,10 @@ void write_report(const PipelineReport& r, const std::string& dir) {
      << r.config << "`.\n\n"
      << report_table(r) << "\n";
   for (const StudentSummary& s : r.targets) {
+    if (s.bspk.empty()) {
+      md << "## " << s.target << "\n\n" << s.acceptance << "\n\n";
+      continue;
+    }
     md << "## " << s.target << "\n\n"
        << "Device `" << s.device << "`, backend `" << s.backend << "`, " << s.threads << " thread(s); budget "
        << fixed(s.budget_ms, 4) << " ms" << (s.memory_budget_bytes > 0 ? ", memory budget " + std::to_string(s.memory_budget_bytes) + " B" : "")
@@ -185,6 +194,7 @@ void write_report(const PipelineReport& r, const std::string& dir) {
   plot.series.push_back({"teacher", {0, 0, 0}, true, {{r.teacher.latency_ms, 100 * r.teacher.accuracy, "teacher"}}});
   for (size_t i = 0; i < r.targets.size(); ++i) {
     const StudentSummary& s = r.targets[i];
+    if (s.bspk.empty()) continue;
     plot.series.push_back({s.target, kColors[i % 6], false, {{s.latency_ms, 100 * s.accuracy, s.target}}});
   }
   const std::string png = (fs::path(dir) / "pareto.png").string();
