@@ -62,9 +62,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // Named by the deepest parsed command ("house build", or "profile export"
+    // rather than its group command "profile").
     std::string where = "bespoke-opt";
     for (const auto& [sub, c] : commands)
-      if (sub->parsed()) where += " " + c.name;
+      if (sub->parsed()) where = "bespoke-opt " + c.name;
     return report_parse_error(app, e, where);
   }
   // The deepest parsed command: "profile export" rather than its group command "profile".

@@ -63,12 +63,16 @@ int run(const ProfileOptions& o) {
       report["students"].push_back({{"keys", s.keys},
                                     {"predicted_ms", s.predicted_ms},
                                     {"measured_ms", s.measured_ms},
-                                    {"error_percent", s.error_percent}});
+                                    {"error_percent", s.error_percent},
+                                    {"drift_corrected_error_percent", s.drift_corrected_error_percent}});
     report["median_error_percent"] = check.median_abs_error_percent;
     report["worst_error_percent"] = check.worst_abs_error_percent;
     report["within_10_percent"] = check.within_10_percent;
     report["check_teacher_ms"] = check.teacher_ms;
     report["check_teacher_ratio"] = check.teacher_ratio;
+    report["drift_corrected_median_error_percent"] = check.drift_corrected_median_abs_error_percent;
+    report["drift_corrected_worst_error_percent"] = check.drift_corrected_worst_abs_error_percent;
+    report["drift_corrected_within_10_percent"] = check.drift_corrected_within_10_percent;
   }
   if (o.json) std::cout << report.dump(2) << "\n";
   return kExitSuccess;

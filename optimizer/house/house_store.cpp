@@ -43,7 +43,8 @@ const std::vector<const char*> kMigrations = {
     //    starts over), and the table's figures once complete.
     //  latency_measurements: one row per (target, round, probe) measured, so
     //    that an interrupted profile resumes where it stopped; blocks is the
-    //    probe's per-block medians ("id name ms" lines).
+    //    probe's per-block medians ("id name ms" lines), reference_ms the
+    //    profiled teacher's time measured interleaved with it.
     //  latency_items: the finished table: per teacher unit ("unit:<i>") and
     //    per alternative key, its in-context milliseconds and sizes.
     R"sql(
@@ -55,7 +56,8 @@ CREATE TABLE latency_targets (
   teacher_arena_bytes INTEGER NOT NULL, teacher_weights_bytes INTEGER NOT NULL);
 CREATE TABLE latency_measurements (
   target TEXT NOT NULL, round INTEGER NOT NULL, probe TEXT NOT NULL,
-  end_to_end_ms REAL NOT NULL, arena_bytes INTEGER NOT NULL, weights_bytes INTEGER NOT NULL,
+  end_to_end_ms REAL NOT NULL, reference_ms REAL NOT NULL,
+  arena_bytes INTEGER NOT NULL, weights_bytes INTEGER NOT NULL,
   backends TEXT NOT NULL, blocks TEXT NOT NULL,
   PRIMARY KEY (target, round, probe));
 CREATE TABLE latency_items (

@@ -91,9 +91,9 @@ void LatencyStore::start_target(const TargetRecord& r) {
 
 void LatencyStore::put_measurement(const std::string& target, const ProbeMeasurement& m) {
   Statement q(store_.database(), store_.index_path(),
-              "INSERT OR REPLACE INTO latency_measurements (target, round, probe, end_to_end_ms, arena_bytes, "
-              "weights_bytes, backends, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  q.bind(target).bind(m.round).bind(m.probe).bind(m.end_to_end_ms);
+              "INSERT OR REPLACE INTO latency_measurements (target, round, probe, end_to_end_ms, reference_ms, "
+              "arena_bytes, weights_bytes, backends, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(target).bind(m.round).bind(m.probe).bind(m.end_to_end_ms).bind(m.reference_ms);
   q.bind(static_cast<int64_t>(m.arena_bytes)).bind(static_cast<int64_t>(m.weights_bytes));
   q.bind(m.backends).bind(blocks_text(m.blocks));
   q.step();
@@ -101,7 +101,7 @@ void LatencyStore::put_measurement(const std::string& target, const ProbeMeasure
 
 std::vector<ProbeMeasurement> LatencyStore::measurements(const std::string& target) const {
   Statement q(store_.database(), store_.index_path(),
-              "SELECT round, probe, end_to_end_ms, arena_bytes, weights_bytes, backends, blocks "
+              "SELECT round, probe, end_to_end_ms, reference_ms, arena_bytes, weights_bytes, backends, blocks "
               "FROM latency_measurements WHERE target = ? ORDER BY round, probe");
   q.bind(target);
   std::vector<ProbeMeasurement> out;
@@ -110,6 +110,7 @@ std::vector<ProbeMeasurement> LatencyStore::measurements(const std::string& targ
     m.round = q.small_integer();
     m.probe = q.text();
     m.end_to_end_ms = q.real();
+    m.reference_ms = q.real();
     m.arena_bytes = static_cast<uint64_t>(q.integer());
     m.weights_bytes = static_cast<uint64_t>(q.integer());
     m.backends = q.text();

@@ -40,6 +40,9 @@ struct ProbeMeasurement {
   int round = 0;
   std::string probe;
   double end_to_end_ms = 0.0;  // the round's median run
+  // The profiled teacher's round median, measured interleaved with this
+  // probe (same request): how fast the device was just then.
+  double reference_ms = 0.0;
   uint64_t arena_bytes = 0, weights_bytes = 0;
   std::string backends;  // "xnnpack 20, reference 2"
   std::vector<BlockTime> blocks;

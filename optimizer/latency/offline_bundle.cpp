@@ -162,9 +162,16 @@ ProfileResult import_report(house::HouseStore& house_store, const config::Profil
   store.start_target(TargetRecord{target.name, fingerprint, settings_text(bundle.settings, probes), false});
   ProfileResult result;
   result.probes = probes.size();
+  // bespoke-bench measures all profiled models of a round in one
+  // interleaved measurement: the profiled teacher's round is their reference.
+  size_t reference = 0;
+  while (reference < bundle.models.size() && bundle.models[reference].name != kTeacherProfiled) ++reference;
   for (size_t i = 0; i < measured.size(); ++i) {
     for (int r = 0; r < bundle.settings.rounds; ++r) {
-      store.put_measurement(target.name, probe_measurement(measured[i], static_cast<size_t>(r), r, bundle.models[i].name));
+      ProbeMeasurement m = probe_measurement(measured[i], static_cast<size_t>(r), r, bundle.models[i].name);
+      if (bundle.models[i].profile && reference < measured.size())
+        m.reference_ms = measured[reference].rounds[static_cast<size_t>(r)].median_ms;
+      store.put_measurement(target.name, m);
       ++result.measured;
     }
   }

@@ -80,13 +80,19 @@ PredictionCheck check_prediction(const house::HouseStore& store, const config::P
   };
   check.teacher_ms = median_of_rounds(reply.models[0]);
   check.teacher_ratio = table.teacher_ms > 0 ? check.teacher_ms / table.teacher_ms : 0.0;
-  std::vector<double> errors;
+  std::vector<double> errors, corrected;
   for (size_t i = 0; i < check.students.size(); ++i) {
     StudentPrediction& s = check.students[i];
     s.measured_ms = median_of_rounds(reply.models[i + 1]);
-    s.error_percent = s.measured_ms > 0 ? 100.0 * (s.predicted_ms - s.measured_ms) / s.measured_ms : 0.0;
+    const auto error = [&](double predicted) {
+      return s.measured_ms > 0 ? 100.0 * (predicted - s.measured_ms) / s.measured_ms : 0.0;
+    };
+    s.error_percent = error(s.predicted_ms);
+    s.drift_corrected_error_percent = error(s.predicted_ms * check.teacher_ratio);
     errors.push_back(std::fabs(s.error_percent));
+    corrected.push_back(std::fabs(s.drift_corrected_error_percent));
     if (std::fabs(s.error_percent) <= 10.0) ++check.within_10_percent;
+    if (std::fabs(s.drift_corrected_error_percent) <= 10.0) ++check.drift_corrected_within_10_percent;
     char line[160];
     std::snprintf(line, sizeof line, "  student %2zu: predicted %.4f ms, measured %.4f ms, error %+.1f%%  ", i + 1,
                   s.predicted_ms, s.measured_ms, s.error_percent);
@@ -96,11 +102,19 @@ PredictionCheck check_prediction(const house::HouseStore& store, const config::P
   }
   check.median_abs_error_percent = median(errors);
   for (double e : errors) check.worst_abs_error_percent = std::max(check.worst_abs_error_percent, e);
+  check.drift_corrected_median_abs_error_percent = median(corrected);
+  for (double e : corrected)
+    check.drift_corrected_worst_abs_error_percent = std::max(check.drift_corrected_worst_abs_error_percent, e);
   char line[200];
   std::snprintf(line, sizeof line,
                 "check %s: median error %.1f%%, worst %.1f%%, %zu of %zu within 10%% (teacher now %.4f ms, %.3fx the table's)\n",
                 target.name.c_str(), check.median_abs_error_percent, check.worst_abs_error_percent,
                 check.within_10_percent, check.students.size(), check.teacher_ms, check.teacher_ratio);
+  progress << line;
+  std::snprintf(line, sizeof line, "  drift-corrected (x%.3f): median error %.1f%%, worst %.1f%%, %zu of %zu within 10%%\n",
+                check.teacher_ratio, check.drift_corrected_median_abs_error_percent,
+                check.drift_corrected_worst_abs_error_percent, check.drift_corrected_within_10_percent,
+                check.students.size());
   progress << line;
   return check;
 }

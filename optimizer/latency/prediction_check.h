@@ -13,7 +13,8 @@
 //
 // teacher_ratio (the teacher now / the teacher in the table) tells whether
 // the device was slower or faster than when profiled: a large error with a
-// ratio far from 1 is drift, not a bad table.
+// ratio far from 1 is drift, not a bad table; the drift-corrected figures
+// scale every prediction by it.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,9 @@ struct StudentPrediction {
   std::vector<std::string> keys;
   double predicted_ms = 0.0, measured_ms = 0.0;
   double error_percent = 0.0;  // signed
+  // The same with the prediction scaled by teacher_ratio (the device's speed
+  // now against when it was profiled): the table's error without the drift.
+  double drift_corrected_error_percent = 0.0;
 };
 
 struct PredictionCheck {
@@ -40,6 +44,8 @@ struct PredictionCheck {
   std::vector<StudentPrediction> students;
   double median_abs_error_percent = 0.0, worst_abs_error_percent = 0.0;
   size_t within_10_percent = 0;
+  double drift_corrected_median_abs_error_percent = 0.0, drift_corrected_worst_abs_error_percent = 0.0;
+  size_t drift_corrected_within_10_percent = 0;
   double teacher_ms = 0.0;     // measured now, with the students
   double teacher_ratio = 0.0;  // teacher_ms / the table's teacher_ms
 };

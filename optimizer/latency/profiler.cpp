@@ -10,10 +10,10 @@ namespace bespoke::latency {
 
 namespace {
 
-agent::MeasureRequest request_for(const MeasureSettings& s, std::vector<uint8_t> model, bool profile, int warmup,
-                                  int runs) {
+agent::MeasureRequest request_for(const MeasureSettings& s, std::vector<std::vector<uint8_t>> models, bool profile,
+                                  int warmup, int runs) {
   agent::MeasureRequest r;
-  r.models.push_back(std::move(model));
+  r.models = std::move(models);
   r.settings.backend = s.backend;
   r.settings.threads = s.threads;
   r.warmup = warmup;
@@ -61,7 +61,7 @@ ProfileResult profile_target(house::HouseStore& house_store, const config::Profi
   const std::vector<uint8_t> teacher_bytes = probe_model(host, house_store, {});
 
   // The fingerprint, with the backend the runtime really picks for the teacher.
-  const agent::MeasureReply first = link.measure(request_for(settings, teacher_bytes, false, 0, 1));
+  const agent::MeasureReply first = link.measure(request_for(settings, {teacher_bytes}, false, 0, 1));
   const Fingerprint device = fingerprint_of(link.device(), settings, first.models.at(0).backends);
   LatencyStore store(house_store);
   check_fingerprint(store, target.name, device, options.force);
@@ -89,12 +89,18 @@ ProfileResult profile_target(house::HouseStore& house_store, const config::Profi
         ++result.reused;
         continue;
       }
+      // A probe is measured interleaved with the profiled teacher, whose
+      // time then says how fast the device was (table_builder.h normalises).
       const bool profiled = name != kTeacherEndToEnd;
-      const std::vector<uint8_t> bytes = keys.empty() ? teacher_bytes : probe_model(host, house_store, keys);
+      std::vector<std::vector<uint8_t>> bytes = {teacher_bytes};
+      if (!keys.empty()) bytes.push_back(probe_model(host, house_store, keys));
       const agent::MeasureReply reply =
-          link.measure(request_for(settings, bytes, profiled, settings.warmup, settings.runs));
-      if (reply.models.size() != 1) throw LatencyError("target " + target.name + ": the device answered no measurement");
-      const ProbeMeasurement m = probe_measurement(reply.models[0], 0, round, name);
+          link.measure(request_for(settings, std::move(bytes), profiled, settings.warmup, settings.runs));
+      if (reply.models.size() != (keys.empty() ? 1u : 2u))
+        throw LatencyError("target " + target.name + ": the device answered " + std::to_string(reply.models.size()) +
+                           " measurements");
+      ProbeMeasurement m = probe_measurement(reply.models.back(), 0, round, name);
+      if (profiled) m.reference_ms = reply.models[0].rounds.at(0).median_ms;
       store.put_measurement(target.name, m);
       ++result.measured;
       progress << "  [" << index << "/" << total << "] round " << round + 1 << " " << name << " "

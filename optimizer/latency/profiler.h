@@ -11,11 +11,14 @@
 //     measurements are discarded and the profile starts afresh.
 //  3. For each round r of [profile] rounds, in this order: the teacher end
 //     to end (no profiling), the teacher with its per-unit profile, then every
-//     probe with its per-block profile. Each is one measurement (warm-up,
-//     then [profile] runs timed runs, its round median) stored at once as
-//     (target, r, probe); a (round, probe) already stored is skipped, so an
-//     interrupted profile resumes without measuring anything again. The
-//     teacher, measured at the start of every round, shows drift.
+//     probe with its per-block profile, each probe interleaved with the
+//     profiled teacher in one measurement (warm-up, then [profile] runs
+//     timed runs of each, in turn; round medians), so that every probe
+//     carries the device's speed at that moment (its reference_ms). Each
+//     result is stored at once as (target, r, probe); a (round, probe)
+//     already stored is skipped, so an interrupted profile resumes without
+//     measuring anything again. The teacher, measured at the start of every
+//     round, shows drift.
 //  4. Build the table (table_builder.h) and store it; the target is complete.
 //
 // Progress: one line per measurement on `progress` ("[k/n] round r probe

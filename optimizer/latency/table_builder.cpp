@@ -1,6 +1,7 @@
 #include "latency/table_builder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "latency/latency_error.h"
@@ -93,6 +94,18 @@ LatencyTable build_table(const std::string& target, const Fingerprint& device, c
   table.teacher_arena_bytes = teacher0.arena_bytes;
   table.teacher_weights_bytes = teacher0.weights_bytes;
 
+  // Every profiled figure is normalised to the profiled teacher's median
+  // speed: a measurement taken while the device ran at x times that speed
+  // (its reference, measured interleaved with it) is scaled by 1 / x. Then
+  // `to_plain` turns profiled milliseconds into plain end-to-end ones.
+  std::vector<double> teacher_profiled;
+  for (int r = 0; r < rounds; ++r) teacher_profiled.push_back(get(kTeacherProfiled, r).end_to_end_ms);
+  const double teacher_profiled_ms = median(teacher_profiled);
+  const auto normaliser = [&](const ProbeMeasurement& m) {
+    return m.reference_ms > 0 ? teacher_profiled_ms / m.reference_ms : 1.0;
+  };
+  const double to_plain = teacher_profiled_ms > 0 ? table.teacher_ms / teacher_profiled_ms : 1.0;
+
   const size_t units = host.analysis.units.size();
   table.unit_ms.assign(units, 0.0);
   for (size_t u = 0; u < units; ++u) {
@@ -102,7 +115,7 @@ LatencyTable build_table(const std::string& target, const Fingerprint& device, c
       const auto b = std::find_if(m.blocks.begin(), m.blocks.end(), [&](const BlockTime& t) { return t.id == u; });
       if (b == m.blocks.end())
         throw LatencyError("target " + target + ": the profiled teacher has no block for unit " + std::to_string(u));
-      ms.push_back(b->ms);
+      ms.push_back(b->ms * normaliser(m));
     }
     table.unit_ms[u] = median(ms);
     table.unit_weights_bytes.push_back(static_cast<uint64_t>(host.analysis.units[u].params) * sizeof(float));
@@ -114,22 +127,53 @@ LatencyTable build_table(const std::string& target, const Fingerprint& device, c
     if (is_identity(a)) table.alternatives[a.key] = AlternativeLatency{0.0, table.teacher_arena_bytes, 0};
   }
   for (const Probe& probe : probes) {
-    for (const std::string& key : probe.keys) {
+    // Each alternative's own block, median over rounds.
+    std::vector<double> own(probe.keys.size()), saving(probe.keys.size());
+    std::vector<double> probe_rounds;
+    uint64_t arena = 0;
+    for (int r = 0; r < rounds; ++r) {
+      const ProbeMeasurement& m = get(probe.name, r);
+      probe_rounds.push_back(m.end_to_end_ms * normaliser(m));
+      arena = m.arena_bytes;
+    }
+    double predicted = teacher_profiled_ms;
+    for (size_t k = 0; k < probe.keys.size(); ++k) {
+      const std::string& key = probe.keys[k];
       std::vector<double> ms;
-      uint64_t arena = 0;
       for (int r = 0; r < rounds; ++r) {
         const ProbeMeasurement& m = get(probe.name, r);
         const BlockTime* b = find_block(m.blocks, key);
         if (b == nullptr)
           throw LatencyError("target " + target + ": probe '" + probe.name + "' has no block named '" + key + "'");
-        ms.push_back(b->ms);
-        arena = m.arena_bytes;
+        ms.push_back(b->ms * normaliser(m));
       }
+      own[k] = median(ms);
       const auto rec = records.find(key);
-      const uint64_t weights = rec == records.end() ? 0 : static_cast<uint64_t>(rec->second->params) * sizeof(float);
-      table.alternatives[key] = AlternativeLatency{median(ms), arena, weights};
+      if (rec == records.end()) throw LatencyError("target " + target + ": probe '" + probe.name + "' names no alternative '" + key + "'");
+      double replaced = 0.0;
+      for (int u = rec->second->cut_begin; u < rec->second->cut_end && u < static_cast<int>(units); ++u)
+        replaced += table.unit_ms[static_cast<size_t>(u)];
+      saving[k] = std::fabs(replaced - own[k]);
+      predicted += own[k] - replaced;
+    }
+    // In context: the kept units of a probe do not cost exactly what they
+    // cost in the teacher (cache and memory traffic change with what runs
+    // before them). What the probe's end-to-end time differs from the
+    // blocks' prediction is shared among its alternatives in proportion to
+    // the work each removes or adds, so that a student made of exactly this
+    // probe's alternatives is predicted as measured.
+    const double residual = median(probe_rounds) - predicted;
+    double total_saving = 0.0;
+    for (double v : saving) total_saving += v;
+    for (size_t k = 0; k < probe.keys.size(); ++k) {
+      const double share = total_saving > 0 ? saving[k] / total_saving : 1.0 / static_cast<double>(probe.keys.size());
+      const auto rec = records.find(probe.keys[k]);
+      const uint64_t weights = static_cast<uint64_t>(rec->second->params) * sizeof(float);
+      table.alternatives[probe.keys[k]] =
+          AlternativeLatency{std::max(0.0, (own[k] + share * residual) * to_plain), arena, weights};
     }
   }
+  for (double& ms : table.unit_ms) ms *= to_plain;
   return table;
 }
 

@@ -7,8 +7,21 @@
 //   teacher_drift    (max - min) / median of those round medians: how much
 //                    the device's speed moved during the profile
 //   unit_ms[u]       median over rounds of unit u's block in the profiled teacher
-//   alternative ms   median over rounds of its block in its probe; the
-//                    identity costs 0
+//   alternative ms   median over rounds of its block in its probe, plus its
+//                    share of the probe's context effect: the probe's
+//                    end-to-end time (profiled) minus what its blocks predict
+//                    (the profiled teacher's end-to-end time - replaced units
+//                    + alternatives' blocks), shared among the probe's
+//                    alternatives in proportion to |replaced units - own
+//                    block|, so a student of exactly one probe's alternatives
+//                    is predicted as measured; never below 0. The identity
+//                    costs 0.
+// Normalisation: each probe was measured interleaved with the profiled
+// teacher (its reference_ms); its times are scaled by the profiled teacher's
+// median / that reference, which cancels the device's slow drift (shared
+// machines, thermal throttling). Finally every unit and alternative time is
+// scaled by teacher_ms / the profiled teacher's median, so that predict()'s
+// sums are in plain (unprofiled) milliseconds.
 // Sizes: the probe's arena (the largest arena a student with it needs, an
 // estimate), the alternative's parameters as float32, each unit's parameters.
 //

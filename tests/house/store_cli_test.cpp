@@ -111,7 +111,7 @@ TEST_CASE("house status and list show what a house holds") {
   const Outcome status = bespoke_opt(scratch, "house status " + q(dir));
   CHECK(status.status == 0);
   CHECK(status.err.empty());
-  CHECK(status.out.find("(schema 1, whole)") != std::string::npos);
+  CHECK(status.out.find("(schema 2, whole)") != std::string::npos);
   CHECK(status.out.find("teacher       /models/teacher.onnx") != std::string::npos);
   CHECK(status.out.find("2 sampled teacher spans") != std::string::npos);
   CHECK(status.out.find("alternatives  5: 4 done, 1 failed") != std::string::npos);
@@ -240,7 +240,7 @@ TEST_CASE("house commands refuse bad stores with one line naming the file") {
   const std::string newer = scratch.file("newer");
   write_house(newer);
   HouseStore::open(newer, false).set_meta("schema_version", "7");
-  bad.emplace_back(newer, newer + index + ": schema version 7 is newer than this program's (1)");
+  bad.emplace_back(newer, newer + index + ": schema version 7 is newer than this program's (2)");
   const std::string missing = scratch.file("missing");
   write_house(missing);
   fs::remove(missing + "/s1-3_pruned_0.5.bspk");

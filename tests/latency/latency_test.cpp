@@ -151,7 +151,7 @@ TEST_CASE("latency store: measurements and the table survive reopening; start_ta
     latency::LatencyStore ls(store);
     CHECK(!ls.target("pc"));
     ls.start_target({"pc", device, "settings", false});
-    ls.put_measurement("pc", {0, "a+b", 0.5, 100, 200, "xnnpack 3", {{0, "stem", 0.1}, {11, "a", 0.2}}});
+    ls.put_measurement("pc", {0, "a+b", 0.5, 0.45, 100, 200, "xnnpack 3", {{0, "stem", 0.1}, {11, "a", 0.2}}});
     CHECK(ls.has_measurement("pc", 0, "a+b"));
     CHECK(!ls.has_measurement("pc", 1, "a+b"));
     CHECK(latency::profiled_targets(store).empty());
@@ -175,6 +175,7 @@ TEST_CASE("latency store: measurements and the table survive reopening; start_ta
   const std::vector<latency::ProbeMeasurement> m = ls.measurements("pc");
   REQUIRE(m.size() == 1);
   CHECK(m[0].probe == "a+b");
+  CHECK(m[0].reference_ms == 0.45);
   CHECK(m[0].blocks.size() == 2);
   CHECK(m[0].blocks[1].name == "a");
   CHECK(m[0].blocks[1].ms == 0.2);
@@ -208,6 +209,47 @@ TEST_CASE("a version-1 house upgrades in place to the latency tables") {
   latency::LatencyStore ls(store);
   ls.start_target({"pc", {}, "s", false});
   CHECK(ls.target("pc").has_value());
+}
+
+TEST_CASE("build_table: drift cancelled by the interleaved teacher, context effect shared, plain milliseconds") {
+  const latency::ProbeHost host =
+      latency::make_probe_host(onnx_import::load_onnx_for_inference(BESPOKE_SOURCE_DIR "/models/fashion_resnet.onnx"));
+  REQUIRE(host.analysis.units.size() == 10);
+  const std::vector<AlternativeRecord> alternatives = {alternative("x", 0, 2), alternative("y", 5, 6),
+                                                       alternative("id", 7, 8, false)};
+  const std::vector<latency::Probe> probes = latency::plan_probes(alternatives);
+  REQUIRE(probes.size() == 1);
+  CHECK(probes[0].name == "x+y");
+  // Round 2 ran with the device twice as slow: everything doubled, its reference too.
+  std::vector<latency::ProbeMeasurement> m;
+  for (int r = 0; r < 3; ++r) {
+    const double slow = r == 2 ? 2.0 : 1.0;
+    m.push_back({r, latency::kTeacherEndToEnd, 2.2 * slow, 0.0, 1000, 400, "", {}});
+    latency::ProbeMeasurement t{r, latency::kTeacherProfiled, 2.0 * slow, 2.0 * slow, 1000, 400, "", {}};
+    for (uint32_t u = 0; u < 10; ++u) t.blocks.push_back({u, "unit", 0.2 * slow});
+    m.push_back(t);
+    // x replaces units 0-1 (0.4 ms) by 0.1, y unit 5 (0.2) by 0.3; the probe
+    // runs 0.1 ms faster than its blocks say (its context effect).
+    latency::ProbeMeasurement p{r, "x+y", (2.0 - 0.4 + 0.1 - 0.2 + 0.3 - 0.1) * slow, 2.0 * slow, 2000, 300, "", {}};
+    p.blocks = {{2, "unit", 0.2 * slow}, {10, "x", 0.1 * slow}, {11, "unit/y", 0.3 * slow}};
+    m.push_back(p);
+  }
+  const latency::LatencyTable t = latency::build_table("pc", {}, host, alternatives, probes, 3, m);
+  CHECK(t.teacher_ms == doctest::Approx(2.2));
+  CHECK(t.teacher_drift == doctest::Approx(1.0));  // (4.4 - 2.2) / 2.2
+  for (double ms : t.unit_ms) CHECK(ms == doctest::Approx(0.22));  // 0.2 profiled * 2.2 / 2.0
+  // Savings 0.3 (x) and 0.1 (y): x takes 3/4 of the -0.1 ms, y 1/4; then * 1.1.
+  CHECK(t.alternatives.at("x").ms == doctest::Approx((0.1 - 0.075) * 1.1));
+  CHECK(t.alternatives.at("y").ms == doctest::Approx((0.3 - 0.025) * 1.1));
+  CHECK(t.alternatives.at("id").ms == 0.0);
+  CHECK(t.alternatives.at("x").probe_arena_bytes == 2000);
+  // The probe's own student is predicted as the probe measured (in plain ms).
+  CHECK(latency::predict(t, {{"x", 0, 2}, {"y", 5, 6}}).ms == doctest::Approx(1.7 * 1.1));
+  // A missing round is an incomplete profile.
+  m.pop_back();
+  CHECK_THROWS_WITH_AS(latency::build_table("pc", {}, host, alternatives, probes, 3, m),
+                       "target pc: no measurement of probe 'x+y' in round 2 (the profile is incomplete)",
+                       latency::LatencyError);
 }
 
 TEST_CASE("sha256 of known inputs") {
