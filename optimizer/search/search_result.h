@@ -53,7 +53,7 @@ struct SearchResult {
   std::optional<MeasuredCandidate> greedy;  // the annealing's start (unmeasured)
   std::optional<MeasuredCandidate> winner;
   std::vector<MeasuredCandidate> measured;  // every candidate measured end to end, over every attempt
-  std::vector<HistoryPoint> history;        // best so far, over every attempt
+  std::vector<HistoryPoint> history;        // new bests of each attempt (evaluation numbers run on across attempts)
 };
 
 std::string search_result_json(const SearchResult& result);

@@ -161,7 +161,13 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
     };
     if (config.search.strategy == "random") {
       steps.phase("random");
-      random_search(trace, n_alone + 1 + config.search.iterations, random::derive_seed(seed, attempt), on_step);
+      try {
+        random_search(trace, n_alone + 1 + config.search.iterations, random::derive_seed(seed, attempt), on_step);
+      } catch (const SearchError& e) {
+        result.status = "failed";
+        result.message = e.what();
+        break;
+      }
     } else {
       steps.phase("alternatives alone");
       std::vector<double> alone;
@@ -185,8 +191,12 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
       anneal(trace, *start, a, on_step);  // scores the start first
       if (attempt == 1) result.greedy = unmeasured(*trace.find(*start));
     }
+    // A retry's history continues the first attempt's evaluation count.
+    for (HistoryPoint h : trace.history()) {
+      h.evaluation += result.evaluations;
+      result.history.push_back(h);
+    }
     result.evaluations += trace.evaluations();
-    for (const HistoryPoint& h : trace.history()) result.history.push_back(h);
 
     std::vector<ScoredCandidate> best;
     for (const ScoredCandidate& s : best_candidates(trace, static_cast<int64_t>(trace.evaluated().size())))

@@ -119,8 +119,8 @@ TEST_CASE("the result respects the latency and memory budgets, predicted and mea
   CHECK_FALSE(offline.winner->measured);
   CHECK(offline.winner->accuracy <= offline.teacher_accuracy + 0.05);
 
-  test::LocalLink link;
-  const SearchResult local = run_search(config_in("budget-local"), target, &link);
+  const std::unique_ptr<latency::DeviceLink> link = latency::connect(target);
+  const SearchResult local = run_search(config_in("budget-local"), target, link.get());
   CHECK(local.latency_measured);
   REQUIRE(local.measured.size() >= 1);
   for (const MeasuredCandidate& m : local.measured) {
