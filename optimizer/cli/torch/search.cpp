@@ -51,7 +51,8 @@ int run(const SearchCliOptions& o) {
   search::SearchOptions options;
   options.force = o.force;
   options.log = o.json ? &std::cerr : &std::cout;
-  const search::SearchResult r = search::search_target(c->store, c->config, c->target, c->teacher, table, link.get(), options);
+  const search::SearchResult r =
+      search::search_target(c->store, c->config, c->target, c->teacher, table, link.get(), options);
   if (o.json) {
     std::cout << search::search_result_json(r);
   } else {
