@@ -1,0 +1,278 @@
+#include "pipeline/pipeline.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "blocks/unit_blocks.h"
+#include "config/optimizer_config.h"
+#include "export/bspk_writer.h"
+#include "house/house_builder.h"
+#include "house/house_store.h"
+#include "house/student.h"
+#include "house/teacher_data.h"
+#include "ir/cost.h"
+#include "latency/device_link.h"
+#include "latency/latency_error.h"
+#include "latency/latency_table.h"
+#include "latency/offline_bundle.h"
+#include "latency/profiler.h"
+#include "onnx_export/onnx_writer.h"
+#include "pipeline/device_acceptance.h"
+#include "latency/sha256.h"
+#include "pipeline/finetune.h"
+#include "search/search_target.h"
+#include "train/runtime_evaluation.h"
+
+namespace bespoke::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr double kSearchMargin = 0.97;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+std::optional<json> read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  try {
+    return json::parse(in);
+  } catch (const json::exception&) {
+    return std::nullopt;  // a torn or foreign file: the step is redone
+  }
+}
+
+void write_json(const fs::path& path, const json& j) {
+  house::write_file_atomically(path.string(), [&] {
+    const std::string text = j.dump(2) + "\n";
+    return std::vector<uint8_t>(text.begin(), text.end());
+  }());
+}
+
+double resolve_budget(const config::TargetConfig& t, const latency::LatencyTable& table) {
+  return t.budget_ms > 0 ? t.budget_ms : t.budget_ratio * table.teacher_ms;
+}
+
+// The teacher's test accuracy through the runtime, once per teacher file.
+TeacherSummary teacher_summary(const ir::Graph& teacher, const house::TeacherData& data, const fs::path& out,
+                               std::ostream& log) {
+  const std::vector<uint8_t> bytes = exporter::write_bspk(teacher);
+  const std::string digest = latency::sha256_hex(bytes);
+  const fs::path file = out / "pipeline" / "teacher.json";
+  TeacherSummary t;
+  const ir::GraphSummary summary = ir::summarize(teacher);
+  t.params = summary.parameters;
+  t.flops = summary.flops;
+  if (auto j = read_json(file); j && j->value("sha256", "") == digest) {
+    t.accuracy = j->at("accuracy").get<double>();
+    log << "teacher: test accuracy " << 100 * t.accuracy << "% (reused)\n";
+    return t;
+  }
+  data::BatchLoader loader = house::make_loader(data, data::Split::kTest, 0);
+  t.accuracy = train::evaluate_runtime(bytes, loader, {"auto", 1}).accuracy();
+  fs::create_directories(file.parent_path());
+  write_json(file, {{"sha256", digest}, {"accuracy", t.accuracy}});
+  log << "teacher: test accuracy " << 100 * t.accuracy << "% (runtime, test split)\n";
+  return t;
+}
+
+std::vector<ReplacedSpan> replaced_spans(const house::HouseStore& store, const std::vector<std::string>& keys) {
+  std::vector<ReplacedSpan> spans;
+  std::map<std::pair<int, int>, std::string> units;
+  for (const house::SpanRecord& s : store.spans()) units[{s.cut_begin, s.cut_end}] = s.units;
+  for (const std::string& key : keys) {
+    const std::optional<house::AlternativeRecord> a = store.find(key);
+    if (!a) continue;
+    spans.push_back({key, house::kind_name(a->kind), a->cut_begin, a->cut_end, units[{a->cut_begin, a->cut_end}],
+                     a->origin_model});
+  }
+  std::sort(spans.begin(), spans.end(), [](const ReplacedSpan& a, const ReplacedSpan& b) { return a.cut_begin < b.cut_begin; });
+  return spans;
+}
+
+}  // namespace
+
+PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
+  const auto start = Clock::now();
+  const config::OptimizerConfig& config = request.config;
+  const fs::path out = config.run.out;
+  PipelineReport report;
+
+  // 1. The house.
+  log << "== 1. house (" << out.string() << ")\n";
+  const auto house_start = Clock::now();
+  {
+    house::BuildRequest build;
+    build.config = config;
+    build.teacher = request.teacher;
+    build.sources = request.sources;
+    build.house_dir = out.string();
+    build.force = request.force;
+    house::build_house(build, log);
+  }
+  report.house_seconds = seconds_since(house_start);
+  house::HouseStore store = house::HouseStore::open(out.string(), false);
+  config::save_optimizer_config(config, (out / "config.toml").string());
+  report.config = (out / "config.toml").string();
+
+  ir::Graph teacher = request.teacher;
+  const blocks::BlockAnalysis analysis = blocks::assign_unit_blocks(teacher);
+  const house::TeacherData data = house::open_teacher_data(config, teacher);
+
+  // 2. The teacher.
+  log << "== 2. teacher\n";
+  report.teacher = teacher_summary(teacher, data, out, log);
+
+  std::vector<config::TargetConfig> targets;
+  for (const config::TargetConfig& t : config.targets)
+    if (request.only_targets.empty() ||
+        std::find(request.only_targets.begin(), request.only_targets.end(), t.name) != request.only_targets.end())
+      targets.push_back(t);
+  if (targets.empty()) throw std::runtime_error(config.source + ": no [[targets]] to tailor a student for");
+
+  // 3. Profiles.
+  log << "== 3. profile " << targets.size() << " target(s)\n";
+  const auto profile_start = Clock::now();
+  std::map<std::string, latency::LatencyTable> tables;
+  std::map<std::string, std::unique_ptr<latency::DeviceLink>> links;
+  for (const config::TargetConfig& t : targets) {
+    if (t.device == "offline") {
+      try {
+        tables[t.name] = latency::load_latency_table(store, t.name);
+        log << "profile " << t.name << ": imported table reused\n";
+        continue;
+      } catch (const latency::LatencyError&) {
+        const fs::path bundle = out / "bundles" / t.name;
+        latency::write_bundle(latency::plan_bundle(store, config.profile, t, request.teacher), bundle.string());
+        throw latency::LatencyError(
+            "target " + t.name + " is offline and not profiled yet: copy " + bundle.string() +
+            " to the device, run `bespoke-bench --manifest manifest.json --json > report.json` there, then `bespoke-opt "
+            "profile import " + config.source + " report.json` here and run again");
+      }
+    }
+    links[t.name] = latency::connect(t);
+    latency::ProfileOptions options;
+    options.force = request.force;
+    const latency::ProfileResult profiled =
+        latency::profile_target(store, config.profile, t, request.teacher, *links[t.name], options, log);
+    log << "profile " << t.name << ": " << profiled.measured << " measurement(s) made, " << profiled.reused
+        << " reused, teacher " << profiled.table.teacher_ms << " ms\n";
+    tables[t.name] = profiled.table;
+  }
+  report.profile_seconds = seconds_since(profile_start);
+  report.teacher.latency_ms = tables[targets.front().name].teacher_ms;
+
+  // 4-5. Search, then the student, per target.
+  for (const config::TargetConfig& t : targets) {
+    const latency::LatencyTable& table = tables[t.name];
+    const double budget = resolve_budget(t, table);
+    const fs::path dir = out / "students" / t.name;
+    const fs::path result_file = dir / "result.json";
+    if (auto j = read_json(result_file)) {
+      StudentSummary s = student_from_json(*j);
+      std::ifstream bspk(out / s.bspk, std::ios::binary);
+      const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(bspk)), std::istreambuf_iterator<char>());
+      if (!bytes.empty() && latency::sha256_hex(bytes) == s.sha256 && s.budget_ms == budget) {
+        log << "== " << t.name << ": student reused (" << result_file.string() << ")\n";
+        report.targets.push_back(std::move(s));
+        continue;
+      }
+    }
+    latency::DeviceLink* link = links.count(t.name) ? links[t.name].get() : nullptr;
+
+    log << "== 4. search " << t.name << " (budget " << budget << " ms)\n";
+    const auto search_start = Clock::now();
+    search::SearchOptions search_options;
+    search_options.log = &log;
+    // The search aims kSearchMargin under the budget: a student measured at
+    // the budget's edge during the search may land just over it at acceptance.
+    config::TargetConfig searched = t;
+    (searched.budget_ms > 0 ? searched.budget_ms : searched.budget_ratio) *= kSearchMargin;
+    const search::SearchResult found =
+        search::search_target(store, config, searched, request.teacher, table, link, search_options);
+    StudentSummary s;
+    s.search_seconds = seconds_since(search_start);
+    s.target = t.name;
+    s.device = t.device == "agent" ? "agent " + t.address : t.device;
+    s.backend = t.backend;
+    s.threads = t.threads;
+    s.budget_ms = budget;
+    s.memory_budget_bytes = t.memory_budget_bytes;
+    s.teacher_latency_ms = table.teacher_ms;
+    if (!found.winner) {
+      // No candidate met the budget as measured: said so, never hidden.
+      s.acceptance = "no student: " + found.message;
+      log << "  " << t.name << ": " << s.acceptance << "\n";
+      report.targets.push_back(std::move(s));
+      continue;
+    }
+    s.predicted_ms = found.winner->predicted_ms;
+    s.accuracy_before_finetune = found.winner->accuracy;
+    s.replaced = replaced_spans(store, found.winner->keys);
+
+    log << "== 5. fine-tune " << t.name << " (" << found.winner->keys.size() << " replacement(s))\n";
+    const ir::Graph stitched = house::stitch_student(teacher, analysis, store, found.winner->keys);
+    const FinetuneResult tuned = finetune_student(
+        stitched, teacher, data, config.finetune, config.run.seed, config.run.threads, [&](const FinetuneProgress& p) {
+          log << "  fine-tune " << t.name << ": step " << p.step << "/" << p.steps << " loss " << p.loss << " ("
+              << static_cast<int>(p.seconds) << " s)\n";
+        });
+    if (!tuned.ok) throw std::runtime_error("target " + t.name + ": " + tuned.reason);
+    s.finetune_seconds = tuned.seconds;
+
+    fs::create_directories(dir);
+    const std::vector<uint8_t> bytes = exporter::write_bspk(tuned.student);
+    house::write_file_atomically((dir / "student.bspk").string(), bytes);
+    const std::string onnx = onnx_export::write_onnx(tuned.student);
+    house::write_file_atomically((dir / "student.onnx").string(), std::vector<uint8_t>(onnx.begin(), onnx.end()));
+    s.bspk = fs::relative(dir / "student.bspk", out).string();
+    s.onnx = fs::relative(dir / "student.onnx", out).string();
+    const ir::GraphSummary summary = ir::summarize(tuned.student);
+    s.params = summary.parameters;
+    s.flops = summary.flops;
+
+    data::BatchLoader test = house::make_loader(data, data::Split::kTest, 0);
+    s.accuracy = train::evaluate_runtime(bytes, test, {t.backend, t.threads}).accuracy();
+    s.meets_floor = s.accuracy >= config.finetune.accuracy_floor;
+    log << "  " << t.name << ": test accuracy " << 100 * s.accuracy << "% (teacher " << 100 * report.teacher.accuracy
+        << "%)\n";
+
+    if (link != nullptr) {
+      const Acceptance a = accept_on_device(*link, bytes, tuned.student, exporter::write_bspk(teacher), data, t, budget,
+                                            config.profile, config.finetune.tolerance);
+      s.sha256 = a.sha256;
+      s.latency_ms = a.median_ms;
+      s.p90_ms = a.p90_ms;
+      s.arena_bytes = a.arena_bytes;
+      s.weights_bytes = a.weights_bytes;
+      s.acceptance = a.verdict();
+      s.meets_budget = a.latency_ok;
+      s.meets_memory = a.memory_ok;
+      s.acceptance_teacher_ms = a.teacher_ms;
+      s.acceptance_budget_ms = a.budget_ms;
+      log << "  " << t.name << ": on the device " << a.median_ms << " ms (p90 " << a.p90_ms << "; teacher "
+          << a.teacher_ms << " ms in the same rounds, budget " << a.budget_ms << " ms), max |error| " << a.max_abs_error
+          << ", " << a.verdict() << "\n";
+    } else {
+      s.sha256 = latency::sha256_hex(bytes);
+      s.latency_ms = s.predicted_ms;
+      s.acceptance = "pending: offline target, measure " + s.bspk + " on the device";
+    }
+    write_json(result_file, to_json(s));
+    report.targets.push_back(std::move(s));
+  }
+
+  report.total_seconds = seconds_since(start);
+  write_report(report, out.string());
+  return report;
+}
+
+}  // namespace bespoke::pipeline

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""bespoke-opt run as a user runs it, on a model that is not the shipped
+teacher: a small three-channel ResNet-like classifier trained (torch) on a
+generated image folder (make_classifier.py), with tiny settings.
+
+  * the whole pipeline (house, profile, search, fine-tune, export, device
+    acceptance, report) ends with a report whose figures are consistent with
+    the files it names: the .bspk's SHA-256, its test accuracy re-measured
+    through bespoke-opt eval, its latency within the budget exactly when the
+    report says so, replaced spans that are alternatives of the house;
+  * report.md and pareto.png exist (PNG signature); the ONNX export, converted
+    back and run, scores the accuracy the report gives;
+  * SIGKILL part-way (after the profile), then a second run: the house and
+    the profile are reused, not redone, and the run completes;
+  * a config naming an unknown target on the command line is refused (exit 2).
+
+Usage: pipeline_test.py --opt PATH/bespoke-opt --source-dir REPO [--work DIR]
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ARGS = None
+WORK = None
+
+
+def config_text(work, out):
+    return f"""
+[teacher]
+model = "{work}/classifier.onnx"
+mean = [0.5, 0.5, 0.5]
+std = [0.25, 0.25, 0.25]
+[data]
+source = "{work}/images"
+validation_count = 60
+train_images = 240
+validation_images = 60
+[house]
+spans = 3
+max_units = 2
+kinds = ["drop", "pruned", "low_rank"]
+max_alternatives_per_span = 4
+[distill]
+steps = 10
+batch_size = 32
+[profile]
+warmup = 2
+runs = 5
+rounds = 3
+[[targets]]
+name = "tiny"
+device = "local"
+backend = "auto"
+threads = 1
+budget_ratio = 0.85
+[search]
+iterations = 20
+validation_images = 60
+measure_best = 2
+[finetune]
+epochs = 0.5
+batch_size = 32
+train_images = 240
+[run]
+seed = 1
+threads = 1
+log_seconds = 0.5
+out = "{out}"
+"""
+
+
+def opt(*args, check=True, **kwargs):
+    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+    r = subprocess.run([ARGS.opt, *args], capture_output=True, text=True, env=env, **kwargs)
+    if check and r.returncode not in (0, 1):
+        raise AssertionError(f"bespoke-opt {' '.join(args)} exited {r.returncode}:\n{r.stdout}\n{r.stderr}")
+    return r
+
+
+def read(path, mode="r"):
+    with open(path, mode) as f:
+        return f.read()
+
+
+def write_config(name):
+    out = os.path.join(WORK, name)
+    path = os.path.join(WORK, name + ".toml")
+    with open(path, "w") as f:
+        f.write(config_text(WORK, out))
+    return path, out
+
+
+class Pipeline(unittest.TestCase):
+    def test_whole_run_report_matches_files(self):
+        cfg, out = write_config("whole")
+        r = opt("run", cfg)
+        self.assertIn("report:", r.stdout, r.stdout + r.stderr)
+        report = json.loads(read(os.path.join(out, "report.json")))
+        teacher = report["teacher"]
+        self.assertGreater(teacher["latency_ms"], 0)
+        self.assertGreater(teacher["accuracy"], 0.5)
+        self.assertEqual(len(report["targets"]), 1)
+        t = report["targets"][0]
+        self.assertEqual(t["name"], "tiny")
+        self.assertAlmostEqual(t["budget_ms"], 0.85 * t["teacher_latency_ms"], places=9)
+        self.assertGreater(t["latency_ms"], 0)
+        # Held to the ratio of the teacher measured side by side at acceptance.
+        self.assertGreater(t["acceptance_teacher_ms"], 0)
+        self.assertAlmostEqual(t["acceptance_budget_ms"], 0.85 * t["acceptance_teacher_ms"], places=9)
+        self.assertEqual(t["meets_budget"], t["latency_ms"] <= t["acceptance_budget_ms"])
+        self.assertLessEqual(t["predicted_ms"], t["budget_ms"] * 1.0000001)
+        self.assertGreater(t["params"], 0)
+        self.assertGreater(t["flops"], 0)
+        self.assertGreater(t["arena_bytes"], 0)
+        # The file is the one the report describes.
+        bspk = os.path.join(out, t["bspk"])
+        self.assertEqual(hashlib.sha256(read(bspk, "rb")).hexdigest(), t["sha256"])
+        # The ONNX export is the same network: converted back and run, it scores the same.
+        o = opt("eval", os.path.join(out, t["onnx"]), "--data", os.path.join(WORK, "images"), "--split", "test",
+                "--engine", "runtime", "--json", "--mean", "0.5", "--std", "0.25")
+        self.assertAlmostEqual(json.loads(o.stdout)["runtime"]["accuracy"], t["accuracy"], places=6)
+        # Its accuracy, re-measured independently through bespoke-opt eval on the test split.
+        e = opt("eval", bspk, "--data", os.path.join(WORK, "images"), "--split", "test", "--engine", "runtime",
+                "--json", "--mean", "0.5", "--std", "0.25")
+        measured = json.loads(e.stdout)
+        self.assertAlmostEqual(measured["runtime"]["accuracy"], t["accuracy"], places=6)
+        # Replaced spans are alternatives of the house.
+        db = sqlite3.connect(f"file:{out}/house.sqlite?mode=ro", uri=True)
+        keys = {k for (k,) in db.execute("SELECT key FROM alternatives WHERE status = 'done'")}
+        db.close()
+        for span in t["replaced"]:
+            self.assertIn(span["key"], keys)
+        md = read(os.path.join(out, "report.md"))
+        self.assertIn("| tiny |", md)
+        with open(os.path.join(out, "pareto.png"), "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_sigkill_then_resume_reuses_house_and_profile(self):
+        cfg, out = write_config("killed")
+        env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+        log_path = os.path.join(WORK, "killed.log")
+        with open(log_path, "w") as log:
+            p = subprocess.Popen([ARGS.opt, "run", cfg], stdout=log, stderr=subprocess.STDOUT, env=env)
+            deadline = time.time() + 600
+            while time.time() < deadline and p.poll() is None:
+                if "== 4. search" in read(log_path):
+                    break
+                time.sleep(0.2)
+            self.assertIsNone(p.poll(), "the run ended before it could be killed:\n" + read(log_path))
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+        r = opt("run", cfg)
+        self.assertIn("report:", r.stdout, r.stdout + r.stderr)
+        self.assertRegex(r.stdout, r"house: .*nothing to do|0 to do|reused", r.stdout)
+        self.assertIn("profile", r.stdout)
+        self.assertRegex(r.stdout, r"(?i)reus", r.stdout)
+        self.assertNotIn("distill", r.stdout.split("== 2.")[0].lower().replace("distillation", ""))
+
+    def test_unknown_target_is_refused(self):
+        cfg, _ = write_config("refused")
+        r = opt("run", cfg, "--target", "nope", check=False)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertIn("nope", r.stderr)
+
+
+def main():
+    global ARGS, WORK
+    p = argparse.ArgumentParser()
+    p.add_argument("--opt", required=True)
+    p.add_argument("--source-dir", required=True)
+    p.add_argument("--work")
+    ARGS, rest = p.parse_known_args()
+    WORK = ARGS.work or tempfile.mkdtemp(prefix="bespoke-pipeline-")
+    subprocess.run(["/usr/bin/python3", os.path.join(ARGS.source_dir, "tests/pipeline/make_classifier.py"), WORK,
+                    "--train", "300", "--test", "150"], check=True)
+    try:
+        r = unittest.main(argv=[sys.argv[0], *rest], exit=False, verbosity=2)
+        return 0 if r.result.wasSuccessful() else 1
+    finally:
+        if not ARGS.work:
+            shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
