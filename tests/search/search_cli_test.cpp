@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "config/optimizer_config.h"
+#include "search/search_space.h"
 #include "search_fixture.h"
 #include "support/run_tool.h"
 
@@ -60,15 +61,20 @@ TEST_CASE("bespoke-opt search: JSON result, reused on a second run, bad target r
   const std::string work = fs::path(cfg).parent_path().string();
   const bespoke::test::ToolRun first =
       bespoke::test::run_tool(opt(), "search '" + cfg + "' --target local-1t --json", work);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  REQUIRE_MESSAGE(first.exit_code <= 1, first.err);
   const json r = json::parse(first.out);
   CHECK(r["target"] == "local-1t");
   CHECK(r["device"] == "local");
   CHECK(r["latency"] == "measured");
   CHECK(r["budget_ms"].get<double>() == doctest::Approx(0.8 * f.table.teacher_ms));
-  REQUIRE(r["status"] == "ok");
-  CHECK(r["winner"]["measured"] == true);
-  CHECK(r["winner"]["median_ms"].get<double>() <= r["winner"]["budget_ms"].get<double>());
+  if (r["status"] == "ok") {
+    CHECK(r["winner"]["measured"] == true);
+    CHECK(r["winner"]["median_ms"].get<double>() <= r["winner"]["budget_ms"].get<double>());
+  } else {  // timings on a busy machine: the failure is reported, after the one retry
+    CHECK(first.exit_code == 1);
+    CHECK(r["attempts"] == 2);
+    CHECK(r["winner"].is_null());
+  }
   CHECK(r["evaluations"].get<int64_t>() > f.config.search.iterations);
   CHECK(first.err.find("[anneal] " + std::to_string(f.config.search.iterations) + "/") != std::string::npos);
   const std::string file = work + "/house/search/local-1t.json";
@@ -76,13 +82,13 @@ TEST_CASE("bespoke-opt search: JSON result, reused on a second run, bad target r
 
   const bespoke::test::ToolRun again =
       bespoke::test::run_tool(opt(), "search '" + cfg + "' --target local-1t --json", work);
-  CHECK(again.exit_code == 0);
+  CHECK(again.exit_code == first.exit_code);
   CHECK(json::parse(again.out) == r);
   CHECK(again.err.find("reusing") != std::string::npos);
 
   const bespoke::test::ToolRun text = bespoke::test::run_tool(opt(), "search '" + cfg + "' --target local-1t", work);
-  CHECK(text.exit_code == 0);
-  CHECK(text.out.find("winner") != std::string::npos);
+  CHECK(text.exit_code == first.exit_code);
+  CHECK(text.out.find(first.exit_code == 0 ? "winner" : "FAILED") != std::string::npos);
 
   const bespoke::test::ToolRun bad = bespoke::test::run_tool(opt(), "search '" + cfg + "' --target nope", work);
   CHECK(bad.exit_code == 2);
@@ -125,7 +131,7 @@ TEST_CASE("bespoke-opt search killed with SIGKILL part-way resumes without evalu
 
   const bespoke::test::ToolRun resumed =
       bespoke::test::run_tool(opt(), "search '" + killed_cfg + "' --target local-1t --json", work);
-  REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
+  REQUIRE_MESSAGE(resumed.exit_code <= 1, resumed.err);
   CHECK(resumed.err.find(std::to_string(recovered) + " evaluations recovered") != std::string::npos);
   const json r = json::parse(resumed.out);
   const auto distinct = r["distinct_evaluations"].get<size_t>();
@@ -135,13 +141,26 @@ TEST_CASE("bespoke-opt search killed with SIGKILL part-way resumes without evalu
   const std::string whole_work = fs::path(whole_cfg).parent_path().string();
   const bespoke::test::ToolRun whole =
       bespoke::test::run_tool(opt(), "search '" + whole_cfg + "' --target local-1t --json", whole_work);
-  REQUIRE(whole.exit_code == 0);
+  REQUIRE(whole.exit_code <= 1);
   const json w = json::parse(whole.out);
+  // The first attempt's search is the same; whether a second one follows,
+  // and which measured candidate wins, depends on timings, not on the search.
   CHECK(w["greedy"] == r["greedy"]);
-  CHECK(w["history"] == r["history"]);
-  CHECK(w["evaluations"] == r["evaluations"]);
-  CHECK(w["distinct_evaluations"] == r["distinct_evaluations"]);
-  CHECK(w["winner"]["keys"] == r["winner"]["keys"]);
+  const auto first_attempt =
+      static_cast<int64_t>(SearchSpace(*test::fixture().store, test::fixture().table).alternatives().size()) + 1 +
+      s.iterations;
+  const auto first_history = [&](const json& result) {
+    json h = json::array();
+    for (const json& p : result["history"])
+      if (p["evaluation"].get<int64_t>() <= first_attempt) h.push_back(p);
+    return h;
+  };
+  CHECK(first_history(w) == first_history(r));
+  if (w["attempts"] == 1 && r["attempts"] == 1) CHECK(w["evaluations"] == r["evaluations"]);
+  const auto measure_best = static_cast<size_t>(s.measure_best);
+  REQUIRE(r["measured"].size() >= measure_best);
+  REQUIRE(w["measured"].size() >= measure_best);
+  for (size_t i = 0; i < measure_best; ++i) CHECK(w["measured"][i]["keys"] == r["measured"][i]["keys"]);
 }
 
 }  // namespace bespoke::search
