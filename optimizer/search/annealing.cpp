@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "random/seeded_random.h"
+#include "search/feasibility_repair.h"
 #include "search/search_error.h"
 
 namespace bespoke::search {
@@ -57,7 +58,7 @@ void anneal(SearchTrace& trace, const Candidate& start, const AnnealSettings& se
     const double temperature = temperature_at(settings, k);
     Candidate proposal = current.candidate;
     for (int tries = 0; tries < kProposalTries; ++tries) {
-      Candidate p = propose(space, current.candidate, rng);
+      Candidate p = repair_to_budget(space, trace.budget(), propose(space, current.candidate, rng), rng);
       if (p != current.candidate && space.feasible(p, trace.budget())) {
         proposal = std::move(p);
         break;

@@ -7,11 +7,13 @@
 //   remove  a member,
 //   swap    a member for another alternative overlapping its span (members
 //           the newcomer overlaps leave too),
-// and redraws (up to kProposalTries times) when the move is impossible or
-// the proposal infeasible (predicted latency or memory over budget) or the
-// current candidate itself; if every draw fails the current candidate is
-// scored again (a memo hit), so that a run always makes exactly N
-// evaluations after its start. The proposal is accepted when its accuracy is
+// then repairs a proposal over budget (feasibility_repair.h: random
+// alternatives that save what is over are added, so that removing or
+// swapping a member can move the saving elsewhere instead of being refused),
+// and redraws (up to kProposalTries times) when the move is impossible, the
+// repaired proposal still infeasible, or the current candidate itself; if
+// every draw fails the current candidate is scored again (a memo hit), so
+// that a run always makes exactly N evaluations after its start. The proposal is accepted when its accuracy is
 // not lower, else with probability exp(delta / T_k), with the geometric
 // schedule T_k = T0 (Tf / T0)^(k / (N - 1)) (T0 for N = 1). The best
 // candidate ever scored (search_trace.h) is the result, so it is never worse

@@ -40,7 +40,8 @@ CandidateEvaluator::CandidateEvaluator(const ir::Graph& teacher, const blocks::B
   s.cuts.insert(start_cuts.begin(), start_cuts.end());
   s.cuts.insert(static_cast<int>(analysis.cuts.size()) - 1);
   const house::TeacherData data = house::open_teacher_data(config, teacher);
-  data::BatchLoader loader = house::make_loader(data, data::Split::kValidation, config.search.validation_images, kBatch);
+  data::BatchLoader loader =
+      house::make_loader(data, data::Split::kValidation, config.search.validation_images, kBatch);
   s.cache = std::make_unique<house::FeatureCache>(config.distill.feature_cache_mb << 20, spill_dir);
   torchbridge::GraphModule module(teacher);
   house::compute_teacher_features(module, analysis, std::vector<int>(s.cuts.begin(), s.cuts.end()), loader, *s.cache,
@@ -105,7 +106,8 @@ CandidateScore CandidateEvaluator::evaluate(const std::vector<std::string>& keys
   } else {
     ++runs_;
     const ir::Graph student = house::stitch_student(s.teacher, s.analysis, s.store, keys);
-    const std::string& seam_name = s.teacher.values[static_cast<size_t>(s.analysis.cuts[static_cast<size_t>(first)])].name;
+    const std::string& seam_name =
+        s.teacher.values[static_cast<size_t>(s.analysis.cuts[static_cast<size_t>(first)])].name;
     const int seam = student.find_value(seam_name);
     if (seam < 0)
       throw SearchError("candidate " + name + ": the stitched student has no value '" + seam_name + "' at cut " +

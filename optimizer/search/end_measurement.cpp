@@ -31,7 +31,8 @@ std::vector<ScoredCandidate> best_candidates(const SearchTrace& trace, int64_t c
 std::vector<MeasuredCandidate> measure_candidates(latency::DeviceLink* link, const config::TargetConfig& target,
                                                   const config::ProfileConfig& profile, const ir::Graph& teacher,
                                                   const blocks::BlockAnalysis& analysis, const house::HouseStore& store,
-                                                  const std::vector<ScoredCandidate>& candidates, const Budget& budget) {
+                                                  const std::vector<ScoredCandidate>& candidates,
+                                                  const Budget& budget) {
   std::vector<MeasuredCandidate> out;
   for (const ScoredCandidate& s : candidates) {
     MeasuredCandidate m;
@@ -40,12 +41,14 @@ std::vector<MeasuredCandidate> measure_candidates(latency::DeviceLink* link, con
     m.mean_loss = s.score.mean_loss;
     m.predicted_ms = s.prediction.ms;
     m.predicted_memory_bytes = s.prediction.memory_bytes;
+    m.budget_ms = budget.ms;
     m.meets_budget = s.feasible;
     out.push_back(std::move(m));
   }
   if (!link || out.empty()) return out;
 
   agent::MeasureRequest request;
+  request.models.push_back(exporter::write_bspk(house::stitch_student(teacher, analysis, store, {})));
   for (const ScoredCandidate& s : candidates)
     request.models.push_back(exporter::write_bspk(house::stitch_student(teacher, analysis, store, s.keys)));
   request.settings.backend = target.backend;
@@ -56,24 +59,29 @@ std::vector<MeasuredCandidate> measure_candidates(latency::DeviceLink* link, con
   request.seed = static_cast<uint32_t>(profile.seed);
   request.profile_blocks = false;
   const agent::MeasureReply reply = link->measure(request);
-  if (reply.models.size() != out.size())
+  if (reply.models.size() != out.size() + 1)
     throw SearchError("target " + target.name + ": the device measured " + std::to_string(reply.models.size()) +
-                      " of " + std::to_string(out.size()) + " candidates");
-  for (size_t i = 0; i < out.size() && i < reply.models.size(); ++i) {
-    const agent::ModelMeasurement& r = reply.models[i];
-    std::vector<double> medians, p90s;
-    for (const agent::Round& round : r.rounds) {
-      medians.push_back(round.median_ms);
-      p90s.push_back(round.p90_ms);
-    }
+                      " of " + std::to_string(out.size() + 1) + " models");
+  const auto medians_of = [](const agent::ModelMeasurement& r, bool p90) {
+    std::vector<double> v;
+    for (const agent::Round& round : r.rounds) v.push_back(p90 ? round.p90_ms : round.median_ms);
+    return median(v);
+  };
+  const double teacher_now = medians_of(reply.models[0], false);
+  const double applied = target.budget_ratio > 0.0 ? target.budget_ratio * teacher_now : budget.ms;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const agent::ModelMeasurement& r = reply.models[i + 1];
     MeasuredCandidate& m = out[i];
     m.measured = true;
-    m.median_ms = median(medians);
-    m.p90_ms = median(p90s);
+    m.median_ms = medians_of(r, false);
+    m.p90_ms = medians_of(r, true);
     m.arena_bytes = r.arena_bytes;
     m.weights_bytes = r.weights_bytes;
-    m.meets_budget = m.median_ms <= budget.ms &&
-                     (budget.memory_bytes <= 0 || m.arena_bytes + m.weights_bytes <= static_cast<uint64_t>(budget.memory_bytes));
+    m.budget_ms = applied;
+    m.teacher_median_ms = teacher_now;
+    m.meets_budget =
+        m.median_ms <= applied &&
+        (budget.memory_bytes <= 0 || m.arena_bytes + m.weights_bytes <= static_cast<uint64_t>(budget.memory_bytes));
   }
   return out;
 }

@@ -64,7 +64,8 @@ EvaluationJournal::EvaluationJournal(std::string path, const std::string& contex
     file_ = std::fopen(path_.c_str(), "wb");
     if (file_) {
       const std::string h = header_line(context);
-      if (std::fwrite(h.data(), 1, h.size(), file_) != h.size() || std::fflush(file_) != 0 || ::fsync(fileno(file_)) != 0)
+      if (std::fwrite(h.data(), 1, h.size(), file_) != h.size() || std::fflush(file_) != 0 ||
+          ::fsync(fileno(file_)) != 0)
         throw SearchError(path_ + ": cannot write the journal: " + std::strerror(errno));
     }
   }

@@ -34,8 +34,8 @@ std::optional<Candidate> greedy_start(const SearchSpace& space, const Budget& bu
       }
       next = with_added(next, i);
       const latency::Prediction p = space.predict(next);
-      const double saved = time_bound ? now.ms - p.ms
-                                      : static_cast<double>(now.memory_bytes) - static_cast<double>(p.memory_bytes);
+      const double saved =
+          time_bound ? now.ms - p.ms : static_cast<double>(now.memory_bytes) - static_cast<double>(p.memory_bytes);
       if (!(saved > 0.0)) continue;
       const double ratio = added_cost / saved;
       if (ratio < pick_ratio) {
@@ -48,7 +48,8 @@ std::optional<Candidate> greedy_start(const SearchSpace& space, const Budget& bu
   }
   // Members made unnecessary by later, larger savings.
   Candidate by_cost = c;
-  std::sort(by_cost.begin(), by_cost.end(), [&](int a, int b) { return cost[static_cast<size_t>(a)] > cost[static_cast<size_t>(b)]; });
+  std::sort(by_cost.begin(), by_cost.end(),
+            [&](int a, int b) { return cost[static_cast<size_t>(a)] > cost[static_cast<size_t>(b)]; });
   for (int member : by_cost) {
     Candidate without;
     std::copy_if(c.begin(), c.end(), std::back_inserter(without), [&](int x) { return x != member; });

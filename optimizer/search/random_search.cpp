@@ -1,6 +1,7 @@
 #include "search/random_search.h"
 
 #include "random/seeded_random.h"
+#include "search/feasibility_repair.h"
 #include "search/search_error.h"
 
 namespace bespoke::search {
@@ -13,19 +14,7 @@ Candidate draw(const SearchSpace& space, const Budget& budget, random::Random& r
   Candidate c;
   for (int64_t i : random::random_permutation(n, rng.next()))
     if (rng.uniform() < p && !space.overlaps(c, static_cast<int>(i))) c = with_added(c, static_cast<int>(i));
-  while (!space.feasible(c, budget)) {
-    const latency::Prediction now = space.predict(c);
-    const bool time_bound = now.ms > budget.ms;
-    std::vector<int> savers;
-    for (int i = 0; i < n; ++i) {
-      if (space.overlaps(c, i)) continue;
-      const latency::Prediction next = space.predict(with_added(c, i));
-      if (time_bound ? next.ms < now.ms : next.memory_bytes < now.memory_bytes) savers.push_back(i);
-    }
-    if (savers.empty()) break;
-    c = with_added(c, savers[rng.below(savers.size())]);
-  }
-  return c;
+  return repair_to_budget(space, budget, std::move(c), rng);
 }
 
 }  // namespace

@@ -4,9 +4,8 @@
 //
 // A draw: the alternatives in a random order, each added with probability p
 // (p itself uniform in (0, 1) per draw, so that both small and large sets
-// occur) when it overlaps no member; then, while the set is infeasible,
-// random non-overlapping alternatives that lower the predicted latency (or,
-// when only memory is over, the memory) are added. A draw that stays
+// occur) when it overlaps no member; then it is repaired to the budget
+// (feasibility_repair.h). A draw that stays
 // infeasible is redrawn, up to kRandomTries times per evaluation; after that
 // the budget is taken as unreachable (SearchError).
 #pragma once

@@ -28,6 +28,8 @@ json candidate_json(const MeasuredCandidate& c) {
           {"p90_ms", optional_number(c.measured, c.p90_ms)},
           {"arena_bytes", c.measured ? json(c.arena_bytes) : json(nullptr)},
           {"weights_bytes", c.measured ? json(c.weights_bytes) : json(nullptr)},
+          {"budget_ms", c.budget_ms},
+          {"teacher_median_ms", optional_number(c.measured, c.teacher_median_ms)},
           {"meets_budget", c.meets_budget}};
 }
 
@@ -57,11 +59,13 @@ class Reader {
     c.predicted_memory_bytes = get<uint64_t>(j, "predicted_memory_bytes", where + ".");
     c.measured = get<bool>(j, "measured", where + ".");
     c.meets_budget = get<bool>(j, "meets_budget", where + ".");
+    c.budget_ms = get<double>(j, "budget_ms", where + ".");
     if (c.measured) {
       c.median_ms = get<double>(j, "median_ms", where + ".");
       c.p90_ms = get<double>(j, "p90_ms", where + ".");
       c.arena_bytes = get<uint64_t>(j, "arena_bytes", where + ".");
       c.weights_bytes = get<uint64_t>(j, "weights_bytes", where + ".");
+      c.teacher_median_ms = get<double>(j, "teacher_median_ms", where + ".");
     }
     return c;
   }

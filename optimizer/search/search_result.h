@@ -15,7 +15,9 @@
 //    "measured": [candidate...], "history": [{"evaluation", "accuracy", "predicted_ms"}...]}
 //   candidate = {"keys", "accuracy", "mean_loss", "predicted_ms",
 //    "predicted_memory_bytes", "measured", "median_ms", "p90_ms",
-//    "arena_bytes", "weights_bytes", "meets_budget"}
+//    "arena_bytes", "weights_bytes", "budget_ms" (the latency budget it was
+//    held to: for a budget_ratio target, measured, the ratio times
+//    "teacher_median_ms", the teacher measured in the same run), "meets_budget"}
 // A winner is absent ("status": "failed", and the message says why) when no
 // candidate met the budget as measured, even after the one retry.
 #pragma once
@@ -43,17 +45,17 @@ struct SearchResult {
   int64_t distinct_evaluations = 0;  // distinct candidates scored
   int64_t network_runs = 0;          // candidates actually run through LibTorch (not memo or journal hits)
   int64_t validation_images = 0;
-  double teacher_accuracy = 0.0;     // on the validation subset
-  double teacher_ms = 0.0;           // the table's end-to-end teacher latency
-  bool latency_measured = false;     // false: an offline target, figures are predictions
-  std::string status;                // "ok" or "failed"
+  double teacher_accuracy = 0.0;  // on the validation subset
+  double teacher_ms = 0.0;        // the table's end-to-end teacher latency
+  bool latency_measured = false;  // false: an offline target, figures are predictions
+  std::string status;             // "ok" or "failed"
   std::string message;
   double seconds = 0.0;
-  std::vector<std::string> skipped;  // done alternatives the latency table lacks
+  std::vector<std::string> skipped;         // done alternatives the latency table lacks
   std::optional<MeasuredCandidate> greedy;  // the annealing's start (unmeasured)
   std::optional<MeasuredCandidate> winner;
   std::vector<MeasuredCandidate> measured;  // every candidate measured end to end, over every attempt
-  std::vector<HistoryPoint> history;        // best so far, over every attempt
+  std::vector<HistoryPoint> history;        // new bests of each attempt (evaluation numbers run on across attempts)
 };
 
 std::string search_result_json(const SearchResult& result);

@@ -65,13 +65,14 @@ std::string result_context(const config::OptimizerConfig& config, const config::
   return hex_hash(text);
 }
 
-MeasuredCandidate unmeasured(const ScoredCandidate& s) {
+MeasuredCandidate unmeasured(const ScoredCandidate& s, double budget_ms) {
   MeasuredCandidate m;
   m.keys = s.keys;
   m.accuracy = s.score.accuracy;
   m.mean_loss = s.score.mean_loss;
   m.predicted_ms = s.prediction.ms;
   m.predicted_memory_bytes = s.prediction.memory_bytes;
+  m.budget_ms = budget_ms;
   m.meets_budget = s.feasible;
   return m;
 }
@@ -84,7 +85,8 @@ std::string search_result_path(const config::OptimizerConfig& config, const std:
 
 SearchResult search_target(const house::HouseStore& store, const config::OptimizerConfig& config,
                            const config::TargetConfig& target, const ir::Graph& teacher_in,
-                           const latency::LatencyTable& table, latency::DeviceLink* link, const SearchOptions& options) {
+                           const latency::LatencyTable& table, latency::DeviceLink* link,
+                           const SearchOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   const std::string path = search_result_path(config, target.name);
   const std::string scores = score_context(config, store);
@@ -108,10 +110,11 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
     throw SearchError("target " + target.name + ": no alternative of " + store.dir() +
                       " is in its latency table (profile the target after building the house)");
   if (!space.skipped().empty())
-    progress.note(std::to_string(space.skipped().size()) + " alternatives are not in the latency table and are left out");
+    progress.note(std::to_string(space.skipped().size()) +
+                  " alternatives are not in the latency table and are left out");
 
-  const int threads = config.run.threads > 0 ? config.run.threads
-                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      config.run.threads > 0 ? config.run.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torchbridge::GraphModule::set_num_threads(threads);
   std::set<int> cuts;
   for (const SpaceAlternative& a : space.alternatives()) cuts.insert(a.cut_begin);
@@ -161,7 +164,13 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
     };
     if (config.search.strategy == "random") {
       steps.phase("random");
-      random_search(trace, n_alone + 1 + config.search.iterations, random::derive_seed(seed, attempt), on_step);
+      try {
+        random_search(trace, n_alone + 1 + config.search.iterations, random::derive_seed(seed, attempt), on_step);
+      } catch (const SearchError& e) {
+        result.status = "failed";
+        result.message = e.what();
+        break;
+      }
     } else {
       steps.phase("alternatives alone");
       std::vector<double> alone;
@@ -172,8 +181,9 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
       const std::optional<Candidate> start = greedy_start(space, searched, alone, result.teacher_accuracy);
       if (!start) {
         result.status = "failed";
-        result.message = "the greedy start found no set of the house's alternatives predicted to meet " + std::to_string(searched.ms) +
-                         " ms" + (searched.memory_bytes > 0 ? " and " + std::to_string(searched.memory_bytes) + " bytes" : "");
+        result.message = "the greedy start found no set of the house's alternatives predicted to meet " +
+                         std::to_string(searched.ms) + " ms" +
+                         (searched.memory_bytes > 0 ? " and " + std::to_string(searched.memory_bytes) + " bytes" : "");
         break;
       }
       steps.phase("anneal");
@@ -183,10 +193,14 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
       a.final_temperature = config.search.final_temperature;
       a.seed = random::derive_seed(seed, attempt);
       anneal(trace, *start, a, on_step);  // scores the start first
-      if (attempt == 1) result.greedy = unmeasured(*trace.find(*start));
+      if (attempt == 1) result.greedy = unmeasured(*trace.find(*start), searched.ms);
+    }
+    // A retry's history continues the first attempt's evaluation count.
+    for (HistoryPoint h : trace.history()) {
+      h.evaluation += result.evaluations;
+      result.history.push_back(h);
     }
     result.evaluations += trace.evaluations();
-    for (const HistoryPoint& h : trace.history()) result.history.push_back(h);
 
     std::vector<ScoredCandidate> best;
     for (const ScoredCandidate& s : best_candidates(trace, static_cast<int64_t>(trace.evaluated().size())))
@@ -200,8 +214,9 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
     for (const MeasuredCandidate& m : measured) {
       char line[160];
       if (m.measured)
-        std::snprintf(line, sizeof line, "  %.2f%%  predicted %.4f ms  measured %.4f ms (p90 %.4f), %s budget:",
-                      100.0 * m.accuracy, m.predicted_ms, m.median_ms, m.p90_ms, m.meets_budget ? "meets" : "OVER");
+        std::snprintf(line, sizeof line,
+                      "  %.2f%%  predicted %.4f ms  measured %.4f ms (p90 %.4f), %s budget:", 100.0 * m.accuracy,
+                      m.predicted_ms, m.median_ms, m.p90_ms, m.meets_budget ? "meets" : "OVER");
       else
         std::snprintf(line, sizeof line, "  %.2f%%  predicted %.4f ms:", 100.0 * m.accuracy, m.predicted_ms);
       progress.note(line + (" " + candidate_name(m.keys)));
@@ -210,24 +225,29 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
     if (const std::optional<size_t> w = pick_winner(result.measured)) {
       result.winner = result.measured[*w];
       result.status = "ok";
-      result.message = attempt == 1 ? "" : "met the budget after tightening the predicted budget to " +
-                                               std::to_string(searched.ms) + " ms";
+      result.message = attempt == 1 ? ""
+                                    : "met the budget after tightening the predicted budget to " +
+                                          std::to_string(searched.ms) + " ms";
       break;
     }
     result.status = "failed";
-    result.message = "no measured candidate met the budget of " + std::to_string(budget.ms) + " ms" +
+    const double held_to = measured.empty() ? budget.ms : measured.front().budget_ms;
+    result.message = "no measured candidate met the budget of " + std::to_string(held_to) + " ms" +
                      (budget.memory_bytes > 0 ? " / " + std::to_string(budget.memory_bytes) + " bytes" : "");
     if (measured.empty()) break;
     // Tighten by how much the device is slower (or bigger) than predicted.
     double time_ratio = 1.0, memory_ratio = 1.0;
     for (const MeasuredCandidate& m : measured) {
-      if (m.predicted_ms > 0) time_ratio = std::max(time_ratio, m.median_ms / m.predicted_ms);
+      // Measured against the budget it was held to, predicted against the table's.
+      if (m.predicted_ms > 0 && m.budget_ms > 0)
+        time_ratio = std::max(time_ratio, (m.median_ms / m.budget_ms) / (m.predicted_ms / budget.ms));
       if (m.predicted_memory_bytes > 0)
         memory_ratio = std::max(memory_ratio, static_cast<double>(m.arena_bytes + m.weights_bytes) /
                                                   static_cast<double>(m.predicted_memory_bytes));
     }
     searched.ms = budget.ms / time_ratio;
-    if (budget.memory_bytes > 0) searched.memory_bytes = static_cast<int64_t>(static_cast<double>(budget.memory_bytes) / memory_ratio);
+    if (budget.memory_bytes > 0)
+      searched.memory_bytes = static_cast<int64_t>(static_cast<double>(budget.memory_bytes) / memory_ratio);
     if (attempt == 1)
       progress.note(result.message + "; searching once more with a predicted budget of " + std::to_string(searched.ms) +
                     " ms");

@@ -43,8 +43,8 @@
 namespace bespoke::search {
 
 struct SearchOptions {
-  bool force = false;            // search again even if a result of the same context exists
-  std::ostream* log = nullptr;   // progress lines; null = silent
+  bool force = false;           // search again even if a result of the same context exists
+  std::ostream* log = nullptr;  // progress lines; null = silent
 };
 
 // <run.out>/search/<target>.json

@@ -41,7 +41,7 @@ struct HistoryPoint {
 // One progress report of a strategy.
 struct ProgressTick {
   int64_t iteration = 0, iterations = 0;
-  double temperature = 0.0;  // 0 for the random strategy
+  double temperature = 0.0;               // 0 for the random strategy
   const ScoredCandidate* best = nullptr;  // null until a feasible candidate was scored
 };
 using ProgressFn = std::function<void(const ProgressTick&)>;
