@@ -25,6 +25,7 @@
 #include "pipeline/device_acceptance.h"
 #include "latency/sha256.h"
 #include "pipeline/finetune.h"
+#include "search/search_error.h"
 #include "search/search_target.h"
 #include "train/runtime_evaluation.h"
 
@@ -196,8 +197,14 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
     // the budget's edge during the search may land just over it at acceptance.
     config::TargetConfig searched = t;
     (searched.budget_ms > 0 ? searched.budget_ms : searched.budget_ratio) *= kSearchMargin;
-    const search::SearchResult found =
-        search::search_target(store, config, searched, request.teacher, table, link, search_options);
+    search::SearchResult found;
+    try {
+      found = search::search_target(store, config, searched, request.teacher, table, link, search_options);
+    } catch (const search::SearchError& e) {
+      // This target cannot be served (for example no random candidate fits);
+      // the others still can: reported as "no student", never hidden.
+      found.message = e.what();
+    }
     StudentSummary s;
     s.search_seconds = seconds_since(search_start);
     s.target = t.name;
