@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "cli/config_loading.h"
 #include "cli/subcommand.h"
 #include "cli/teacher_model.h"
 
@@ -9,15 +10,7 @@ namespace bespoke::cli {
 
 ProfileContext open_profile_context(const std::string& config_path, const std::string& target_name) {
   config::OptimizerConfig config = config::load_optimizer_config(config_path);
-  const config::TargetConfig* target = nullptr;
-  std::string names;
-  for (const config::TargetConfig& t : config.targets) {
-    if (t.name == target_name) target = &t;
-    names += (names.empty() ? "" : ", ") + t.name;
-  }
-  if (target == nullptr)
-    throw UsageError(config_path + ": no [[targets]] named '" + target_name + "' (" +
-                     (names.empty() ? std::string("the config has none") : "known: " + names) + ")");
+  const config::TargetConfig* target = &find_target(config, config_path, target_name);
   house::HouseStore store = house::HouseStore::open(config.run.out, false);
   // The probes are stitched into this config's teacher, which should be the
   // house's: a difference is said (a moved checkout changes only paths).

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_support.h"
+#include "cli/config_loading.h"
 #include "cli/subcommand.h"
 #include "cli/torch/house_models.h"
 #include "config/optimizer_config.h"
@@ -44,18 +45,10 @@ struct BaselineOptions {
 };
 
 int run(const BaselineOptions& o) {
-  config::OptimizerConfig config;
-  try {
-    config = config::load_optimizer_config(o.config);
-  } catch (const config::ConfigError& e) {
-    throw UsageError(e.what());
-  }
+  config::OptimizerConfig config = load_config(o.config, {"", o.threads, std::nullopt});
   if (o.prune.has_value() == !o.arch.empty()) throw UsageError("give exactly one of --prune R and --arch NAME");
-  const auto target = std::find_if(config.targets.begin(), config.targets.end(),
-                                   [&](const config::TargetConfig& t) { return t.name == o.target; });
-  if (target == config.targets.end()) throw UsageError("--target " + o.target + ": no such target in " + o.config);
+  const config::TargetConfig* target = &find_target(config, o.config, o.target);
   if (o.epochs) config.finetune.epochs = *o.epochs;
-  if (o.threads) config.run.threads = *o.threads;
 
   const ir::Graph teacher = load_teacher(config.teacher);
   const house::TeacherData data = house::open_teacher_data(config, teacher);

@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "cli/cli_support.h"
+#include "cli/config_loading.h"
 #include "cli/subcommand.h"
 #include "cli/torch/house_models.h"
 #include "config/optimizer_config.h"
@@ -84,15 +85,7 @@ Shard parse_shard(const std::string& text) {
 }
 
 int run(const BuildOptions& o) {
-  config::OptimizerConfig config;
-  try {
-    config = config::load_optimizer_config(o.config);
-  } catch (const config::ConfigError& e) {
-    throw UsageError(e.what());
-  }
-  if (!o.out.empty()) config.run.out = std::filesystem::absolute(o.out).lexically_normal().string();
-  if (o.threads) config.run.threads = *o.threads;
-  if (o.seed) config.run.seed = *o.seed;
+  const config::OptimizerConfig config = load_config(o.config, {o.out, o.threads, o.seed});
   const Shard shard = parse_shard(o.shard);
 
   house::BuildRequest request;

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "cli/cli_support.h"
+#include "cli/config_loading.h"
 #include "cli/subcommand.h"
 #include "cli/torch/house_models.h"
 #include "config/optimizer_config.h"
@@ -31,20 +32,8 @@ struct RunOptions {
 };
 
 int run(const RunOptions& o) {
-  config::OptimizerConfig config;
-  try {
-    config = config::load_optimizer_config(o.config);
-  } catch (const config::ConfigError& e) {
-    throw UsageError(e.what());
-  }
-  if (!o.out.empty()) config.run.out = std::filesystem::absolute(o.out).lexically_normal().string();
-  if (o.threads) config.run.threads = *o.threads;
-  if (o.seed) config.run.seed = *o.seed;
-  for (const std::string& name : o.targets) {
-    const bool known = std::any_of(config.targets.begin(), config.targets.end(),
-                                   [&](const config::TargetConfig& t) { return t.name == name; });
-    if (!known) throw UsageError("--target " + name + ": no such target in " + o.config);
-  }
+  const config::OptimizerConfig config = load_config(o.config, {o.out, o.threads, o.seed});
+  for (const std::string& name : o.targets) find_target(config, o.config, name);
 
   pipeline::PipelineRequest request;
   request.config = config;
