@@ -138,6 +138,7 @@ TEST_CASE("report: a student survives the JSON round trip; the plot is a PNG of 
   s.params = 12345;
   s.flops = 999999;
   s.replaced.push_back({"s1-3/pruned/0.5", "pruned", 1, 3, "a,b", "teacher"});
+  s.bspk = "students/t/student.bspk";
   s.sha256 = std::string(64, 'a');
   s.acceptance = "accepted";
   s.meets_budget = s.meets_memory = s.meets_floor = true;
@@ -162,6 +163,13 @@ TEST_CASE("report: a student survives the JSON round trip; the plot is a PNG of 
   const nlohmann::json j = nlohmann::json::parse(std::ifstream(dir / "report.json"));
   CHECK(j.at("targets").at(0).at("status") == "ok");
   CHECK(report_table(report).find("| t |") != std::string::npos);
+  // A target the search could not serve is said to have no student, with no made-up figures.
+  StudentSummary none;
+  none.target = "unserved";
+  none.acceptance = "no student: nothing fits";
+  report.targets.push_back(none);
+  CHECK(report_table(report).find("| unserved | 0.0000 | - | - |") != std::string::npos);
+  CHECK(to_json(none).at("status") == "no student");
   std::filesystem::remove_all(dir);
 }
 
