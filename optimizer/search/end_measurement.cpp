@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "export/bspk_writer.h"
+#include "latency/statistics.h"
 #include "house/student.h"
 #include "search/search_error.h"
 
@@ -10,14 +11,21 @@ namespace bespoke::search {
 
 namespace {
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using latency::median;
 
 }  // namespace
+
+MeasuredCandidate unmeasured(const ScoredCandidate& s, double budget_ms) {
+  MeasuredCandidate m;
+  m.keys = s.keys;
+  m.accuracy = s.score.accuracy;
+  m.mean_loss = s.score.mean_loss;
+  m.predicted_ms = s.prediction.ms;
+  m.predicted_memory_bytes = s.prediction.memory_bytes;
+  m.budget_ms = budget_ms;
+  m.meets_budget = s.feasible;
+  return m;
+}
 
 std::vector<ScoredCandidate> best_candidates(const SearchTrace& trace, int64_t count) {
   std::vector<ScoredCandidate> feasible;
@@ -34,17 +42,7 @@ std::vector<MeasuredCandidate> measure_candidates(latency::DeviceLink* link, con
                                                   const std::vector<ScoredCandidate>& candidates,
                                                   const Budget& budget) {
   std::vector<MeasuredCandidate> out;
-  for (const ScoredCandidate& s : candidates) {
-    MeasuredCandidate m;
-    m.keys = s.keys;
-    m.accuracy = s.score.accuracy;
-    m.mean_loss = s.score.mean_loss;
-    m.predicted_ms = s.prediction.ms;
-    m.predicted_memory_bytes = s.prediction.memory_bytes;
-    m.budget_ms = budget.ms;
-    m.meets_budget = s.feasible;
-    out.push_back(std::move(m));
-  }
+  for (const ScoredCandidate& s : candidates) out.push_back(unmeasured(s, budget.ms));
   if (!link || out.empty()) return out;
 
   agent::MeasureRequest request;

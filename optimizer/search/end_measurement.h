@@ -48,6 +48,9 @@ struct MeasuredCandidate {
   bool meets_budget = false;
 };
 
+// A scored candidate before (or without) its measurement on the device.
+MeasuredCandidate unmeasured(const ScoredCandidate& s, double budget_ms);
+
 // The best `count` distinct feasible candidates of `trace`, best first.
 std::vector<ScoredCandidate> best_candidates(const SearchTrace& trace, int64_t count);
 

@@ -65,18 +65,6 @@ std::string result_context(const config::OptimizerConfig& config, const config::
   return hex_hash(text);
 }
 
-MeasuredCandidate unmeasured(const ScoredCandidate& s, double budget_ms) {
-  MeasuredCandidate m;
-  m.keys = s.keys;
-  m.accuracy = s.score.accuracy;
-  m.mean_loss = s.score.mean_loss;
-  m.predicted_ms = s.prediction.ms;
-  m.predicted_memory_bytes = s.prediction.memory_bytes;
-  m.budget_ms = budget_ms;
-  m.meets_budget = s.feasible;
-  return m;
-}
-
 }  // namespace
 
 std::string search_result_path(const config::OptimizerConfig& config, const std::string& target) {
