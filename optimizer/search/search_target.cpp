@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -81,12 +82,19 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
   const std::string context = result_context(config, target, table, scores);
   SearchProgress progress(options.log, target.name, config.run.log_seconds, {});
   if (!options.force && fs::exists(path)) {
-    SearchResult previous = read_search_result(path);
-    if (previous.context == context) {
-      progress.note("reusing " + path + " (same settings; --force searches again)");
-      return previous;
+    // A result this program cannot read (an older format, a damaged file) is
+    // stale like one of other settings: it is searched again and replaced.
+    std::optional<SearchResult> previous;
+    try {
+      previous = read_search_result(path);
+    } catch (const SearchError& e) {
+      progress.note(std::string(e.what()) + ": searching again");
     }
-    progress.note(path + " was made with other settings: searching again");
+    if (previous && previous->context == context) {
+      progress.note("reusing " + path + " (same settings; --force searches again)");
+      return *previous;
+    }
+    if (previous) progress.note(path + " was made with other settings: searching again");
   }
   fs::create_directories(fs::path(path).parent_path());
 
