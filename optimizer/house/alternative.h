@@ -10,13 +10,14 @@
 //               the span's input and output shapes are equal;
 //  * pretrained a span of a public pretrained model, re-instantiated at the
 //               teacher's feature size, wrapped in channel adapters;
-//  * pruned     the teacher span with the filters of its inner convolutions
-//               pruned by L1 norm;
+//  * pruned     the teacher span, or a drop's shorter kept span, with the
+//               filters of its inner convolutions pruned by L1 norm;
 //  * low_rank   the teacher span with its convolutions factorized by a
 //               truncated SVD.
 //
 // Keys are deterministic and unique within a house: "s<a>-<b>/<kind>/<detail>",
 // for example "s1-3/drop/2-3", "s1-3/drop/identity", "s1-3/pruned/0.5",
+// "s1-3/pruned/2-3/0.5" (the drop 2-3, pruned),
 // "s1-3/low_rank/0.25", "s1-3/pretrained/<model>/4-6". Every random choice
 // while making or training an alternative is seeded from (run seed, key), so
 // an alternative's weights do not depend on which other alternatives a run

@@ -44,6 +44,21 @@ Alternative approximation(const ir::Graph& teacher, const blocks::BlockAnalysis&
   return alt;
 }
 
+// `drop` (a kept teacher sub-span [c, d] of [a, b]) with its inner filters
+// pruned at `ratio`: key "s<a>-<b>/pruned/<c>-<d>/<ratio>".
+Alternative pruned_drop(const ir::Graph& teacher, const Alternative& drop, double ratio, ir::Graph graph) {
+  Alternative alt = drop;
+  const std::string kept = drop.key.substr(drop.key.rfind('/') + 1);
+  alt.key = span_key(drop.cut_begin, drop.cut_end) + "/pruned/" + kept + "/" + ratio_text(ratio);
+  alt.kind = AlternativeKind::kPruned;
+  alt.ratio = ratio;
+  alt.origin_model = teacher.name;
+  alt.graph = std::move(graph);
+  alt.provenance.kind = ir::ProvenanceKind::kPruned;
+  alt.provenance.parameters = {{"kept", kept}, {"prune_ratio", ratio_text(ratio)}};
+  return alt;
+}
+
 // Takes from the per-kind lists in turn until `cap` alternatives are chosen.
 std::vector<Alternative> round_robin(std::vector<std::vector<Alternative>> by_kind, size_t cap, SkipCounts& skips) {
   std::vector<Alternative> out;
@@ -100,6 +115,20 @@ WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analy
           ++plan.skips[std::string(kind_name(x.kind)) + ": " + why];
       }
     }
+    // A drop's kept sub-span pruned as well: the cheapest stand-ins from the
+    // teacher itself (a stride block alone, thinned), which the tightest
+    // budgets need where dropping or pruning alone saves too little.
+    if (wants(config, AlternativeKind::kPruned))
+      for (const Alternative& drop : teacher_drops(teacher, analysis, a, b)) {
+        if (drop.graph.nodes.empty()) continue;  // the identity: nothing to prune
+        for (double r : h.prune_ratios) {
+          std::string why;
+          if (std::optional<ir::Graph> g = prune_channels(drop.graph, r, &why))
+            by_kind[2].push_back(pruned_drop(teacher, drop, r, std::move(*g)));
+          else
+            ++plan.skips[std::string("pruned: ") + why];
+        }
+      }
     for (Alternative& alt : round_robin(std::move(by_kind), static_cast<size_t>(h.max_alternatives_per_span), plan.skips))
       plan.alternatives.push_back(std::move(alt));
   }

@@ -5,7 +5,8 @@
 // whole build all see the same plan and the same keys.
 //
 // Per span, alternatives are made for the configured kinds (drop, pretrained
-// per source, pruned per ratio, low_rank per ratio) and then capped at
+// per source, pruned per ratio -- the whole span first, then each drop's kept
+// span --, low_rank per ratio) and then capped at
 // house.max_alternatives_per_span by taking them round-robin across kinds
 // (first drop, first pretrained, first pruned, first low_rank, second drop,
 // ...), so a tight cap still keeps every kind that exists for the span.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "blocks/unit_blocks.h"
@@ -17,6 +18,7 @@
 #include "house/pretrained_spans.h"
 #include "house/span_sampling.h"
 #include "house/teacher_drops.h"
+#include "house/work_plan.h"
 #include "ir/cost.h"
 #include "ir/passes.h"
 #include "onnx_import/onnx_importer.h"
@@ -103,6 +105,46 @@ TEST_CASE("teacher drops keep the span's shapes, include the identity where shap
   std::set<std::string> stage2;
   for (const Alternative& d : teacher_drops(t.graph, t.analysis, 3, 5)) stage2.insert(d.key);
   CHECK((stage2 == std::set<std::string>{"s3-5/drop/3-4"}));
+}
+
+TEST_CASE("the plan prunes a drop's kept span too: a stride block alone, thinned") {
+  const Teacher& t = teacher();
+  config::OptimizerConfig c;
+  c.house.spans = 100;  // every eligible span
+  c.house.kinds = {"drop", "pruned"};
+  c.house.prune_ratios = {0.5, 0.75};
+  c.house.max_alternatives_per_span = 100;
+  const WorkPlan plan = plan_house(t.graph, t.analysis, {}, c);
+  std::map<std::string, const Alternative*> by_key;
+  for (const Alternative& a : plan.alternatives) CHECK(by_key.emplace(a.key, &a).second);  // keys are unique
+  // Span 1-4 (stage 1 and the stride-2 block) keeps the stride block 3-4 as a drop, pruned at both ratios.
+  REQUIRE(by_key.count("s1-4/drop/3-4") == 1);
+  REQUIRE(by_key.count("s1-4/pruned/3-4/0.5") == 1);
+  REQUIRE(by_key.count("s1-4/pruned/3-4/0.75") == 1);
+  const Alternative& thin = *by_key.at("s1-4/pruned/3-4/0.75");
+  const Alternative& kept = *by_key.at("s1-4/drop/3-4");
+  CHECK(thin.kind == AlternativeKind::kPruned);
+  CHECK(thin.cut_begin == 1);
+  CHECK(thin.cut_end == 4);
+  CHECK(thin.ratio == 0.75);
+  CHECK(thin.graph.shape_of(thin.graph.inputs[0]) == cut_shape(1));
+  CHECK(thin.graph.shape_of(thin.graph.outputs[0]) == cut_shape(4));
+  CHECK(ir::summarize(thin.graph).parameters < ir::summarize(by_key.at("s1-4/pruned/3-4/0.5")->graph).parameters);
+  CHECK(ir::summarize(by_key.at("s1-4/pruned/3-4/0.5")->graph).parameters < ir::summarize(kept.graph).parameters);
+  CHECK(thin.provenance.kind == ir::ProvenanceKind::kPruned);
+  CHECK(thin.provenance.source_node_begin == kept.provenance.source_node_begin);  // the kept block's nodes
+  CHECK(thin.provenance.source_node_end == kept.provenance.source_node_end);
+  // It is exactly the kept block pruned: the same outputs.
+  const at::Tensor x = random_input(thin.graph);
+  std::string why;
+  const std::optional<ir::Graph> direct = prune_channels(blocks::extract_span(t.graph, 3, 4), 0.75, &why);
+  REQUIRE(direct.has_value());
+  CHECK(at::allclose(run(thin.graph, x), run(*direct, x)));
+  // The identity has nothing to prune, and a span without a drop gets no such alternative.
+  for (const Alternative& a : plan.alternatives) {
+    CHECK(a.key.find("/pruned/identity") == std::string::npos);
+    if (a.cut_begin == 3 && a.cut_end == 4) CHECK(a.key.find("/pruned/3-4/") == std::string::npos);
+  }
 }
 
 TEST_CASE("channel pruning keeps the strongest filters and equals zeroing the others") {
