@@ -110,7 +110,9 @@ Acceptance accept_on_device(latency::DeviceLink& link, const std::vector<uint8_t
     std::vector<double> teacher;
     for (const agent::Round& round : reply.models.at(1).rounds) teacher.push_back(round.median_ms);
     a.teacher_ms = median(teacher);
-    if (target.budget_ratio > 0) a.budget_ms = target.budget_ratio * a.teacher_ms;
+    // Held to the tighter of the two: the report's budget (the ratio of the
+    // profiled teacher) and the ratio of the teacher in these same rounds.
+    if (target.budget_ratio > 0) a.budget_ms = std::min(budget_ms, target.budget_ratio * a.teacher_ms);
   }
   a.latency_ok = a.median_ms <= a.budget_ms;
   a.memory_ok = target.memory_budget_bytes <= 0 ||

@@ -8,8 +8,9 @@
 //  * latency: end-to-end median and p90 over the [profile] rounds, no
 //    profiling, interleaved round by round with the teacher (side by side,
 //    so that a busy machine slows both alike); the median must be within the
-//    budget, which for a budget_ratio target is the ratio of the teacher's
-//    median measured in this same run;
+//    budget `budget_ms` (the one the report states) and, for a budget_ratio
+//    target, also within the ratio of the teacher's median measured in these
+//    same rounds: the tighter of the two;
 //  * memory: the session's arena + weight bytes as the runtime reports them,
 //    within the target's memory budget when it has one.
 // The verdict carries the SHA-256 of the exact bytes that were checked.

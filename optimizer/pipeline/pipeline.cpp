@@ -253,8 +253,20 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
         << "%)\n";
 
     if (link != nullptr) {
-      const Acceptance a = accept_on_device(*link, bytes, tuned.student, exporter::write_bspk(teacher), data, t, budget,
-                                            config.profile, config.finetune.tolerance);
+      const std::vector<uint8_t> teacher_bytes = exporter::write_bspk(teacher);
+      Acceptance a = accept_on_device(*link, bytes, tuned.student, teacher_bytes, data, t, budget, config.profile,
+                                      config.finetune.tolerance);
+      s.acceptance_measurements = 1;
+      // Only the latency failed: measured once more, in fresh rounds (a burst
+      // of noise on a shared machine moves a median by 10-20%); the second
+      // measurement decides, and the report says there were two.
+      if (a.numerics_ok && a.memory_ok && !a.latency_ok) {
+        log << "  " << t.name << ": " << a.verdict() << " (teacher " << a.teacher_ms
+            << " ms in the same rounds); measuring once more\n";
+        a = accept_on_device(*link, bytes, tuned.student, teacher_bytes, data, t, budget, config.profile,
+                             config.finetune.tolerance);
+        s.acceptance_measurements = 2;
+      }
       s.sha256 = a.sha256;
       s.latency_ms = a.median_ms;
       s.p90_ms = a.p90_ms;

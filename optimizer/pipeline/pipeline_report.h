@@ -47,7 +47,8 @@ struct StudentSummary {
   std::string bspk, onnx, sha256;  // files relative to the output folder
   std::string acceptance;          // "accepted" or what failed
   double acceptance_teacher_ms = 0.0;  // the teacher, measured side by side at acceptance
-  double acceptance_budget_ms = 0.0;   // the budget held to at acceptance (ratio x that teacher)
+  double acceptance_budget_ms = 0.0;   // the budget held to at acceptance (the tighter of budget_ms, ratio x that teacher)
+  int acceptance_measurements = 0;     // 1, or 2 when the first measurement was over the budget
   bool meets_budget = false, meets_memory = false, meets_floor = false;
   double search_seconds = 0.0, finetune_seconds = 0.0;
 };

@@ -120,6 +120,19 @@ TEST_CASE("acceptance on the local device: the teacher passes, a tiny budget and
   CHECK(tight.verdict().find("over the budget") != std::string::npos);
   CHECK(tight.verdict().find("memory budget") != std::string::npos);
 
+  // A ratio budget is held to the tighter of the stated budget and the ratio
+  // of the teacher measured in the same rounds.
+  config::TargetConfig ratio = target;
+  ratio.budget_ms = 0;
+  ratio.budget_ratio = 10.0;
+  ratio.memory_budget_bytes = 0;
+  const Acceptance loose = accept_on_device(*link, bytes, teacher(), bytes, data, ratio, 1000.0, c.profile, 1e-3, 2);
+  CHECK(loose.budget_ms == doctest::Approx(10.0 * loose.teacher_ms));
+  CHECK(loose.latency_ok);
+  const Acceptance held = accept_on_device(*link, bytes, teacher(), bytes, data, ratio, 1e-6, c.profile, 1e-3, 2);
+  CHECK(held.budget_ms == 1e-6);
+  CHECK_FALSE(held.latency_ok);
+
   // Numerics: a graph that is not the one serialized is caught.
   const Acceptance wrong = accept_on_device(*link, bytes, dropped_unit_student(), {}, data, target, 1000.0, c.profile, 1e-3, 2);
   CHECK_FALSE(wrong.numerics_ok);
