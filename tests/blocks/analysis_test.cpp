@@ -17,8 +17,7 @@ namespace {
 
 using namespace bespoke;
 using namespace bespoke::blocks;
-using namespace bespoke::blocks::test;
-using ir::test::int_attr;
+using namespace bespoke::test;
 
 std::vector<std::string> cut_names(const ir::Graph& g, const BlockAnalysis& a) {
   std::vector<std::string> names;
@@ -120,9 +119,9 @@ TEST_CASE("inception-like parallel branches and their Concat form one unit") {
 }
 
 TEST_CASE("a Split whose outputs rejoin is inside one unit; a node order that is not topological is fine") {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   const int x = b.input("x", {1, 4, 2, 2});
-  const auto halves = b.node("Split", {x}, 2, {{"axis", int_attr(1)}, {"split", ir::test::ints_attr({2, 2})}}, "split");
+  const auto halves = b.node("Split", {x}, 2, {{"axis", int_attr(1)}, {"split", test::ints_attr({2, 2})}}, "split");
   const int cat = b.op("Concat", {b.op("Relu", {halves[1]}, {}, "relu"), halves[0]}, {{"axis", int_attr(1)}}, "cat");
   b.output(b.op("Sigmoid", {cat}, {}, "sig"));
   finish(b.g);
@@ -133,7 +132,7 @@ TEST_CASE("a Split whose outputs rejoin is inside one unit; a node order that is
 }
 
 TEST_CASE("a node computing from constants only joins the unit reading it") {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   const int x = b.input("x", {1, 2, 2, 2});
   const int r = b.op("Relu", {x}, {}, "relu");
   const int bias = b.op("Sigmoid", {b.floats("c", {1, 2, 1, 1}, {0.5f, -1.0f})}, {}, "const_sigmoid");
@@ -193,7 +192,7 @@ TEST_CASE("names: module paths without PyTorch's repeated parents, fallbacks, un
 }
 
 TEST_CASE("graphs that are not single-input single-output are rejected with the reason") {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   b.g.name = "two_in";
   const int x = b.input("x", {1, 2});
   const int y = b.input("y", {1, 2});
@@ -203,14 +202,14 @@ TEST_CASE("graphs that are not single-input single-output are rejected with the 
   CHECK(two_inputs.find("graph 'two_in'") != std::string::npos);
   CHECK(two_inputs.find("exactly one input and one output, got 2 input(s) ('x', 'y')") != std::string::npos);
 
-  ir::test::GraphBuilder c;
+  test::GraphBuilder c;
   const int z = c.input("z", {1, 2});
   const int r = c.op("Relu", {z});
   c.output(r);
   c.output(c.op("Sigmoid", {z}));
   CHECK(error_of([&] { analyze_blocks(c.g); }).find("and 2 output(s)") != std::string::npos);
 
-  ir::test::GraphBuilder d;
+  test::GraphBuilder d;
   d.input("in", {1, 2});
   d.output(d.op("Relu", {d.floats("k", {1, 2}, {1.0f, 2.0f})}));
   CHECK(error_of([&] { analyze_blocks(d.g); }).find("output 'Relu_0_out' does not depend on input 'in'") !=

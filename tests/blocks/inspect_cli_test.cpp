@@ -110,7 +110,7 @@ TEST_CASE("inspect the PP-OCR detector at 320x320") {
 }
 
 TEST_CASE("inspect a .bspk lists the stored blocks with provenance") {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   b.g.name = "tiny";
   const int x = b.input("x", {1, 2, 4, 4});
   b.output(b.op("Sigmoid", {b.op("Relu", {x}, {}, "relu")}, {}, "sigmoid"));
@@ -148,7 +148,7 @@ TEST_CASE("inspect errors: one line on stderr, exit code below 128") {
   check_one_line_error(run("inspect a.onnx --input-shape x=1,three"), 2, "'three' is not a positive integer");
 
   // A model with two outputs cannot be cut into SISO units.
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   b.g.name = "two_heads";
   const int x = b.input("x", {1, 2});
   b.output(b.op("Relu", {x}));
@@ -164,7 +164,7 @@ TEST_CASE("inspect errors: one line on stderr, exit code below 128") {
 }
 
 TEST_CASE("inspect --ir prints the graph, any number of outputs, and refuses --json") {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   b.g.name = "two_heads";
   const int x = b.input("x", {1, 2});
   b.output(b.op("Relu", {x}, {}, "relu"));

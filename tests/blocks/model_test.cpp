@@ -25,7 +25,7 @@ namespace {
 
 using namespace bespoke;
 using namespace bespoke::blocks;
-using namespace bespoke::blocks::test;
+using namespace bespoke::test;
 
 std::string fixture(const std::string& model) {
   return std::string(BESPOKE_BINARY_DIR) + "/fixtures/torchvision/" + model + "/model.onnx";

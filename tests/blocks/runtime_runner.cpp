@@ -9,7 +9,7 @@
 #include "export/bspk_writer.h"
 #include "support/graph_builder.h"
 
-namespace bespoke::blocks::test {
+namespace bespoke::test {
 
 namespace {
 
@@ -43,7 +43,7 @@ std::vector<float> run_reference(const ir::Graph& g, const std::vector<float>& i
 
 std::vector<float> sample_input(const ir::Graph& g, uint32_t seed) {
   const ir::Shape& shape = g.shape_of(g.inputs.at(0));
-  return ir::test::random_floats(static_cast<size_t>(ir::shape_elements(shape)), seed);
+  return test::random_floats(static_cast<size_t>(ir::shape_elements(shape)), seed);
 }
 
-}  // namespace bespoke::blocks::test
+}  // namespace bespoke::test

@@ -6,7 +6,7 @@
 
 #include "ir/graph.h"
 
-namespace bespoke::blocks::test {
+namespace bespoke::test {
 
 // The single float output for a single float input. Throws std::runtime_error
 // with the runtime's message on any failure.
@@ -15,4 +15,4 @@ std::vector<float> run_reference(const ir::Graph& g, const std::vector<float>& i
 // Deterministic input for graph g's (single) input.
 std::vector<float> sample_input(const ir::Graph& g, uint32_t seed);
 
-}  // namespace bespoke::blocks::test
+}  // namespace bespoke::test

@@ -19,7 +19,7 @@ namespace {
 
 using namespace bespoke;
 using namespace bespoke::blocks;
-using namespace bespoke::blocks::test;
+using namespace bespoke::test;
 
 // Runs the spans [c0, c1], [c1, c2], ... of g one after the other.
 std::vector<float> run_in_pieces(const ir::Graph& g, const std::vector<int>& cuts, std::vector<float> x) {
@@ -44,7 +44,7 @@ std::vector<std::string> ops(const ir::Graph& g) {
 
 // x[1,4,2,2] -> Relu "r" -> Sigmoid "s" -> y
 ir::Graph relu_sigmoid_host() {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   b.g.name = "host";
   const int x = b.input("x", {1, 4, 2, 2});
   b.output(b.op("Sigmoid", {b.op("Relu", {x}, {}, "r")}, {}, "s"));
@@ -54,7 +54,7 @@ ir::Graph relu_sigmoid_host() {
 
 // z[1,c,2,2] -> Relu -> out
 ir::Graph relu_graph(int64_t channels) {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   b.g.name = "narrow";
   b.output(b.op("Relu", {b.input("z", {1, channels, 2, 2})}, {}, "narrow_relu"));
   finish(b.g);

@@ -4,12 +4,12 @@
 
 #include "ir/passes.h"
 
-namespace bespoke::blocks::test {
+namespace bespoke::test {
 
-using ir::test::Attrs;
-using ir::test::int_attr;
-using ir::test::ints_attr;
-using ir::test::random_floats;
+using test::Attrs;
+using test::int_attr;
+using test::ints_attr;
+using test::random_floats;
 
 namespace {
 uint32_t next_seed() {
@@ -96,4 +96,4 @@ ir::Graph inception_graph() {
   return b.g;
 }
 
-}  // namespace bespoke::blocks::test
+}  // namespace bespoke::test

@@ -8,9 +8,8 @@
 
 #include "support/graph_builder.h"
 
-namespace bespoke::blocks::test {
+namespace bespoke::test {
 
-using ir::test::GraphBuilder;
 
 // Canonical Conv (explicit kernel/strides/dilations/pads/group, bias) with
 // seeded weights; "same" padding for odd kernels.
@@ -33,4 +32,4 @@ ir::Graph inception_graph();
 // Runs shape inference and checks the result is a valid canonical graph.
 void finish(ir::Graph& g);
 
-}  // namespace bespoke::blocks::test
+}  // namespace bespoke::test

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-namespace bespoke::blocks::test {
+namespace bespoke::test {
 
 // The message of what f throws, or "" when it does not throw.
 inline std::string error_of(const std::function<void()>& f) {
@@ -17,4 +17,4 @@ inline std::string error_of(const std::function<void()>& f) {
   return "";
 }
 
-}  // namespace bespoke::blocks::test
+}  // namespace bespoke::test

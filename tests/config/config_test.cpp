@@ -9,7 +9,7 @@
 #include <string>
 
 #include "config/optimizer_config.h"
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 
 namespace bespoke {
 
@@ -21,10 +21,10 @@ using config::OptimizerConfig;
 
 // A folder with a teacher, a pretrained model and an image folder to name.
 struct ConfigFixture {
-  testing::ScratchDir dir{"config"};
+  test::ScratchDir dir{"config"};
   ConfigFixture() {
-    testing::write_file_bytes(dir.file("teacher.onnx"), {1, 2, 3});
-    testing::write_file_bytes(dir.file("other.onnx"), {4, 5});
+    test::write_file_bytes(dir.file("teacher.onnx"), {1, 2, 3});
+    test::write_file_bytes(dir.file("other.onnx"), {4, 5});
     fs::create_directories(dir.path() / "images");
   }
   std::string base() const { return dir.path().string(); }
@@ -214,7 +214,7 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
 
 TEST_CASE("config: [[targets]] parse, round-trip, and every mistake is one line naming targets[i].key") {
   const ConfigFixture f;
-  testing::write_file_bytes(f.dir.file("token"), {'s', 'e', 'c'});
+  test::write_file_bytes(f.dir.file("token"), {'s', 'e', 'c'});
   const std::string m = kMinimal;  // lines 1-2
   const OptimizerConfig c = f.parse(m + R"([[targets]]
 name = "pc-1t"

@@ -13,10 +13,10 @@
 #include "harness/onnx_to_bspk.h"
 #include "tolerances.h"
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 namespace fs = std::filesystem;
-using e2e::BackendChoice;
-using e2e::FloatTensor;
+using test::e2e::BackendChoice;
+using test::e2e::FloatTensor;
 
 namespace {
 
@@ -61,10 +61,10 @@ Prepared convert(const std::string& model_path, const std::map<std::string, Floa
                  const std::string& mode) {
   onnx_import::ImportOptions options;
   for (const auto& [name, t] : inputs) options.input_shapes[name] = t.shape;
-  e2e::Conversion c = e2e::convert_onnx_file(model_path, options);
+  test::e2e::Conversion c = test::e2e::convert_onnx_file(model_path, options);
   c.message = without_path(c.message, model_path);
-  if (c.status == e2e::ConvertStatus::kUnsupported) return not_ready(Verdict::kUnsupported, c.message);
-  if (c.status == e2e::ConvertStatus::kError) return not_ready(Verdict::kFailed, c.message);
+  if (c.status == test::e2e::ConvertStatus::kUnsupported) return not_ready(Verdict::kUnsupported, c.message);
+  if (c.status == test::e2e::ConvertStatus::kError) return not_ready(Verdict::kFailed, c.message);
   Prepared p;
   p.mode = mode;
   p.bspk = std::move(c.bspk);
@@ -174,11 +174,11 @@ size_t position_of(const std::vector<std::string>& names, const std::string& nam
 
 BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backend, const Prepared& prepared,
                               const std::vector<std::string>& expected_names,
-                              const std::vector<FloatTensor>& expected, const e2e::Tolerance& tol) {
+                              const std::vector<FloatTensor>& expected, const test::e2e::Tolerance& tol) {
   BackendVerdict v{backend.name, Verdict::kFailed, "", ""};
   // Feed inputs in the model's order, by name.
   std::vector<FloatTensor> inputs;
-  for (const std::string& name : e2e::input_names(model)) {
+  for (const std::string& name : test::e2e::input_names(model)) {
     auto it = prepared.inputs.find(name);
     if (it == prepared.inputs.end()) {
       if (prepared.inputs.size() != 1) {
@@ -189,9 +189,9 @@ BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backe
     }
     inputs.push_back(it->second);
   }
-  e2e::RunOutcome run = e2e::run_model(model, backend, backend.threads, inputs);
-  if (run.status != e2e::RunStatus::kOk) {
-    v.verdict = run.status == e2e::RunStatus::kUnsupported ? Verdict::kUnsupported : Verdict::kFailed;
+  test::e2e::RunOutcome run = test::e2e::run_model(model, backend, backend.threads, inputs);
+  if (run.status != test::e2e::RunStatus::kOk) {
+    v.verdict = run.status == test::e2e::RunStatus::kUnsupported ? Verdict::kUnsupported : Verdict::kFailed;
     v.detail = one_line(run.message);
     return v;
   }
@@ -200,12 +200,12 @@ BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backe
                std::to_string(expected.size());
     return v;
   }
-  const std::vector<std::string> names = e2e::output_names(model);
+  const std::vector<std::string> names = test::e2e::output_names(model);
   std::string details;
   bool ok = true;
   for (size_t i = 0; i < expected.size(); ++i) {
     const size_t at = position_of(names, expected_names[i], i);
-    e2e::Comparison c = e2e::compare_tensors(run.outputs[at], expected[i], tol);
+    test::e2e::Comparison c = test::e2e::compare_tensors(run.outputs[at], expected[i], tol);
     ok = ok && c.ok;
     if (!details.empty()) details += "; ";
     details += expected_names[i] + ": " + c.summary;
@@ -223,7 +223,7 @@ BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backe
 // outputs in model order (set<k>.expected_<j>.npy) and the tolerance.
 void export_for_emulation(const std::string& dir, size_t set, const bsp_model* model, const Prepared& prepared,
                           const std::vector<std::string>& expected_names, const std::vector<FloatTensor>& expected,
-                          const e2e::Tolerance& tol) {
+                          const test::e2e::Tolerance& tol) {
   fs::create_directories(dir);
   if (set == 0) {
     std::ofstream bspk(dir + "/model.bspk", std::ios::binary);
@@ -231,15 +231,15 @@ void export_for_emulation(const std::string& dir, size_t set, const bsp_model* m
     std::ofstream(dir + "/tolerance") << tol.rtol << ' ' << tol.atol << '\n';
   }
   const std::string prefix = dir + "/set" + std::to_string(set) + ".";
-  const std::vector<std::string> in_names = e2e::input_names(model);
+  const std::vector<std::string> in_names = test::e2e::input_names(model);
   for (size_t i = 0; i < in_names.size(); ++i) {
     auto it = prepared.inputs.find(in_names[i]);
     if (it == prepared.inputs.end()) it = prepared.inputs.begin();  // the single renamed input
-    e2e::write_npy(prefix + "input_" + std::to_string(i) + ".npy", it->second);
+    test::e2e::write_npy(prefix + "input_" + std::to_string(i) + ".npy", it->second);
   }
-  const std::vector<std::string> out_names = e2e::output_names(model);
+  const std::vector<std::string> out_names = test::e2e::output_names(model);
   for (size_t j = 0; j < expected.size(); ++j)
-    e2e::write_npy(prefix + "expected_" + std::to_string(position_of(out_names, expected_names[j], j)) + ".npy",
+    test::e2e::write_npy(prefix + "expected_" + std::to_string(position_of(out_names, expected_names[j], j)) + ".npy",
                    expected[j]);
 }
 
@@ -282,7 +282,7 @@ CaseResult run_conformance_case(const OnnxTestCase& test, const std::vector<Back
     return uniform(test, backends, Verdict::kSkipped, std::string("unreadable test data: ") + e.what());
   }
   if (sets.empty()) return uniform(test, backends, Verdict::kSkipped, "no test_data_set_*");
-  const e2e::Tolerance tol = tolerance_for(test.name);
+  const test::e2e::Tolerance tol = tolerance_for(test.name);
   CaseResult result{test.name, "", {}};
   for (const DataSet& data : sets) {
     std::vector<std::string> names;
@@ -299,7 +299,7 @@ CaseResult run_conformance_case(const OnnxTestCase& test, const std::vector<Back
     }
     bsp_status status;
     std::string message;
-    e2e::ModelHandle loaded = e2e::load_model(prepared.bspk, &status, &message);
+    test::e2e::ModelHandle loaded = test::e2e::load_model(prepared.bspk, &status, &message);
     if (!loaded) {
       merge(&result, uniform(test, backends,
                              status == BSP_ERROR_UNSUPPORTED ? Verdict::kUnsupported : Verdict::kFailed, message,
@@ -345,4 +345,4 @@ CaseResult deserialize_result(const std::string& name, const std::string& text) 
   return r;
 }
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

@@ -15,7 +15,7 @@
 #include "harness/bespoke_runner.h"
 #include "onnx_test_case.h"
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 
 enum class Verdict {
   kPassed,
@@ -39,11 +39,11 @@ struct CaseResult {
 };
 
 // Runs in the calling process; `scratch_dir` receives temporary frozen models.
-CaseResult run_conformance_case(const OnnxTestCase& test, const std::vector<e2e::BackendChoice>& backends,
+CaseResult run_conformance_case(const OnnxTestCase& test, const std::vector<test::e2e::BackendChoice>& backends,
                                 const std::string& scratch_dir);
 
 // Text form for sending a result from an isolated child to the parent.
 std::string serialize_result(const CaseResult& r);
 CaseResult deserialize_result(const std::string& name, const std::string& text);
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

@@ -11,7 +11,7 @@
 
 #include "harness/isolated_call.h"
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 namespace fs = std::filesystem;
 namespace {
 
@@ -92,7 +92,7 @@ void write_report(const std::string& path, const std::vector<CaseResult>& result
           << '\n';
 }
 
-CaseResult failed_everywhere(const std::string& name, const std::vector<e2e::BackendChoice>& backends,
+CaseResult failed_everywhere(const std::string& name, const std::vector<test::e2e::BackendChoice>& backends,
                              const std::string& why) {
   CaseResult r{name, "", {}};
   for (const auto& b : backends) r.backends.push_back({b.name, Verdict::kFailed, why, ""});
@@ -101,10 +101,10 @@ CaseResult failed_everywhere(const std::string& name, const std::vector<e2e::Bac
 
 // All backends in one child; if it dies, each backend in its own child so
 // that a crash is charged to the backend that crashed.
-CaseResult run_case_isolated(const OnnxTestCase& test, const std::vector<e2e::BackendChoice>& backends,
+CaseResult run_case_isolated(const OnnxTestCase& test, const std::vector<test::e2e::BackendChoice>& backends,
                              const std::string& scratch_dir) {
-  auto attempt = [&](const std::vector<e2e::BackendChoice>& some) {
-    e2e::IsolatedResult iso = e2e::run_isolated(
+  auto attempt = [&](const std::vector<test::e2e::BackendChoice>& some) {
+    test::e2e::IsolatedResult iso = test::e2e::run_isolated(
         [&] { return serialize_result(run_conformance_case(test, some, scratch_dir)); }, kCaseTimeoutSeconds);
     CaseResult r = deserialize_result(test.name, iso.output);
     if (iso.completed && r.backends.size() == some.size()) return r;
@@ -130,7 +130,7 @@ SuiteRun run_suite(const std::string& suite_dir, const std::string& label, int s
                    const std::string& report_dir) {
   SuiteRun run;
   run.label = label;
-  const std::vector<e2e::BackendChoice> backends = e2e::backends_under_test();
+  const std::vector<test::e2e::BackendChoice> backends = test::e2e::backends_under_test();
   std::vector<std::string>& backend_order = run.backends;
   for (const auto& b : backends) backend_order.push_back(b.name);
   fs::create_directories(report_dir);
@@ -156,4 +156,4 @@ SuiteRun run_suite(const std::string& suite_dir, const std::string& label, int s
   return run;
 }
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

@@ -10,7 +10,7 @@
 
 #include "conformance_case.h"
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 
 struct SuiteRun {
   std::string label;  // e.g. "node.0of2"
@@ -24,4 +24,4 @@ struct SuiteRun {
 SuiteRun run_suite(const std::string& suite_dir, const std::string& label, int shard, int shards,
                    const std::string& report_dir);
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

@@ -28,19 +28,19 @@ void check_suite(const std::string& folder, int shard, int shards) {
   const std::string dir = test_data_root() + "/" + folder;
   if (!bespoke::test::require_asset(dir, "install libonnx-testdata (scripts/install-deps)")) return;
   const std::string label = shards > 1 ? folder + "." + std::to_string(shard) + "of" + std::to_string(shards) : folder;
-  const auto run = bespoke::conformance::run_suite(dir, label, shard, shards,
+  const auto run = bespoke::test::conformance::run_suite(dir, label, shard, shards,
                                                    std::string(BESPOKE_BINARY_DIR) + "/conformance");
   std::cout << run.table;
   for (const auto& f : run.failures) std::cout << "  FAILED " << f << "\n";
   const std::string verdict_file = std::string(BESPOKE_SOURCE_DIR) + "/tests/conformance/verdicts/" + label + ".tsv";
   const bool whole_suite = std::getenv("BESPOKE_CONFORMANCE_ONLY") == nullptr;
   if (std::getenv("BESPOKE_UPDATE_VERDICTS") && whole_suite) {
-    const auto previous = bespoke::conformance::read_expected_verdicts(verdict_file);
-    bespoke::conformance::write_expected_verdicts(verdict_file, label, run.results, run.backends, previous);
+    const auto previous = bespoke::test::conformance::read_expected_verdicts(verdict_file);
+    bespoke::test::conformance::write_expected_verdicts(verdict_file, label, run.results, run.backends, previous);
     std::cout << "  rewrote " << verdict_file << "\n";
   }
-  const auto differences = bespoke::conformance::verdict_differences(
-      bespoke::conformance::read_expected_verdicts(verdict_file), run.results, run.backends, whole_suite);
+  const auto differences = bespoke::test::conformance::verdict_differences(
+      bespoke::test::conformance::read_expected_verdicts(verdict_file), run.results, run.backends, whole_suite);
   for (const auto& d : differences) std::cout << "  DIFFERS " << d << "\n";
   std::cout.flush();
   CHECK(!run.results.empty());
@@ -59,10 +59,10 @@ TEST_CASE("conformance.simple") { check_suite("simple", 0, 1); }
 
 TEST_CASE("harness.backends") {
   // The backends the suites iterate over are exactly what the library reports.
-  const auto backends = bespoke::e2e::available_backends();
+  const auto backends = bespoke::test::e2e::available_backends();
   REQUIRE(!backends.empty());
   CHECK(backends.front().name == "reference");
-  const auto under_test = bespoke::e2e::backends_under_test();
+  const auto under_test = bespoke::test::e2e::backends_under_test();
   REQUIRE(under_test.size() == backends.size() + 2);
   CHECK(under_test[backends.size()].name == "auto");
   CHECK(under_test[backends.size() + 1].threads == 2);

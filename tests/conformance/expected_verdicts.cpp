@@ -4,7 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 namespace {
 
 std::vector<std::string> split_tabs(const std::string& line) {
@@ -134,4 +134,4 @@ void write_expected_verdicts(const std::string& path, const std::string& label, 
   }
 }
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

@@ -18,7 +18,7 @@
 
 #include "conformance_case.h"
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 
 struct ExpectedVerdicts {
   std::string cpu;                     // CPU class the file was recorded on (see host_cpu_class)
@@ -45,4 +45,4 @@ std::vector<std::string> verdict_differences(const ExpectedVerdicts& expected, c
 void write_expected_verdicts(const std::string& path, const std::string& label, const std::vector<CaseResult>& results,
                              const std::vector<std::string>& backends, const ExpectedVerdicts& previous);
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

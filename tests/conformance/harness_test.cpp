@@ -12,7 +12,7 @@
 #include "harness/isolated_call.h"
 #include "harness/npy.h"
 
-using namespace bespoke::e2e;
+using namespace bespoke::test::e2e;
 
 TEST_CASE("harness.compare follows numpy.isclose") {
   FloatTensor expected{{2, 2}, {1.0f, -100.0f, 0.0f, NAN}};

@@ -7,7 +7,7 @@
 #include <set>
 #include <stdexcept>
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 namespace fs = std::filesystem;
 namespace {
 
@@ -84,7 +84,7 @@ std::string element_type_name(int32_t data_type) {
   return "type " + std::to_string(data_type);
 }
 
-bool to_float_tensor(const onnx::TensorProto& t, e2e::FloatTensor* out, std::string* why) {
+bool to_float_tensor(const onnx::TensorProto& t, test::e2e::FloatTensor* out, std::string* why) {
   if (t.data_type() != onnx::TensorProto::FLOAT) {
     *why = "element type " + element_type_name(t.data_type());
     return false;
@@ -121,4 +121,4 @@ bool to_float_tensor(const onnx::TensorProto& t, e2e::FloatTensor* out, std::str
   return true;
 }
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

@@ -10,7 +10,7 @@
 
 #include "harness/float_tensor.h"
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 
 struct OnnxTestCase {
   std::string name;  // directory name, e.g. "test_conv_with_strides_padding"
@@ -42,6 +42,6 @@ std::string element_type_name(int32_t data_type);
 
 // True and fills `out` when `t` holds float32 data (raw_data or float_data);
 // otherwise sets `why` and returns false.
-bool to_float_tensor(const onnx::TensorProto& t, e2e::FloatTensor* out, std::string* why);
+bool to_float_tensor(const onnx::TensorProto& t, test::e2e::FloatTensor* out, std::string* why);
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

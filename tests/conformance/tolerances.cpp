@@ -2,12 +2,12 @@
 
 #include <vector>
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 namespace {
 
 struct Exception {
   const char* prefix;  // test name prefix
-  e2e::Tolerance tolerance;
+  test::e2e::Tolerance tolerance;
   const char* why;     // kept next to the numbers on purpose
 };
 
@@ -19,10 +19,10 @@ const std::vector<Exception>& exceptions() {
 
 }  // namespace
 
-e2e::Tolerance tolerance_for(const std::string& test_name) {
+test::e2e::Tolerance tolerance_for(const std::string& test_name) {
   for (const auto& e : exceptions())
     if (test_name.rfind(e.prefix, 0) == 0) return e.tolerance;
-  return e2e::Tolerance{};
+  return test::e2e::Tolerance{};
 }
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

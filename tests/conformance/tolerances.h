@@ -6,13 +6,13 @@
 
 #include "harness/compare.h"
 
-namespace bespoke::conformance {
+namespace bespoke::test::conformance {
 
 // Default: rtol 1e-3, atol 1e-4. float32 kernels that reorder sums
 // (blocked/vectorized GEMM, Winograd, fused activations) differ from the
 // numpy/PyTorch float32 reference by a few ulps per accumulation; 1e-3
 // relative covers reductions of thousands of terms with margin while still
 // catching any semantic error (wrong padding, layout, broadcasting...).
-e2e::Tolerance tolerance_for(const std::string& test_name);
+test::e2e::Tolerance tolerance_for(const std::string& test_name);
 
-}  // namespace bespoke::conformance
+}  // namespace bespoke::test::conformance

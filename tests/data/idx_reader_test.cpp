@@ -7,12 +7,12 @@
 
 #include "data/compressed_file.h"
 #include "data/data_error.h"
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 #include "data/fashion_mnist.h"
 #include "data/idx_reader.h"
 
 using namespace bespoke;
-using bespoke::testing::ScratchDir;
+using bespoke::test::ScratchDir;
 
 namespace {
 
@@ -69,10 +69,10 @@ TEST_CASE("Fashion-MNIST: counts, labels and pixel checksums of the real files")
 
 TEST_CASE("IDX: a truncated gzip stream is reported with the file name") {
   ScratchDir dir("idx-gzip");
-  std::vector<uint8_t> gz = bespoke::testing::read_file_bytes(bespoke::testing::fashion_dir() + "/t10k-labels-idx1-ubyte.gz");
+  std::vector<uint8_t> gz = bespoke::test::read_file_bytes(bespoke::test::fashion_dir() + "/t10k-labels-idx1-ubyte.gz");
   gz.resize(gz.size() / 2);
   const std::string path = dir.file("labels-cut.gz");
-  bespoke::testing::write_file_bytes(path, gz);
+  bespoke::test::write_file_bytes(path, gz);
   const std::string message = error_of([&] { data::read_idx(path, 1); });
   CHECK(message.find(path) != std::string::npos);
   CHECK(message.find("truncated or corrupt gzip") != std::string::npos);
@@ -80,10 +80,10 @@ TEST_CASE("IDX: a truncated gzip stream is reported with the file name") {
 
 TEST_CASE("IDX: corrupt gzip data is reported") {
   ScratchDir dir("idx-corrupt");
-  std::vector<uint8_t> gz = bespoke::testing::read_file_bytes(bespoke::testing::fashion_dir() + "/t10k-labels-idx1-ubyte.gz");
+  std::vector<uint8_t> gz = bespoke::test::read_file_bytes(bespoke::test::fashion_dir() + "/t10k-labels-idx1-ubyte.gz");
   for (size_t i = 100; i < 400 && i < gz.size(); ++i) gz[i] = static_cast<uint8_t>(gz[i] ^ 0x5a);
   const std::string path = dir.file("labels-garbled.gz");
-  bespoke::testing::write_file_bytes(path, gz);
+  bespoke::test::write_file_bytes(path, gz);
   const std::string message = error_of([&] { data::read_idx(path, 1); });
   CHECK(message.find(path) != std::string::npos);
   CHECK(message.find("gzip") != std::string::npos);
@@ -125,20 +125,20 @@ TEST_CASE("IDX: a missing file and mismatched Fashion-MNIST parts are reported")
   ScratchDir dir("fashion-mismatch");
   CHECK(error_of([&] { data::read_idx(dir.file("absent.gz")); }).find("cannot open") != std::string::npos);
   // Test images (10000) with training labels (60000) under the training names.
-  bespoke::testing::write_file_bytes(
+  bespoke::test::write_file_bytes(
       dir.file("train-images-idx3-ubyte.gz"),
-      bespoke::testing::read_file_bytes(bespoke::testing::fashion_dir() + "/t10k-images-idx3-ubyte.gz"));
-  bespoke::testing::write_file_bytes(
+      bespoke::test::read_file_bytes(bespoke::test::fashion_dir() + "/t10k-images-idx3-ubyte.gz"));
+  bespoke::test::write_file_bytes(
       dir.file("train-labels-idx1-ubyte.gz"),
-      bespoke::testing::read_file_bytes(bespoke::testing::fashion_dir() + "/train-labels-idx1-ubyte.gz"));
+      bespoke::test::read_file_bytes(bespoke::test::fashion_dir() + "/train-labels-idx1-ubyte.gz"));
   const std::string message =
       error_of([&] { data::load_fashion_mnist(data::FashionMnistPart::kTrain, dir.path().string()); });
   CHECK(message.find("holds 10000 images but") != std::string::npos);
   CHECK(message.find("60000 labels") != std::string::npos);
   // Labels where images belong: the rank check names the file.
-  bespoke::testing::write_file_bytes(
+  bespoke::test::write_file_bytes(
       dir.file("t10k-images-idx3-ubyte.gz"),
-      bespoke::testing::read_file_bytes(bespoke::testing::fashion_dir() + "/t10k-labels-idx1-ubyte.gz"));
+      bespoke::test::read_file_bytes(bespoke::test::fashion_dir() + "/t10k-labels-idx1-ubyte.gz"));
   const std::string rank = error_of([&] { data::load_fashion_mnist(data::FashionMnistPart::kTest, dir.path().string()); });
   CHECK(rank.find("t10k-images-idx3-ubyte.gz': rank 1, expected 3") != std::string::npos);
 }

@@ -7,12 +7,12 @@
 #include <functional>
 
 #include "data/data_error.h"
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 #include "data/dataset.h"
 #include "data/image_folder.h"
 
 using namespace bespoke;
-using bespoke::testing::ScratchDir;
+using bespoke::test::ScratchDir;
 
 namespace {
 
@@ -33,7 +33,7 @@ void write_folder(const std::filesystem::path& root) {
   REQUIRE(stbi_write_jpg((root / "zebra" / "z1.jpg").string().c_str(), 4, 4, 3, gradient(4, 4, 3, 9).data(), 95) != 0);
   write_png(root / "apple" / "a1.png", 4, 4, 1, gradient(4, 4, 1, 0));
   write_png(root / "apple" / "a2.PNG", 8, 8, 3, gradient(8, 8, 3, 5));
-  bespoke::testing::write_file_bytes((root / "apple" / "notes.txt").string(), {'h', 'i'});
+  bespoke::test::write_file_bytes((root / "apple" / "notes.txt").string(), {'h', 'i'});
 }
 
 std::string error_of(const std::function<void()>& f) {
@@ -79,7 +79,7 @@ TEST_CASE("image folder: a size mismatch without resizing, a corrupt file, an em
   CHECK(mismatch.find("a2.PNG': 8x8, expected 4x4") != std::string::npos);
 
   options.resize = true;
-  bespoke::testing::write_file_bytes((dir.path() / "apple" / "broken.png").string(),
+  bespoke::test::write_file_bytes((dir.path() / "apple" / "broken.png").string(),
                                      {0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5, 6, 7, 8});
   const std::string corrupt = error_of([&] { data::load_image_folder(dir.path().string(), options); });
   CHECK(corrupt.find((dir.path() / "apple" / "broken.png").string()) != std::string::npos);

@@ -190,7 +190,7 @@ TEST_CASE("channel pruning keeps the strongest filters and equals zeroing the ot
 }
 
 TEST_CASE("low-rank factorization: exact on a rank-r convolution, closer to the teacher at a higher rank") {
-  using namespace ir::test;
+  using namespace bespoke::test;
   // A 3x3 conv 8 -> 16 whose weight matrix [16, 72] has rank 2 exactly.
   GraphBuilder gb;
   const int x = gb.input("x", {1, 8, 6, 6});
@@ -256,7 +256,7 @@ TEST_CASE("pretrained spans of the PP-OCRv4 detector: re-instantiated at the tea
 }
 
 TEST_CASE("pretrained spans that fix a size are skipped with their reason") {
-  using namespace ir::test;
+  using namespace bespoke::test;
   // input -> conv 3x3 stride 1 -> Reshape (to itself) -> conv: every span holding the Reshape is refused.
   GraphBuilder gb;
   const int x = gb.input("x", {1, 4, 8, 8});

@@ -133,7 +133,7 @@ TEST_CASE("the identity is evaluated, not trained") {
 }
 
 TEST_CASE("an output adapter starts from the least-squares fit") {
-  using namespace ir::test;
+  using namespace bespoke::test;
   GraphBuilder gb;
   const int x = gb.input("x", {1, 6, 5, 5});
   gb.output(gb.op("Conv", {x, gb.floats("w", {4, 6, 1, 1}, std::vector<float>(24, 0.0f)), gb.floats("b", {4}, {0, 0, 0, 0})},
@@ -159,7 +159,7 @@ TEST_CASE("an output adapter starts from the least-squares fit") {
 }
 
 TEST_CASE("an input adapter starts as whitened PCA of the teacher's feature") {
-  using namespace ir::test;
+  using namespace bespoke::test;
   GraphBuilder gb;
   const int x = gb.input("x", {1, 5, 4, 4});
   gb.output(gb.op("Conv", {x, gb.floats("w", {3, 5, 1, 1}, std::vector<float>(15, 0.0f)), gb.floats("b", {3}, {0, 0, 0})},

@@ -16,11 +16,11 @@
 
 #include "support/run_tool.h"
 
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
 #include "house/house_store.h"
-#include "house/store_test_util.h"
+#include "support/store_test_util.h"
 #include "ir/passes.h"
 #include "support/graph_builder.h"
 
@@ -38,7 +38,7 @@ struct Outcome {
 };
 
 // Runs bespoke-opt with `arguments` (already quoted), stderr kept apart.
-Outcome bespoke_opt(const testing::ScratchDir& scratch, const std::string& arguments) {
+Outcome bespoke_opt(const test::ScratchDir& scratch, const std::string& arguments) {
   const bespoke::test::ToolRun r =
       bespoke::test::run_tool(BESPOKE_OPT_PATH, arguments, fs::path(scratch.file("runs")).parent_path().string());
   return {r.exit_code, r.out, r.err};
@@ -48,7 +48,7 @@ std::string q(const std::string& path) { return "'" + path + "'"; }
 
 // A real .bspk: x[1, c, 4, 4] -> Relu -> Sigmoid.
 std::vector<uint8_t> tiny_bspk(int64_t channels) {
-  ir::test::GraphBuilder b;
+  test::GraphBuilder b;
   b.g.name = "tiny";
   const int x = b.input("x", {1, channels, 4, 4});
   b.output(b.op("Sigmoid", {b.op("Relu", {x})}));
@@ -104,7 +104,7 @@ void write_house(const std::string& dir, int which = 0) {
 }  // namespace
 
 TEST_CASE("house status and list show what a house holds") {
-  const testing::ScratchDir scratch("house-cli");
+  const test::ScratchDir scratch("house-cli");
   const std::string dir = scratch.file("house");
   write_house(dir);
 
@@ -160,7 +160,7 @@ TEST_CASE("house status and list show what a house holds") {
 }
 
 TEST_CASE("house export copies the runnable files with a manifest") {
-  const testing::ScratchDir scratch("house-cli-export");
+  const test::ScratchDir scratch("house-cli-export");
   const std::string dir = scratch.file("house"), out = scratch.file("device");
   write_house(dir);
   const Outcome exported = bespoke_opt(scratch, "house export " + q(dir) + " " + q(out));
@@ -177,8 +177,8 @@ TEST_CASE("house export copies the runnable files with a manifest") {
   CHECK(manifest["files"][0]["kind"] == "teacher_span");
   for (const json& entry : manifest["files"]) {
     const std::string file = entry["file"];
-    const std::vector<uint8_t> bytes = testing::read_file_bytes(out + "/" + file);
-    CHECK(bytes == testing::read_file_bytes(dir + "/" + file));
+    const std::vector<uint8_t> bytes = test::read_file_bytes(out + "/" + file);
+    CHECK(bytes == test::read_file_bytes(dir + "/" + file));
     CHECK(entry["size"] == bytes.size());
     CHECK(exporter::read_bspk(bytes.data(), bytes.size()).nodes.size() == 2);  // a runnable model
     CHECK(entry["kind"] != "low_rank");  // the failed one has no file
@@ -187,7 +187,7 @@ TEST_CASE("house export copies the runnable files with a manifest") {
 }
 
 TEST_CASE("house merge joins shards into the house built whole") {
-  const testing::ScratchDir scratch("house-cli-merge");
+  const test::ScratchDir scratch("house-cli-merge");
   const std::string whole = scratch.file("whole"), a = scratch.file("shard-1-of-2"), b = scratch.file("shard-2-of-2");
   write_house(whole);
   write_house(a, 1);
@@ -203,7 +203,7 @@ TEST_CASE("house merge joins shards into the house built whole") {
   CHECK(from_merged == from_whole);
   for (const json& entry : from_merged) {
     const std::string file = entry["file"];
-    if (!file.empty()) CHECK(testing::read_file_bytes(merged + "/" + file) == testing::read_file_bytes(whole + "/" + file));
+    if (!file.empty()) CHECK(test::read_file_bytes(merged + "/" + file) == test::read_file_bytes(whole + "/" + file));
   }
   CHECK(bespoke_opt(scratch, "house status " + q(merged)).out.find("whole") != std::string::npos);
 
@@ -217,16 +217,16 @@ TEST_CASE("house merge joins shards into the house built whole") {
 }
 
 TEST_CASE("house commands refuse bad stores with one line naming the file") {
-  const testing::ScratchDir scratch("house-cli-bad");
+  const test::ScratchDir scratch("house-cli-bad");
   const std::string index = "/house.sqlite";
   // Each bad store and the file its error must name.
   std::vector<std::pair<std::string, std::string>> bad;
-  testing::write_file_bytes(scratch.file("a-file"), {1, 2});
+  test::write_file_bytes(scratch.file("a-file"), {1, 2});
   bad.emplace_back(scratch.file("a-file"), scratch.file("a-file") + ": not a folder");
   fs::create_directories(scratch.file("no-index"));
   bad.emplace_back(scratch.file("no-index"), scratch.file("no-index") + ": not a model house (no house.sqlite)");
   fs::create_directories(scratch.file("garbage"));
-  testing::write_file_bytes(scratch.file("garbage") + index, std::vector<uint8_t>(4096, 0x5a));
+  test::write_file_bytes(scratch.file("garbage") + index, std::vector<uint8_t>(4096, 0x5a));
   bad.emplace_back(scratch.file("garbage"), scratch.file("garbage") + index + ": not a model house (not an SQLite database)");
   const std::string truncated = scratch.file("truncated");
   write_house(truncated);
@@ -234,8 +234,8 @@ TEST_CASE("house commands refuse bad stores with one line naming the file") {
     HouseStore store = HouseStore::open(truncated, false);
     for (int i = 0; i < 100; ++i) store.set_meta("note" + std::to_string(i), std::string(500, 'n'));
   }
-  const std::vector<uint8_t> full = testing::read_file_bytes(truncated + index);
-  testing::write_file_bytes(truncated + index, std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 3)));
+  const std::vector<uint8_t> full = test::read_file_bytes(truncated + index);
+  test::write_file_bytes(truncated + index, std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 3)));
   bad.emplace_back(truncated, truncated + index + ": corrupt");
   const std::string newer = scratch.file("newer");
   write_house(newer);

@@ -10,10 +10,10 @@
 #include <sqlite3.h>
 
 #include "config/config_checks.h"
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 #include "house/house_merge.h"
 #include "house/house_store.h"
-#include "house/store_test_util.h"
+#include "support/store_test_util.h"
 
 namespace bespoke::house {
 
@@ -66,7 +66,7 @@ TEST_CASE("house store: kind and status names match the config's and parse back"
 }
 
 TEST_CASE("house store: rows and meta survive closing and reopening") {
-  const testing::ScratchDir scratch("house-store");
+  const test::ScratchDir scratch("house-store");
   const std::string dir = scratch.file("house");
   {
     HouseStore store = HouseStore::open(dir, true);  // creates the folder
@@ -141,11 +141,11 @@ TEST_CASE("house store: rows and meta survive closing and reopening") {
 }
 
 TEST_CASE("house store: anything that is not a usable house is one error naming the file") {
-  const testing::ScratchDir scratch("house-bad");
+  const test::ScratchDir scratch("house-bad");
   const std::string file_of = "/house.sqlite";
   // No folder, a file instead of a folder, a folder without an index.
   CHECK(house_error([&] { HouseStore::open(scratch.file("none"), false); }) == scratch.file("none") + ": no such folder");
-  testing::write_file_bytes(scratch.file("plain"), {1});
+  test::write_file_bytes(scratch.file("plain"), {1});
   CHECK(house_error([&] { HouseStore::open(scratch.file("plain"), true); }) ==
         scratch.file("plain") + ": not a folder (a model house is a folder)");
   fs::create_directories(scratch.file("empty"));
@@ -157,9 +157,9 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
   fs::create_directories(garbage);
   std::vector<uint8_t> noise(8192);
   for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<uint8_t>(i * 37 + 11);
-  testing::write_file_bytes(garbage + file_of, noise);
+  test::write_file_bytes(garbage + file_of, noise);
   CHECK(house_error([&] { HouseStore::open(garbage, true); }) == garbage + file_of + ": not a model house (not an SQLite database)");
-  CHECK(testing::read_file_bytes(garbage + file_of) == noise);
+  CHECK(test::read_file_bytes(garbage + file_of) == noise);
 
   // A store cut short (a copy that stopped half-way).
   const std::string truncated = scratch.file("truncated");
@@ -171,9 +171,9 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
       store.put_alternative(r);
     }
   }
-  const auto full = testing::read_file_bytes(truncated + file_of);
+  const auto full = test::read_file_bytes(truncated + file_of);
   REQUIRE(full.size() > 16384);
-  testing::write_file_bytes(truncated + file_of, std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 2)));
+  test::write_file_bytes(truncated + file_of, std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 2)));
   CHECK(house_error([&] { HouseStore::open(truncated, false); }) ==
         truncated + file_of + ": corrupt or unreadable (database disk image is malformed)");
 
@@ -198,16 +198,16 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
         other + file_of + ": not a model house (an SQLite database of something else)");
   const std::string empty_db = scratch.file("empty-db");
   fs::create_directories(empty_db);
-  testing::write_file_bytes(empty_db + file_of, {});
+  test::write_file_bytes(empty_db + file_of, {});
   CHECK(house_error([&] { HouseStore::open(empty_db, false); }) == empty_db + file_of + ": not a model house (an empty database)");
 }
 
 TEST_CASE("house store: write_file_atomically replaces whole files and leaves no temporary file") {
-  const testing::ScratchDir scratch("house-atomic");
+  const test::ScratchDir scratch("house-atomic");
   const std::string path = scratch.file("a.bspk");
   write_file_atomically(path, {1, 2, 3});
   write_file_atomically(path, {4, 5});
-  CHECK(testing::read_file_bytes(path) == std::vector<uint8_t>{4, 5});
+  CHECK(test::read_file_bytes(path) == std::vector<uint8_t>{4, 5});
   CHECK(read_file_bytes(path) == std::vector<uint8_t>{4, 5});
   CHECK(!fs::exists(path + ".tmp"));
   write_file_atomically(path, {});
@@ -218,7 +218,7 @@ TEST_CASE("house store: write_file_atomically replaces whole files and leaves no
 }
 
 TEST_CASE("house merge: shards with the same config join into one house") {
-  const testing::ScratchDir scratch("house-merge");
+  const test::ScratchDir scratch("house-merge");
   const std::string a = scratch.file("shard-1-of-2"), b = scratch.file("shard-2-of-2"), out = scratch.file("merged");
   {
     HouseStore sa = new_house(a);
@@ -252,8 +252,8 @@ TEST_CASE("house merge: shards with the same config join into one house") {
     CHECK(all[0].key == "s1-3/drop/identity");
     CHECK(all[1].key == "s1-3/pruned/0.5");
     CHECK(all[2].status == ItemStatus::kFailed);
-    CHECK(testing::read_file_bytes(merged.path("s1-3_pruned_0.5.bspk")) == std::vector<uint8_t>{2, 2});
-    CHECK(testing::read_file_bytes(merged.path("span-3-5.bspk")) == std::vector<uint8_t>{8});
+    CHECK(test::read_file_bytes(merged.path("s1-3_pruned_0.5.bspk")) == std::vector<uint8_t>{2, 2});
+    CHECK(test::read_file_bytes(merged.path("span-3-5.bspk")) == std::vector<uint8_t>{8});
     for (const auto& entry : fs::directory_iterator(out)) CHECK(entry.path().extension() != ".tmp");
   }
   // Running it again changes nothing; the merged house may take part as an input elsewhere.
@@ -264,7 +264,7 @@ TEST_CASE("house merge: shards with the same config join into one house") {
 }
 
 TEST_CASE("house merge: refuses different configs, conflicting keys and broken inputs") {
-  const testing::ScratchDir scratch("house-merge-bad");
+  const test::ScratchDir scratch("house-merge-bad");
   const std::string a = scratch.file("a"), b = scratch.file("b"), c = scratch.file("c"), out = scratch.file("out");
   {
     HouseStore sa = new_house(a);

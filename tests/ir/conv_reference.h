@@ -8,7 +8,7 @@
 
 #include "support/graph_builder.h"
 
-namespace bespoke::ir::test {
+namespace bespoke::test {
 
 struct ConvSpec {
   int64_t n = 1, c = 4, h = 6, w = 5, m = 6, k = 3, group = 2, stride = 1, pad = 1;
@@ -16,7 +16,7 @@ struct ConvSpec {
   int64_t output_padding = 0;  // ConvTranspose only
 
   const char* op() const { return transposed ? "ConvTranspose" : "Conv"; }
-  Shape weight_shape() const { return transposed ? Shape{c, m / group, k, k} : Shape{m, c / group, k, k}; }
+  ir::Shape weight_shape() const { return transposed ? ir::Shape{c, m / group, k, k} : ir::Shape{m, c / group, k, k}; }
 };
 
 // An upsampling ConvTranspose: stride 2, output_padding 1.
@@ -95,7 +95,7 @@ struct ConvData {
 
   explicit ConvData(const ConvSpec& s)
       : x(random_floats(static_cast<size_t>(s.n * s.c * s.h * s.w), 1)),
-        w(random_floats(static_cast<size_t>(shape_elements(s.weight_shape())), 2)),
+        w(random_floats(static_cast<size_t>(ir::shape_elements(s.weight_shape())), 2)),
         bias(random_floats(static_cast<size_t>(s.m), 3)) {}
 };
 
@@ -120,4 +120,4 @@ inline int add_layer(GraphBuilder& b, const ConvSpec& s, const ConvData& d, bool
   return b.op(s.op(), inputs, attrs, "conv");
 }
 
-}  // namespace bespoke::ir::test
+}  // namespace bespoke::test

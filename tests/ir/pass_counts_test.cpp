@@ -6,7 +6,7 @@
 #include "support/graph_builder.h"
 
 using namespace bespoke::ir;
-using namespace bespoke::ir::test;
+using namespace bespoke::test;
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include "ir/passes.h"
 
 using namespace bespoke::ir;
-using namespace bespoke::ir::test;
+using namespace bespoke::test;
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <set>
 
 #include "agent/running_agent.h"
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 #include "export/bspk_writer.h"
 #include "house/house_store.h"
 #include "latency/device_link.h"
@@ -143,7 +143,7 @@ TEST_CASE("random students fit: no overlap, known keys, distinct, reproducible")
 }
 
 TEST_CASE("latency store: measurements and the table survive reopening; start_target starts afresh") {
-  const testing::ScratchDir scratch("latency-store");
+  const test::ScratchDir scratch("latency-store");
   const std::string dir = scratch.file("house");
   latency::Fingerprint device{"Test CPU", 4, "avx2", 7, "auto -> xnnpack 3", 1};
   {
@@ -193,7 +193,7 @@ TEST_CASE("latency store: measurements and the table survive reopening; start_ta
 }
 
 TEST_CASE("a version-1 house upgrades in place to the latency tables") {
-  const testing::ScratchDir scratch("latency-migration");
+  const test::ScratchDir scratch("latency-migration");
   const std::string dir = scratch.file("house");
   { house::HouseStore::open(dir, true).set_meta("teacher", "t.onnx"); }
   sqlite3* db = nullptr;
@@ -258,7 +258,7 @@ TEST_CASE("sha256 of known inputs") {
 }
 
 TEST_CASE("device links: the teacher run through an agent on loopback equals the local run bit for bit") {
-  const testing::ScratchDir scratch("latency-link");
+  const test::ScratchDir scratch("latency-link");
   const std::vector<uint8_t> teacher =
       exporter::write_bspk(onnx_import::load_onnx_for_inference(BESPOKE_SOURCE_DIR "/models/fashion_resnet.onnx"));
   test::RunningAgent running;

@@ -9,7 +9,7 @@
 
 #include "reference_model_check.h"
 
-using bespoke::models::ReferenceModel;
+using bespoke::test::models::ReferenceModel;
 
 namespace {
 

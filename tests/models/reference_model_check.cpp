@@ -14,7 +14,7 @@
 #include "harness/onnx_to_bspk.h"
 #include "support/test_assets.h"
 
-namespace bespoke::models {
+namespace bespoke::test::models {
 
 namespace {
 
@@ -23,22 +23,22 @@ constexpr unsigned kRunTimeoutSeconds = 240;
 
 // Loads the model, runs it twice, compares every output. Returns
 // "ok <operators by backend>\t<comparison>" or "failed <why>".
-std::string run_and_compare(const std::vector<uint8_t>& bspk, const e2e::BackendChoice& backend,
-                            const e2e::FloatTensor& input, const std::vector<e2e::FloatTensor>& expected,
-                            const e2e::Tolerance& tolerance) {
+std::string run_and_compare(const std::vector<uint8_t>& bspk, const test::e2e::BackendChoice& backend,
+                            const test::e2e::FloatTensor& input, const std::vector<test::e2e::FloatTensor>& expected,
+                            const test::e2e::Tolerance& tolerance) {
   bsp_status status;
   std::string message;
-  e2e::ModelHandle loaded = e2e::load_model(bspk, &status, &message);
+  test::e2e::ModelHandle loaded = test::e2e::load_model(bspk, &status, &message);
   if (!loaded) return "failed " + message;
   if (bsp_model_output_count(loaded.get()) != expected.size())
     return "failed model has " + std::to_string(bsp_model_output_count(loaded.get())) + " outputs, reference " +
            std::to_string(expected.size());
-  const e2e::RunOutcome run = e2e::run_model(loaded.get(), backend, backend.threads, {input}, /*runs=*/2);
-  if (run.status != e2e::RunStatus::kOk) return "failed " + run.message;
+  const test::e2e::RunOutcome run = test::e2e::run_model(loaded.get(), backend, backend.threads, {input}, /*runs=*/2);
+  if (run.status != test::e2e::RunStatus::kOk) return "failed " + run.message;
   bool ok = true;
   std::string line;
   for (size_t i = 0; i < expected.size(); ++i) {
-    const e2e::Comparison c = e2e::compare_tensors(run.outputs[i], expected[i], tolerance);
+    const test::e2e::Comparison c = test::e2e::compare_tensors(run.outputs[i], expected[i], tolerance);
     ok = ok && c.ok;
     line += (i ? "; " : "") + c.summary;
   }
@@ -46,9 +46,9 @@ std::string run_and_compare(const std::vector<uint8_t>& bspk, const e2e::Backend
 }
 
 // The combinations: every backend with 1 and 2 threads, `auto` included.
-std::vector<e2e::BackendChoice> combinations() {
-  std::vector<e2e::BackendChoice> out;
-  for (e2e::BackendChoice b : e2e::available_backends()) {
+std::vector<test::e2e::BackendChoice> combinations() {
+  std::vector<test::e2e::BackendChoice> out;
+  for (test::e2e::BackendChoice b : test::e2e::available_backends()) {
     for (int threads : {1, 2}) {
       b.threads = threads;
       out.push_back(b);
@@ -59,7 +59,7 @@ std::vector<e2e::BackendChoice> combinations() {
   return out;
 }
 
-std::string combination_key(const e2e::BackendChoice& b) { return b.name + " x" + std::to_string(b.threads); }
+std::string combination_key(const test::e2e::BackendChoice& b) { return b.name + " x" + std::to_string(b.threads); }
 
 // tests/models/expected_backends/<label>.tsv: "<backend> x<threads>\t<operators by backend>".
 using ExpectedBackends = std::map<std::string, std::string>;
@@ -84,7 +84,7 @@ void write_expected_backends(const std::string& path, const std::string& label, 
   std::ofstream out(path);
   out << "# Operators per backend that really ran " << label
       << " on each session configuration (tests/models/reference_model_check.h).\n"
-      << "# cpu: " << conformance::host_cpu_class() << "\n";
+      << "# cpu: " << test::conformance::host_cpu_class() << "\n";
   for (const auto& [key, ran_on] : actual) out << key << '\t' << ran_on << '\n';
 }
 
@@ -95,27 +95,27 @@ void check_reference_model(const ReferenceModel& model) {
   files.insert(files.end(), model.output_npys.begin(), model.output_npys.end());
   for (const std::string& f : files)
     if (!test::require_asset(f, model.how_to_get)) return;
-  const e2e::FloatTensor input = e2e::read_npy(model.input_npy);
-  std::vector<e2e::FloatTensor> expected;
-  for (const auto& f : model.output_npys) expected.push_back(e2e::read_npy(f));
+  const test::e2e::FloatTensor input = test::e2e::read_npy(model.input_npy);
+  std::vector<test::e2e::FloatTensor> expected;
+  for (const auto& f : model.output_npys) expected.push_back(test::e2e::read_npy(f));
 
   onnx_import::ImportOptions options;
   if (!model.input_name.empty()) options.input_shapes[model.input_name] = input.shape;
-  const e2e::Conversion converted = e2e::convert_onnx_file(model.onnx_path, options);
-  REQUIRE_MESSAGE(converted.status == e2e::ConvertStatus::kOk, model.label << ": " << converted.message);
+  const test::e2e::Conversion converted = test::e2e::convert_onnx_file(model.onnx_path, options);
+  REQUIRE_MESSAGE(converted.status == test::e2e::ConvertStatus::kOk, model.label << ": " << converted.message);
 
   std::string recorded_cpu;
   const std::string pinned_path = expected_backends_path(model.label);
   const ExpectedBackends pinned = read_expected_backends(pinned_path, &recorded_cpu);
-  const bool same_cpu = recorded_cpu == conformance::host_cpu_class();
+  const bool same_cpu = recorded_cpu == test::conformance::host_cpu_class();
   ExpectedBackends actual;
 
   // Each (backend, threads) run in its own child process: a crash or hang is
   // charged to that combination and the others still run. The parent only
   // converts, so it never starts the runtime's threads before forking.
   std::printf("%-22s %-10s %-7s %-28s %s\n", "model", "backend", "threads", "operators ran on", "result");
-  for (const e2e::BackendChoice& backend : combinations()) {
-    const e2e::IsolatedResult iso = e2e::run_isolated(
+  for (const test::e2e::BackendChoice& backend : combinations()) {
+    const test::e2e::IsolatedResult iso = test::e2e::run_isolated(
         [&] { return run_and_compare(converted.bspk, backend, input, expected, model.tolerance); },
         kRunTimeoutSeconds);
     const bool ok = iso.completed && iso.output.rfind("ok ", 0) == 0;
@@ -145,4 +145,4 @@ void check_reference_model(const ReferenceModel& model) {
   std::fflush(stdout);
 }
 
-}  // namespace bespoke::models
+}  // namespace bespoke::test::models

@@ -18,7 +18,7 @@
 
 #include "harness/compare.h"
 
-namespace bespoke::models {
+namespace bespoke::test::models {
 
 struct ReferenceModel {
   std::string label;                      // "mobilenet_v2", "ppocr_det"
@@ -26,11 +26,11 @@ struct ReferenceModel {
   std::string input_name;                 // "" = the model's shapes are static
   std::string input_npy;
   std::vector<std::string> output_npys;   // reference outputs, in model output order
-  e2e::Tolerance tolerance;
+  test::e2e::Tolerance tolerance;
   std::string how_to_get;  // said when a file is missing (support/test_assets.h)
 };
 
 // Runs the checks with doctest assertions; prints a result line per backend and thread count.
 void check_reference_model(const ReferenceModel& model);
 
-}  // namespace bespoke::models
+}  // namespace bespoke::test::models

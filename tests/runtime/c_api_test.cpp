@@ -1,6 +1,7 @@
 // The C API: loading from files and memory, tensor info, sessions, outputs,
 // profiling, caller arenas, and the error contract (status + thread-local
 // message, NULL handles, sizes).
+#include <dlfcn.h>
 #include <doctest/doctest.h>
 
 #include <cstddef>
@@ -373,4 +374,16 @@ TEST_CASE("C API: memory models, option validation and caller arenas") {
 }
 
 }  // namespace
+
+TEST_CASE("C API: every symbol carries the ABI version, like the soname") {
+  // The version script (runtime/bespoke.map.in) names BESPOKE_<BSP_API_VERSION>.
+  const std::string version = "BESPOKE_" + std::to_string(BSP_API_VERSION);
+  for (const char* symbol : {"bsp_api_version", "bsp_model_load_file", "bsp_session_run", "bsp_last_error_message"}) {
+    CAPTURE(symbol);
+    CHECK(dlvsym(RTLD_DEFAULT, symbol, version.c_str()) != nullptr);
+    CHECK(dlvsym(RTLD_DEFAULT, symbol, "BESPOKE_1") == nullptr);
+  }
+  CHECK(bsp_api_version() == BSP_API_VERSION);
+}
+
 }  // namespace bespoke::test

@@ -9,7 +9,7 @@
 #include "latency/profiler.h"
 #include "onnx_import/onnx_importer.h"
 
-namespace bespoke::search::test {
+namespace bespoke::test {
 
 namespace {
 
@@ -88,4 +88,4 @@ const SearchFixture& fixture() {
   return f;
 }
 
-}  // namespace bespoke::search::test
+}  // namespace bespoke::test

@@ -16,7 +16,7 @@
 #include "ir/graph.h"
 #include "latency/latency_table.h"
 
-namespace bespoke::search::test {
+namespace bespoke::test {
 
 struct SearchFixture {
   config::OptimizerConfig config;  // tiny settings, targets = {target}; run.out: the house (tests use fresh_out)
@@ -31,4 +31,4 @@ const SearchFixture& fixture();
 // A new empty folder for one test's run.out.
 std::string fresh_out(const std::string& name);
 
-}  // namespace bespoke::search::test
+}  // namespace bespoke::test

@@ -1,4 +1,4 @@
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 
 #include <fstream>
 #include <iterator>
@@ -7,7 +7,7 @@
 
 #include "data/fashion_mnist.h"
 
-namespace bespoke::testing {
+namespace bespoke::test {
 
 ScratchDir::ScratchDir(const std::string& name) {
   std::random_device rd;
@@ -34,4 +34,4 @@ void write_file_bytes(const std::string& path, const std::vector<uint8_t>& bytes
 
 std::string fashion_dir() { return data::fashion_mnist_dir(); }
 
-}  // namespace bespoke::testing
+}  // namespace bespoke::test

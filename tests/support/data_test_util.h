@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace bespoke::testing {
+namespace bespoke::test {
 
 class ScratchDir {
  public:
@@ -28,4 +28,4 @@ void write_file_bytes(const std::string& path, const std::vector<uint8_t>& bytes
 // The Fashion-MNIST directory the tests read (fashion_mnist_dir()).
 std::string fashion_dir();
 
-}  // namespace bespoke::testing
+}  // namespace bespoke::test

@@ -8,22 +8,22 @@
 
 #include "ir/graph.h"
 
-namespace bespoke::ir::test {
+namespace bespoke::test {
 
-using Attrs = std::map<std::string, Attribute>;
+using Attrs = std::map<std::string, ir::Attribute>;
 
-inline Attribute int_attr(int64_t v) { return v; }
-inline Attribute float_attr(double v) { return v; }
-inline Attribute str_attr(const char* v) { return std::string(v); }
-inline Attribute ints_attr(std::vector<int64_t> v) { return v; }
-inline Attribute floats_attr(std::vector<double> v) { return v; }
+inline ir::Attribute int_attr(int64_t v) { return v; }
+inline ir::Attribute float_attr(double v) { return v; }
+inline ir::Attribute str_attr(const char* v) { return std::string(v); }
+inline ir::Attribute ints_attr(std::vector<int64_t> v) { return v; }
+inline ir::Attribute floats_attr(std::vector<double> v) { return v; }
 
 class GraphBuilder {
  public:
-  Graph g;
+  ir::Graph g;
 
-  int input(const std::string& name, Shape shape, DType dtype = DType::kF32) {
-    Value v;
+  int input(const std::string& name, ir::Shape shape, ir::DType dtype = ir::DType::kF32) {
+    ir::Value v;
     v.name = name;
     v.shape = std::move(shape);
     v.dtype = dtype;
@@ -31,24 +31,24 @@ class GraphBuilder {
     g.inputs.push_back(id);
     return id;
   }
-  int floats(const std::string& name, Shape shape, const std::vector<float>& values) {
-    return g.add_constant(name, TensorData::from_floats(std::move(shape), values));
+  int floats(const std::string& name, ir::Shape shape, const std::vector<float>& values) {
+    return g.add_constant(name, ir::TensorData::from_floats(std::move(shape), values));
   }
   int ints(const std::string& name, const std::vector<int64_t>& values) {
-    return g.add_constant(name, TensorData::from_ints({static_cast<int64_t>(values.size())}, values));
+    return g.add_constant(name, ir::TensorData::from_ints({static_cast<int64_t>(values.size())}, values));
   }
   int scalar(const std::string& name, float value) { return floats(name, {}, {value}); }
 
   // Adds a node named `name` (default: op + index) with `outputs` fresh output values.
   std::vector<int> node(const std::string& op, const std::vector<int>& inputs, size_t outputs = 1, Attrs attrs = {},
                         std::string name = "") {
-    Node n;
+    ir::Node n;
     n.name = name.empty() ? op + "_" + std::to_string(g.nodes.size()) : name;
     n.op = op;
     n.inputs = inputs;
     n.attrs = std::move(attrs);
     for (size_t k = 0; k < outputs; ++k) {
-      Value v;
+      ir::Value v;
       v.name = g.unique_name(n.name + (k ? "_out" + std::to_string(k) : "_out"));
       n.outputs.push_back(g.add_value(std::move(v)));
     }
@@ -62,24 +62,24 @@ class GraphBuilder {
   void output(int v) { g.outputs.push_back(v); }
 };
 
-inline std::vector<std::string> op_sequence(const Graph& g) {
+inline std::vector<std::string> op_sequence(const ir::Graph& g) {
   std::vector<std::string> ops;
   for (const auto& n : g.nodes) ops.push_back(n.op);
   return ops;
 }
 
-inline const Value& value_named(const Graph& g, const std::string& name) {
+inline const ir::Value& value_named(const ir::Graph& g, const std::string& name) {
   const int id = g.find_value(name);
-  if (id < 0) throw GraphError("test: no value named '" + name + "'");
+  if (id < 0) throw ir::GraphError("test: no value named '" + name + "'");
   return g.values[static_cast<size_t>(id)];
 }
 
-inline std::vector<float> constant_floats(const Value& v) {
-  const TensorData& t = *v.constant;
+inline std::vector<float> constant_floats(const ir::Value& v) {
+  const ir::TensorData& t = *v.constant;
   return std::vector<float>(t.as<float>(), t.as<float>() + t.elements());
 }
 
-inline std::vector<int64_t> constant_ints(const Value& v) {
+inline std::vector<int64_t> constant_ints(const ir::Value& v) {
   std::vector<int64_t> out;
   for (int64_t i = 0; i < v.constant->elements(); ++i) out.push_back(v.constant->int_at(i));
   return out;
@@ -96,4 +96,4 @@ inline std::vector<float> random_floats(size_t count, uint32_t seed) {
   return out;
 }
 
-}  // namespace bespoke::ir::test
+}  // namespace bespoke::test

@@ -1,6 +1,6 @@
-#include "house/store_test_util.h"
+#include "support/store_test_util.h"
 
-namespace bespoke::house::test {
+namespace bespoke::test {
 
 config::OptimizerConfig stored_config(int64_t spans) {
   config::OptimizerConfig c;
@@ -10,14 +10,14 @@ config::OptimizerConfig stored_config(int64_t spans) {
   return c;
 }
 
-HouseStore new_house(const std::string& dir, int64_t spans) {
-  HouseStore store = HouseStore::open(dir, true);
+house::HouseStore new_house(const std::string& dir, int64_t spans) {
+  house::HouseStore store = house::HouseStore::open(dir, true);
   store.set_meta("config", config::to_toml(stored_config(spans)));
   return store;
 }
 
-AlternativeRecord done_alternative(const std::string& key, AlternativeKind kind, int a, int b) {
-  AlternativeRecord r;
+house::AlternativeRecord done_alternative(const std::string& key, house::AlternativeKind kind, int a, int b) {
+  house::AlternativeRecord r;
   r.key = key;
   r.kind = kind;
   r.cut_begin = a;
@@ -36,14 +36,14 @@ AlternativeRecord done_alternative(const std::string& key, AlternativeKind kind,
   return r;
 }
 
-void put_with_file(HouseStore& store, const AlternativeRecord& record, const std::vector<uint8_t>& bytes) {
-  write_file_atomically(store.path(record.file), bytes);
+void put_with_file(house::HouseStore& store, const house::AlternativeRecord& record, const std::vector<uint8_t>& bytes) {
+  house::write_file_atomically(store.path(record.file), bytes);
   store.put_alternative(record);
 }
 
-void put_with_file(HouseStore& store, const SpanRecord& record, const std::vector<uint8_t>& bytes) {
-  write_file_atomically(store.path(record.file), bytes);
+void put_with_file(house::HouseStore& store, const house::SpanRecord& record, const std::vector<uint8_t>& bytes) {
+  house::write_file_atomically(store.path(record.file), bytes);
   store.put_span(record);
 }
 
-}  // namespace bespoke::house::test
+}  // namespace bespoke::test

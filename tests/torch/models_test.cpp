@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using bespoke::torchbridge::GraphModule;
-using namespace bespoke::torchtest;
+using namespace bespoke::test::libtorch;
 
 const std::string kTorchvision = BESPOKE_BINARY_DIR "/fixtures/torchvision";
 const std::string kPpocrDet = BESPOKE_SOURCE_DIR "/.assets/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx";
@@ -55,7 +55,7 @@ void check_torchvision(const std::string& name) {
   for (const char* file : {"/model.onnx", "/input.npy"})
     if (!bespoke::test::require_asset(dir + file, "CTest fixture onnx_torchvision_export")) return;
   const bespoke::ir::Graph graph = bespoke::onnx_import::load_onnx_for_inference(dir + "/model.onnx");
-  check_against_reference(graph, from_float_tensor(bespoke::e2e::read_npy(dir + "/input.npy")), name);
+  check_against_reference(graph, from_float_tensor(bespoke::test::e2e::read_npy(dir + "/input.npy")), name);
 }
 
 }  // namespace
@@ -76,7 +76,7 @@ TEST_CASE("PP-OCRv4 detection (resize, concat, transposed convolutions)") {
   // A rendered text page (fixture torch_ppocr_input) makes the detector fire;
   // on noise its probabilities all sit near 0 and would prove little.
   if (!bespoke::test::require_asset(kPpocrInput, "CTest fixture torch_ppocr_input")) return;
-  const at::Tensor input = from_float_tensor(bespoke::e2e::read_npy(kPpocrInput));
+  const at::Tensor input = from_float_tensor(bespoke::test::e2e::read_npy(kPpocrInput));
   // The logits before the final Sigmoid too: they are not squashed.
   std::vector<int> probes;
   const int last = graph.producer(graph.outputs.at(0));

@@ -20,15 +20,15 @@ namespace {
 
 using bespoke::ir::Graph;
 using bespoke::ir::Shape;
-using bespoke::ir::test::float_attr;
-using bespoke::ir::test::GraphBuilder;
-using bespoke::ir::test::int_attr;
-using bespoke::ir::test::ints_attr;
-using bespoke::ir::test::random_floats;
-using bespoke::ir::test::str_attr;
+using bespoke::test::float_attr;
+using bespoke::test::GraphBuilder;
+using bespoke::test::int_attr;
+using bespoke::test::ints_attr;
+using bespoke::test::random_floats;
+using bespoke::test::str_attr;
 using bespoke::torchbridge::BridgeError;
 using bespoke::torchbridge::GraphModule;
-using namespace bespoke::torchtest;
+using namespace bespoke::test::libtorch;
 
 int random_constant(GraphBuilder& b, const std::string& name, const Shape& shape, uint32_t seed, float offset = 0.0f) {
   std::vector<float> values = random_floats(static_cast<size_t>(bespoke::ir::shape_elements(shape)), seed);
@@ -36,8 +36,8 @@ int random_constant(GraphBuilder& b, const std::string& name, const Shape& shape
   return b.floats(name, shape, values);
 }
 
-bespoke::ir::test::Attrs conv3x3(const char* activation = nullptr) {
-  bespoke::ir::test::Attrs a = {{"kernel_shape", ints_attr({3, 3})}, {"strides", ints_attr({1, 1})},
+bespoke::test::Attrs conv3x3(const char* activation = nullptr) {
+  bespoke::test::Attrs a = {{"kernel_shape", ints_attr({3, 3})}, {"strides", ints_attr({1, 1})},
                                 {"dilations", ints_attr({1, 1})},    {"pads", ints_attr({1, 1, 1, 1})},
                                 {"group", int_attr(1)}};
   if (activation) a["activation"] = str_attr(activation);

@@ -15,18 +15,18 @@
 namespace {
 
 using bespoke::ir::Shape;
-using bespoke::ir::test::Attrs;
-using bespoke::ir::test::float_attr;
-using bespoke::ir::test::GraphBuilder;
-using bespoke::ir::test::int_attr;
-using bespoke::ir::test::ints_attr;
-using bespoke::ir::test::random_floats;
-using bespoke::ir::test::str_attr;
-using bespoke::torchtest::check_close;
-using bespoke::torchtest::check_gradients_flow;
-using bespoke::torchtest::check_module_matches_reference;
-using bespoke::torchtest::random_tensor;
-using bespoke::torchtest::run_module;
+using bespoke::test::Attrs;
+using bespoke::test::float_attr;
+using bespoke::test::GraphBuilder;
+using bespoke::test::int_attr;
+using bespoke::test::ints_attr;
+using bespoke::test::random_floats;
+using bespoke::test::str_attr;
+using bespoke::test::libtorch::check_close;
+using bespoke::test::libtorch::check_gradients_flow;
+using bespoke::test::libtorch::check_module_matches_reference;
+using bespoke::test::libtorch::random_tensor;
+using bespoke::test::libtorch::run_module;
 
 // A constant of seeded values in [offset - 1, offset + 1).
 int random_constant(GraphBuilder& b, const std::string& name, const Shape& shape, uint32_t seed, float offset = 0.0f) {
@@ -264,14 +264,14 @@ TEST_CASE("Resize: nearest with every coordinate transform and rounding, linear 
         const Attrs attrs = {{"mode", str_attr("nearest")},
                              {"coordinate_transformation_mode", text(transform)},
                              {"nearest_mode", text(rounding)},
-                             {"scales", bespoke::ir::test::floats_attr(size.scales)}};
+                             {"scales", bespoke::test::floats_attr(size.scales)}};
         check_single_op("Resize nearest " + transform + " " + rounding + " to " + bespoke::ir::shape_string(size.out),
                         "Resize", {{1, 2, 5, 7}}, attrs, size.out);
       }
       const Attrs attrs = {{"mode", str_attr("linear")},
                            {"coordinate_transformation_mode", text(transform)},
                            {"nearest_mode", str_attr("round_prefer_floor")},
-                           {"scales", bespoke::ir::test::floats_attr(size.scales)}};
+                           {"scales", bespoke::test::floats_attr(size.scales)}};
       check_single_op("Resize linear " + transform + " to " + bespoke::ir::shape_string(size.out), "Resize",
                       {{1, 2, 5, 7}}, attrs, size.out);
     }

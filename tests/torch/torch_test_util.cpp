@@ -12,26 +12,26 @@
 #include "support/graph_builder.h"
 #include "torch_bridge/graph_module.h"
 
-namespace bespoke::torchtest {
+namespace bespoke::test::libtorch {
 
-e2e::FloatTensor to_float_tensor(const at::Tensor& t) {
+test::e2e::FloatTensor to_float_tensor(const at::Tensor& t) {
   const at::Tensor c = t.detach().to(at::kFloat).contiguous();
-  e2e::FloatTensor out;
+  test::e2e::FloatTensor out;
   out.shape.assign(c.sizes().begin(), c.sizes().end());
   out.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
   return out;
 }
 
-at::Tensor from_float_tensor(const e2e::FloatTensor& t) {
+at::Tensor from_float_tensor(const test::e2e::FloatTensor& t) {
   at::Tensor out = at::empty(t.shape, at::TensorOptions().dtype(at::kFloat));
   std::copy(t.values.begin(), t.values.end(), out.data_ptr<float>());
   return out;
 }
 
 at::Tensor random_tensor(const std::vector<int64_t>& shape, uint32_t seed) {
-  e2e::FloatTensor t;
+  test::e2e::FloatTensor t;
   t.shape = shape;
-  t.values = ir::test::random_floats(static_cast<size_t>(e2e::element_count(shape)), seed);
+  t.values = test::random_floats(static_cast<size_t>(test::e2e::element_count(shape)), seed);
   return from_float_tensor(t);
 }
 
@@ -55,14 +55,14 @@ std::vector<at::Tensor> run_reference(const ir::Graph& g, const std::vector<at::
   const std::vector<uint8_t> bytes = exporter::write_bspk(with_explicit_absent_bias(g));
   bsp_status status = BSP_OK;
   std::string message;
-  const e2e::ModelHandle model = e2e::load_model(bytes, &status, &message);
+  const test::e2e::ModelHandle model = test::e2e::load_model(bytes, &status, &message);
   REQUIRE_MESSAGE(model, message);
-  std::vector<e2e::FloatTensor> feeds;
+  std::vector<test::e2e::FloatTensor> feeds;
   for (const at::Tensor& t : inputs) feeds.push_back(to_float_tensor(t));
-  const e2e::RunOutcome outcome = e2e::run_model(model.get(), {"reference", BSP_BACKEND_REFERENCE}, threads, feeds);
-  REQUIRE_MESSAGE(outcome.status == e2e::RunStatus::kOk, outcome.message);
+  const test::e2e::RunOutcome outcome = test::e2e::run_model(model.get(), {"reference", BSP_BACKEND_REFERENCE}, threads, feeds);
+  REQUIRE_MESSAGE(outcome.status == test::e2e::RunStatus::kOk, outcome.message);
   std::vector<at::Tensor> out;
-  for (const e2e::FloatTensor& t : outcome.outputs) out.push_back(from_float_tensor(t));
+  for (const test::e2e::FloatTensor& t : outcome.outputs) out.push_back(from_float_tensor(t));
   return out;
 }
 
@@ -73,14 +73,14 @@ std::vector<at::Tensor> run_module(const ir::Graph& g, const std::vector<at::Ten
 }
 
 bool check_close(const at::Tensor& actual, const at::Tensor& expected, const std::string& what,
-                 e2e::Tolerance tolerance) {
-  const e2e::Comparison c = e2e::compare_tensors(to_float_tensor(actual), to_float_tensor(expected), tolerance);
+                 test::e2e::Tolerance tolerance) {
+  const test::e2e::Comparison c = test::e2e::compare_tensors(to_float_tensor(actual), to_float_tensor(expected), tolerance);
   CHECK_MESSAGE(c.ok, what << ": " << c.summary);
   return c.ok;
 }
 
 void check_module_matches_reference(const ir::Graph& g, const std::vector<at::Tensor>& inputs, const std::string& what,
-                                    e2e::Tolerance tolerance) {
+                                    test::e2e::Tolerance tolerance) {
   torchbridge::GraphModule module(g);
   std::vector<at::Tensor> actual;
   {
@@ -111,4 +111,4 @@ void check_gradients_flow(torchbridge::GraphModule& module, const std::vector<at
     CHECK_MESSAGE(finite(parameter.grad()), what << ": no finite gradient for parameter '" << name << "'");
 }
 
-}  // namespace bespoke::torchtest
+}  // namespace bespoke::test::libtorch

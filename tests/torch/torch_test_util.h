@@ -16,10 +16,10 @@
 #include "ir/graph.h"
 #include "torch_bridge/graph_module.h"
 
-namespace bespoke::torchtest {
+namespace bespoke::test::libtorch {
 
-e2e::FloatTensor to_float_tensor(const at::Tensor& t);
-at::Tensor from_float_tensor(const e2e::FloatTensor& t);
+test::e2e::FloatTensor to_float_tensor(const at::Tensor& t);
+at::Tensor from_float_tensor(const test::e2e::FloatTensor& t);
 // A float tensor of `shape` with seeded values uniform in [-1, 1).
 at::Tensor random_tensor(const std::vector<int64_t>& shape, uint32_t seed);
 
@@ -33,12 +33,12 @@ std::vector<at::Tensor> run_module(const ir::Graph& g, const std::vector<at::Ten
 // CHECKs numpy.isclose(actual, expected, rtol, atol) for every element, with
 // `what` and the worst element in the message; returns whether it held.
 bool check_close(const at::Tensor& actual, const at::Tensor& expected, const std::string& what,
-                 e2e::Tolerance tolerance = {});
+                 test::e2e::Tolerance tolerance = {});
 
 // Builds a GraphModule of `g` (eval mode), runs it and the reference backend
 // on `inputs`, check_close()s every output, then check_gradients_flow().
 void check_module_matches_reference(const ir::Graph& g, const std::vector<at::Tensor>& inputs, const std::string& what,
-                                    e2e::Tolerance tolerance = {});
+                                    test::e2e::Tolerance tolerance = {});
 
 // Backpropagates the sum of the module's outputs on `inputs` and CHECKs that
 // every input and every parameter receives a finite gradient: each op is
@@ -46,4 +46,4 @@ void check_module_matches_reference(const ir::Graph& g, const std::vector<at::Te
 void check_gradients_flow(torchbridge::GraphModule& module, const std::vector<at::Tensor>& inputs,
                           const std::string& what);
 
-}  // namespace bespoke::torchtest
+}  // namespace bespoke::test::libtorch

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 #include "support/run_tool.h"
 #include "train/checkpoint_store.h"
 #include "train/train_config.h"
@@ -26,7 +26,7 @@ bespoke::test::ToolRun run_opt(const std::string& arguments) {
 TEST_SUITE("train") {
 
 TEST_CASE("cli: train --stop-after, train --resume, eval on both engines") {
-  const bespoke::testing::ScratchDir dir("cli");
+  const bespoke::test::ScratchDir dir("cli");
   const std::string model = dir.file("m.onnx"), ckpt = dir.file("ckpt");
   const std::string where = " -o " + model + " --checkpoint-dir " + ckpt;
 

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "data/data_test_util.h"
+#include "support/data_test_util.h"
 #include "ir/passes.h"
 #include "onnx_export/onnx_writer.h"
 #include "onnx_import/onnx_importer.h"
@@ -18,7 +18,7 @@
 #include "train/trainer.h"
 
 using namespace bespoke;
-using bespoke::testing::ScratchDir;
+using bespoke::test::ScratchDir;
 
 namespace {
 

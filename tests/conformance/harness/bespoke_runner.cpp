@@ -3,7 +3,7 @@
 #include <map>
 #include <sstream>
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 namespace {
 
 struct SessionDeleter {
@@ -150,4 +150,4 @@ RunOutcome run_model(const bsp_model* model, const BackendChoice& backend, int t
   return out;
 }
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

@@ -13,7 +13,7 @@
 #include "bespoke/bespoke.h"
 #include "harness/float_tensor.h"
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 
 struct BackendChoice {
   std::string name;  // "reference", "xnnpack", "onednn", "auto", "auto x2"
@@ -62,4 +62,4 @@ std::vector<std::string> output_names(const bsp_model* model);
 RunOutcome run_model(const bsp_model* model, const BackendChoice& backend, int threads,
                      const std::vector<FloatTensor>& inputs, int runs = 1);
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

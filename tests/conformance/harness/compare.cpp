@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 namespace {
 
 bool within(float a, float e, const Tolerance& tol) {
@@ -55,4 +55,4 @@ Comparison compare_tensors(const FloatTensor& actual, const FloatTensor& expecte
   return c;
 }
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

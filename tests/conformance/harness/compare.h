@@ -9,7 +9,7 @@
 
 #include "harness/float_tensor.h"
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 
 struct Tolerance {
   double rtol = 1e-3;
@@ -26,4 +26,4 @@ struct Comparison {
 
 Comparison compare_tensors(const FloatTensor& actual, const FloatTensor& expected, const Tolerance& tol);
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

@@ -1,6 +1,6 @@
 #include "harness/float_tensor.h"
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 
 int64_t element_count(const std::vector<int64_t>& shape) {
   int64_t n = 1;
@@ -17,4 +17,4 @@ std::string shape_to_string(const std::vector<int64_t>& shape) {
   return s + "]";
 }
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

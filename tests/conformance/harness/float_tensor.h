@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 
 struct FloatTensor {
   std::vector<int64_t> shape;  // empty = scalar
@@ -19,4 +19,4 @@ int64_t element_count(const std::vector<int64_t>& shape);
 // "[1, 3, 224, 224]".
 std::string shape_to_string(const std::vector<int64_t>& shape);
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <exception>
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 namespace {
 
 void write_all(int fd, const std::string& data) {
@@ -79,4 +79,4 @@ IsolatedResult run_isolated(const std::function<std::string()>& fn, unsigned tim
   return result;
 }
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

@@ -11,7 +11,7 @@
 #include <functional>
 #include <string>
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 
 struct IsolatedResult {
   bool completed = false;  // the function returned (or threw) normally
@@ -21,4 +21,4 @@ struct IsolatedResult {
 
 IsolatedResult run_isolated(const std::function<std::string()>& fn, unsigned timeout_seconds);
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

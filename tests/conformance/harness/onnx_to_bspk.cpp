@@ -5,7 +5,7 @@
 
 #include "export/bspk_writer.h"
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 namespace {
 
 Conversion failure(ConvertStatus status, const std::string& step, const std::string& what) {
@@ -53,4 +53,4 @@ Conversion convert_onnx_file(const std::string& path, const onnx_import::ImportO
   return c;
 }
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e

@@ -13,7 +13,7 @@
 
 #include "onnx_import/onnx_importer.h"
 
-namespace bespoke::e2e {
+namespace bespoke::test::e2e {
 
 enum class ConvertStatus { kOk, kUnsupported, kError };
 
@@ -25,4 +25,4 @@ struct Conversion {
 
 Conversion convert_onnx_file(const std::string& path, const onnx_import::ImportOptions& options);
 
-}  // namespace bespoke::e2e
+}  // namespace bespoke::test::e2e
