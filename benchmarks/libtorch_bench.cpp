@@ -58,9 +58,12 @@ Options parse(int argc, char** argv) {
     }
     if (i + 1 >= argc) throw std::invalid_argument(key + " needs a value");
     const std::string value = argv[++i];
-    if (key == "--threads") o.threads = positive(key, value);
-    else if (key == "--warmup") o.warmup = std::stoi(value);
-    else if (key == "--runs") o.runs = positive(key, value);
+    if (key == "--threads")
+      o.threads = positive(key, value);
+    else if (key == "--warmup")
+      o.warmup = std::stoi(value);
+    else if (key == "--runs")
+      o.runs = positive(key, value);
     else if (key == "--shape") {
       o.shape.clear();
       size_t start = 0;
@@ -75,7 +78,8 @@ Options parse(int argc, char** argv) {
     }
   }
   if (o.model.empty())
-    throw std::invalid_argument("usage: libtorch_bench model.pt [--threads n] [--warmup n] [--runs n] [--shape a,b,c,d] [--no-optimize]");
+    throw std::invalid_argument(
+        "usage: libtorch_bench model.pt [--threads n] [--warmup n] [--runs n] [--shape a,b,c,d] [--no-optimize]");
   return o;
 }
 
@@ -131,13 +135,15 @@ int main(int argc, char** argv) {
     std::sort(sorted.begin(), sorted.end());
     const double peak = peak_rss_mb();
 
-    std::printf("{\"engine\": \"libtorch\", \"version\": \"%s\", \"model\": \"%s\", \"threads\": %d, "
-                "\"intra_op_threads\": %d, \"optimize_for_inference\": %s, \"warmup\": %d, \"runs\": %d, \"median_ms\": %.6f, \"p90_ms\": %.6f, "
-                "\"min_ms\": %.6f, \"load_ms\": %.3f, \"peak_rss_mb\": %.3f, \"baseline_rss_mb\": %.3f, "
-                "\"model_rss_mb\": %.3f, \"times_ms\": [",
-                TORCH_VERSION, o.model.c_str(), o.threads, at::get_num_threads(), o.optimize ? "true" : "false", o.warmup, o.runs,
-                percentile(sorted, 50), percentile(sorted, 90), sorted.front(), load_ms, peak, baseline_rss,
-                peak - baseline_rss);
+    std::printf(
+        "{\"engine\": \"libtorch\", \"version\": \"%s\", \"model\": \"%s\", \"threads\": %d, "
+        "\"intra_op_threads\": %d, \"optimize_for_inference\": %s, \"warmup\": %d, \"runs\": %d, \"median_ms\": %.6f, "
+        "\"p90_ms\": %.6f, "
+        "\"min_ms\": %.6f, \"load_ms\": %.3f, \"peak_rss_mb\": %.3f, \"baseline_rss_mb\": %.3f, "
+        "\"model_rss_mb\": %.3f, \"times_ms\": [",
+        TORCH_VERSION, o.model.c_str(), o.threads, at::get_num_threads(), o.optimize ? "true" : "false", o.warmup,
+        o.runs, percentile(sorted, 50), percentile(sorted, 90), sorted.front(), load_ms, peak, baseline_rss,
+        peak - baseline_rss);
     for (size_t i = 0; i < times.size(); ++i) std::printf("%s%.6f", i ? ", " : "", times[i]);
     std::printf("]}\n");
     return 0;

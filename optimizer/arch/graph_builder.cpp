@@ -81,8 +81,8 @@ int GraphBuilder::fully_connected(int x, int64_t in_features, int64_t out_featur
     for (float& e : v) e = static_cast<float>((2.0 * rng_.uniform() - 1.0) * bound);
     return v;
   };
-  const int weight = constant(name + ".weight", {out_features, in_features},
-                              uniform(static_cast<size_t>(out_features * in_features)));
+  const int weight =
+      constant(name + ".weight", {out_features, in_features}, uniform(static_cast<size_t>(out_features * in_features)));
   const int bias = constant(name + ".bias", {out_features}, uniform(static_cast<size_t>(out_features)));
   return node("FullyConnected", name, {x, weight, bias});
 }

@@ -34,7 +34,8 @@ ir::Graph make_resnet(const std::string& graph_name, const ResNetSpec& spec, con
     throw std::invalid_argument("architecture '" + graph_name + "': input shape " + ir::shape_string(shape) +
                                 " is not an image batch [N, C, H>=4, W>=4]");
   }
-  if (options.num_classes < 1) throw std::invalid_argument("architecture '" + graph_name + "': needs at least one class");
+  if (options.num_classes < 1)
+    throw std::invalid_argument("architecture '" + graph_name + "': needs at least one class");
   if (spec.blocks_per_stage < 1 || spec.width < 1 || spec.stem_stride < 1) {
     throw std::invalid_argument("architecture '" + graph_name + "': blocks, width and stride must be positive");
   }

@@ -44,11 +44,12 @@ std::string append_conv(GraphAssembler& out, int input, const ir::Shape& from, i
   ir::Node n;
   n.name = out.claim_node_name(name, "", false);
   n.op = spatial ? "Conv" : "FullyConnected";
-  n.inputs = {input,
-              out.add_constant(n.name + ".weight", "",
-                               ir::TensorData::from_floats(w_shape, adapter_weights(cout, cin, options, n.name))),
-              out.add_constant(n.name + ".bias", "",
-                               ir::TensorData::from_floats({cout}, std::vector<float>(static_cast<size_t>(cout), 0.0f)))};
+  n.inputs = {
+      input,
+      out.add_constant(n.name + ".weight", "",
+                       ir::TensorData::from_floats(w_shape, adapter_weights(cout, cin, options, n.name))),
+      out.add_constant(n.name + ".bias", "",
+                       ir::TensorData::from_floats({cout}, std::vector<float>(static_cast<size_t>(cout), 0.0f)))};
   n.outputs = {output};
   if (spatial) {
     n.attrs["kernel_shape"] = std::vector<int64_t>{1, 1};

@@ -23,7 +23,7 @@ std::string value_list(const ir::Graph& g, const std::vector<int>& ids) {
   for (int id : ids) {
     out += out.empty() ? "" : ", ";
     out += id >= 0 && static_cast<size_t>(id) < g.values.size() ? "'" + g.values[static_cast<size_t>(id)].name + "'"
-                                                                 : "#" + std::to_string(id);
+                                                                : "#" + std::to_string(id);
   }
   return out;
 }
@@ -69,7 +69,8 @@ FlowGraph build_flow_graph(const ir::Graph& g) {
     const int nv = f.node_vertex(n);
     f.order.push_back(nv);
     for (int v : node.inputs) {
-      if (v < 0 || static_cast<size_t>(v) >= g.values.size() || g.values[static_cast<size_t>(v)].is_constant()) continue;
+      if (v < 0 || static_cast<size_t>(v) >= g.values.size() || g.values[static_cast<size_t>(v)].is_constant())
+        continue;
       f.predecessors[static_cast<size_t>(nv)].push_back(v);
       f.successors[static_cast<size_t>(v)].push_back(nv);
     }

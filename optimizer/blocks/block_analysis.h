@@ -61,10 +61,10 @@ struct SubNetwork {
 };
 
 struct BlockAnalysis {
-  std::vector<int> cuts;           // value ids in path order: graph input first, graph output last
-  std::vector<SubNetwork> units;   // units[i] lies between cuts[i] and cuts[i + 1]
-  std::vector<int> node_unit;      // per node index: its unit
-  std::vector<bool> detached;      // per node index: does not depend on the graph input
+  std::vector<int> cuts;          // value ids in path order: graph input first, graph output last
+  std::vector<SubNetwork> units;  // units[i] lies between cuts[i] and cuts[i + 1]
+  std::vector<int> node_unit;     // per node index: its unit
+  std::vector<bool> detached;     // per node index: does not depend on the graph input
 
   // Number of spans [a, b] with 0 <= a < b < cuts.size(): units * (units + 1) / 2.
   size_t span_count() const;

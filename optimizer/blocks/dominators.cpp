@@ -7,7 +7,8 @@ namespace bespoke::blocks {
 std::vector<int> immediate_dominators(const std::vector<std::vector<int>>& predecessors, const std::vector<int>& order,
                                       int entry) {
   const size_t n = predecessors.size();
-  if (entry < 0 || static_cast<size_t>(entry) >= n) throw std::invalid_argument("immediate_dominators: bad entry vertex");
+  if (entry < 0 || static_cast<size_t>(entry) >= n)
+    throw std::invalid_argument("immediate_dominators: bad entry vertex");
   std::vector<int> rank(n, -1);
   for (size_t i = 0; i < order.size(); ++i) {
     const int v = order[i];

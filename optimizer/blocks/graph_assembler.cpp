@@ -2,8 +2,9 @@
 
 namespace bespoke::blocks {
 
-std::string GraphAssembler::claim(std::unordered_set<std::string>& used, const std::unordered_set<std::string>& reserved,
-                                  const std::string& preferred, const std::string& prefix, bool owner) {
+std::string GraphAssembler::claim(std::unordered_set<std::string>& used,
+                                  const std::unordered_set<std::string>& reserved, const std::string& preferred,
+                                  const std::string& prefix, bool owner) {
   auto free = [&](const std::string& name) { return !used.count(name) && (owner || !reserved.count(name)); };
   std::string name = preferred;
   if (!free(name)) name = prefix + preferred;

@@ -23,7 +23,7 @@ const ir::Shape& known_shape(const ir::Graph& g, int v, const std::string& where
 // A replacement checked against the host, with what its seams need.
 struct Seam {
   const Replacement* r = nullptr;
-  std::string name;  // block name
+  std::string name;   // block name
   std::string where;  // "stitch: replacement 'x' for span [a, b]"
   uint32_t block_id = 0;
   bool adapt_in = false, adapt_out = false;
@@ -74,7 +74,11 @@ std::vector<Seam> check_replacements(const ir::Graph& host, const BlockAnalysis&
 class Stitcher {
  public:
   Stitcher(const ir::Graph& host, const BlockAnalysis& a, const std::vector<Seam>& seams)
-      : host_(host), a_(a), seams_(seams), replaced_unit_(a.units.size(), false), kept_(host.nodes.size(), false),
+      : host_(host),
+        a_(a),
+        seams_(seams),
+        replaced_unit_(a.units.size(), false),
+        kept_(host.nodes.size(), false),
         host_copy_(host, out_, "", true) {
     for (const Seam& s : seams)
       for (int u = s.r->cut_begin; u < s.r->cut_end; ++u) replaced_unit_[static_cast<size_t>(u)] = true;
@@ -101,8 +105,8 @@ class Stitcher {
     }
     const int output = host_copy_.value(host_.outputs[0]);
     if (output == out_.graph.inputs[0])
-      throw BlockError("stitch: the replacements leave no operator between the input and the output of '" +
-                       host_.name + "'");
+      throw BlockError("stitch: the replacements leave no operator between the input and the output of '" + host_.name +
+                       "'");
     out_.graph.outputs = {output};
     const std::vector<std::string> problems = ir::validate(out_.graph, false);
     if (!problems.empty())

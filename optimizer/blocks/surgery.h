@@ -33,7 +33,7 @@ ir::Provenance pretrained_span_provenance(const ir::Graph& source, const SubNetw
 struct Replacement {
   int cut_begin = 0;  // the host span [cut_begin, cut_end] this replaces
   int cut_end = 0;
-  ir::Graph graph;    // single input, single output, known shapes; its own blocks are ignored
+  ir::Graph graph;  // single input, single output, known shapes; its own blocks are ignored
   // Stored on the result's block; teacher_cut_begin/end are overwritten with
   // cut_begin/cut_end. Adapters add parameters "adapter_in" / "adapter_out".
   ir::Provenance provenance;

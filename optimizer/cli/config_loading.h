@@ -12,9 +12,9 @@
 namespace bespoke::cli {
 
 struct RunOverrides {
-  std::string out;                // --out (made absolute)
-  std::optional<int> threads;     // --threads
-  std::optional<uint64_t> seed;   // --seed
+  std::string out;               // --out (made absolute)
+  std::optional<int> threads;    // --threads
+  std::optional<uint64_t> seed;  // --seed
 };
 
 // Throws UsageError with the config's one-line message.

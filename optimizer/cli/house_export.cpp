@@ -56,8 +56,8 @@ int run(const ExportOptions& options) {
   const auto copy = [&](const std::string& file, const std::string& key, const std::string& kind, int begin, int end) {
     const std::vector<uint8_t> bytes = house::read_file_bytes(store.path(file));
     house::write_file_atomically((fs::path(options.out) / file).string(), bytes);
-    files.push_back({{"file", file}, {"key", key}, {"kind", kind}, {"cut_begin", begin}, {"cut_end", end},
-                     {"size", bytes.size()}});
+    files.push_back(
+        {{"file", file}, {"key", key}, {"kind", kind}, {"cut_begin", begin}, {"cut_end", end}, {"size", bytes.size()}});
   };
   for (const house::SpanRecord& s : store.spans()) {
     const std::string key = "s" + std::to_string(s.cut_begin) + "-" + std::to_string(s.cut_end) + "/teacher";
@@ -86,8 +86,8 @@ Action configure(CLI::App& command) {
   return [options] { return run(*options); };
 }
 
-[[maybe_unused]] const bool registered = register_subcommand(
-    {"house export", "copy a house's .bspk files with a JSON manifest for a device", configure});
+[[maybe_unused]] const bool registered =
+    register_subcommand({"house export", "copy a house's .bspk files with a JSON manifest for a device", configure});
 
 }  // namespace
 

@@ -71,15 +71,17 @@ int run(const ListOptions& options) {
     return kExitSuccess;
   }
   int key_width = 3;
-  for (const house::AlternativeRecord& a : alternatives) key_width = std::max(key_width, static_cast<int>(a.key.size()));
+  for (const house::AlternativeRecord& a : alternatives)
+    key_width = std::max(key_width, static_cast<int>(a.key.size()));
   std::printf("%-*s %-10s %-7s %9s %9s %9s %-7s %s\n", key_width, "key", "kind", "span", "params", "flops", "rel_mse",
               "status", "file / reason");
   for (const house::AlternativeRecord& a : alternatives) {
     const std::string span = std::to_string(a.cut_begin) + "-" + std::to_string(a.cut_end);
     const bool done = a.status == house::ItemStatus::kDone;
-    std::printf("%-*s %-10s %-7s %9s %9s %9s %-7s %s\n", key_width, a.key.c_str(), house::kind_name(a.kind), span.c_str(),
-                human_count(a.params).c_str(), human_count(a.flops).c_str(), number_text(a.rel_mse).c_str(),
-                house::status_name(a.status), (done ? a.file : one_line(a.reason)).c_str());
+    std::printf("%-*s %-10s %-7s %9s %9s %9s %-7s %s\n", key_width, a.key.c_str(), house::kind_name(a.kind),
+                span.c_str(), human_count(a.params).c_str(), human_count(a.flops).c_str(),
+                number_text(a.rel_mse).c_str(), house::status_name(a.status),
+                (done ? a.file : one_line(a.reason)).c_str());
   }
   std::printf("%zu alternatives\n", alternatives.size());
   return kExitSuccess;

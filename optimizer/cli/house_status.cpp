@@ -59,8 +59,9 @@ void print_config(const house::HouseStore& store) {
             << "data          " << c.data.source << " (" << c.data.train_images << " training images, "
             << c.data.validation_images << " validation)\n"
             << "config        " << c.house.spans << " spans of " << c.house.min_units << ".." << c.house.max_units
-            << " units; kinds " << joined(c.house.kinds) << "; " << c.house.pretrained.size() << " pretrained model(s); "
-            << c.distill.steps << " steps x " << c.distill.batch_size << "; seed " << c.run.seed << "\n";
+            << " units; kinds " << joined(c.house.kinds) << "; " << c.house.pretrained.size()
+            << " pretrained model(s); " << c.distill.steps << " steps x " << c.distill.batch_size << "; seed "
+            << c.run.seed << "\n";
 }
 
 int run(const StatusOptions& options) {

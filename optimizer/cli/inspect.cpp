@@ -124,7 +124,9 @@ json report_json(const InspectOptions& o, const LoadedModel& m, const blocks::Bl
 void print_table(const InspectOptions& o, const LoadedModel& m, const blocks::BlockAnalysis& a) {
   const ir::Graph& g = m.graph;
   const ir::GraphSummary summary = ir::summarize(g);
-  auto io = [&](int v) { return g.values[static_cast<size_t>(v)].name + " " + shape_text(g.values[static_cast<size_t>(v)].shape); };
+  auto io = [&](int v) {
+    return g.values[static_cast<size_t>(v)].name + " " + shape_text(g.values[static_cast<size_t>(v)].shape);
+  };
   std::cout << "model:  " << g.name << " (" << o.model << ", " << m.format << ")\n"
             << "input:  " << io(g.inputs[0]) << "\n"
             << "output: " << io(g.outputs[0]) << "\n"
@@ -141,7 +143,9 @@ void print_table(const InspectOptions& o, const LoadedModel& m, const blocks::Bl
   }
   char line[64];
   std::ostringstream out;
-  auto pad = [](const std::string& s, size_t width) { return s + std::string(width > s.size() ? width - s.size() : 0, ' '); };
+  auto pad = [](const std::string& s, size_t width) {
+    return s + std::string(width > s.size() ? width - s.size() : 0, ' ');
+  };
   out << "unit  " << pad("name", name_width) << "  " << pad("input -> output", shape_width)
       << "  stride      params       FLOPs  nodes\n";
   for (size_t u = 0; u < a.units.size(); ++u) {
@@ -155,9 +159,9 @@ void print_table(const InspectOptions& o, const LoadedModel& m, const blocks::Bl
   if (!g.blocks.empty()) {
     out << "\nstored blocks: " << g.blocks.size() << "\n";
     for (const ir::Block& b : g.blocks) {
-      out << "  block " << b.id << " '" << b.name << "': nodes " << b.first_node << ".." << b.first_node + b.node_count - 1
-          << ", " << provenance_name(b.provenance.kind) << " [" << b.provenance.teacher_cut_begin << ", "
-          << b.provenance.teacher_cut_end << "]";
+      out << "  block " << b.id << " '" << b.name << "': nodes " << b.first_node << ".."
+          << b.first_node + b.node_count - 1 << ", " << provenance_name(b.provenance.kind) << " ["
+          << b.provenance.teacher_cut_begin << ", " << b.provenance.teacher_cut_end << "]";
       if (!b.provenance.source_model.empty()) out << " from " << b.provenance.source_model;
       for (const auto& [k, v] : b.provenance.parameters) out << ", " << k << "=" << v;
       out << "\n";
@@ -174,8 +178,10 @@ int run_inspect(const InspectOptions& o) {
     return kExitSuccess;
   }
   const blocks::BlockAnalysis a = blocks::analyze_blocks(m.graph);
-  if (o.json) std::cout << report_json(o, m, a).dump(2) << "\n";
-  else print_table(o, m, a);
+  if (o.json)
+    std::cout << report_json(o, m, a).dump(2) << "\n";
+  else
+    print_table(o, m, a);
   return kExitSuccess;
 }
 

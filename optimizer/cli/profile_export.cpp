@@ -37,8 +37,8 @@ Action configure(CLI::App& command) {
   return [o] { return run(*o); };
 }
 
-[[maybe_unused]] const bool registered =
-    register_subcommand({"profile export", "write a target's probe models and manifest for bespoke-bench --manifest", configure});
+[[maybe_unused]] const bool registered = register_subcommand(
+    {"profile export", "write a target's probe models and manifest for bespoke-bench --manifest", configure});
 
 }  // namespace
 

@@ -15,8 +15,8 @@ ProfileContext open_profile_context(const std::string& config_path, const std::s
   // The probes are stitched into this config's teacher, which should be the
   // house's: a difference is said (a moved checkout changes only paths).
   if (const auto built = store.meta("config")) {
-    const config::OptimizerConfig house_config =
-        config::parse_optimizer_config(*built, store.index_path() + " (meta config)", store.dir(), config::FileChecks::kNone);
+    const config::OptimizerConfig house_config = config::parse_optimizer_config(
+        *built, store.index_path() + " (meta config)", store.dir(), config::FileChecks::kNone);
     const std::vector<std::string> differences = config::house_differences(house_config, config);
     for (const std::string& d : differences)
       std::cerr << "warning: " << config_path << ": differs from the house's build config: " << d << "\n";

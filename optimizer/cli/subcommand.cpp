@@ -21,7 +21,8 @@ std::vector<Subcommand>& registry() {
 bool register_subcommand(Subcommand command) {
   auto& commands = registry();
   for (const Subcommand& c : commands)
-    if (c.name == command.name) throw std::logic_error("bespoke-opt: subcommand '" + command.name + "' registered twice");
+    if (c.name == command.name)
+      throw std::logic_error("bespoke-opt: subcommand '" + command.name + "' registered twice");
   commands.push_back(std::move(command));
   return true;
 }

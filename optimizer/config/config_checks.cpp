@@ -60,7 +60,8 @@ class Checker {
   // Empty, or `rank` positive dimensions.
   void dims(const std::string& key, const std::vector<int64_t>& values, size_t rank, const std::string& form) const {
     if (values.empty()) return;
-    if (values.size() != rank) where_.fail(key, "expected " + form + " or [], got " + std::to_string(values.size()) + " values");
+    if (values.size() != rank)
+      where_.fail(key, "expected " + form + " or [], got " + std::to_string(values.size()) + " values");
     for (size_t i = 0; i < values.size(); ++i) at_least(key + "[" + std::to_string(i) + "]", values[i], 1);
   }
   void file(const std::string& key, const std::string& path) const {
@@ -118,17 +119,22 @@ void check_house(const HouseConfig& h, const Checker& c) {
   c.within("house.spans", h.spans, 1, 100000);
   c.within("house.min_units", h.min_units, 1, 100000);
   if (h.max_units < h.min_units)
-    c.fail("house.max_units", std::to_string(h.max_units) + " is below house.min_units = " + std::to_string(h.min_units));
+    c.fail("house.max_units",
+           std::to_string(h.max_units) + " is below house.min_units = " + std::to_string(h.min_units));
   c.within("house.max_units", h.max_units, 1, 100000);
   if (h.kinds.empty()) c.fail("house.kinds", "empty (at least one of drop, pretrained, pruned, low_rank)");
   for (size_t i = 0; i < h.kinds.size(); ++i) {
     const std::string key = "house.kinds[" + std::to_string(i) + "]";
     c.one_of(key, h.kinds[i], alternative_kind_names());
-    if (std::count(h.kinds.begin(), h.kinds.end(), h.kinds[i]) > 1) c.fail(key, "\"" + h.kinds[i] + "\" is listed twice");
+    if (std::count(h.kinds.begin(), h.kinds.end(), h.kinds[i]) > 1)
+      c.fail(key, "\"" + h.kinds[i] + "\" is listed twice");
   }
-  const auto listed = [&](const char* kind) { return std::find(h.kinds.begin(), h.kinds.end(), kind) != h.kinds.end(); };
+  const auto listed = [&](const char* kind) {
+    return std::find(h.kinds.begin(), h.kinds.end(), kind) != h.kinds.end();
+  };
   c.ratios("house.prune_ratios", h.prune_ratios);
-  if (listed("pruned") && h.prune_ratios.empty()) c.fail("house.prune_ratios", "empty while house.kinds has \"pruned\"");
+  if (listed("pruned") && h.prune_ratios.empty())
+    c.fail("house.prune_ratios", "empty while house.kinds has \"pruned\"");
   c.ratios("house.low_rank_ratios", h.low_rank_ratios);
   if (listed("low_rank") && h.low_rank_ratios.empty())
     c.fail("house.low_rank_ratios", "empty while house.kinds has \"low_rank\"");
@@ -180,7 +186,8 @@ void check_finetune(const FinetuneConfig& f, const Checker& c) {
   c.positive("finetune.lr", f.lr);
   c.one_of("finetune.schedule", f.schedule, {"cosine", "constant"});
   c.positive("finetune.temperature", f.temperature);
-  if (!(f.label_weight >= 0 && f.label_weight <= 1)) c.fail("finetune.label_weight", toml_float(f.label_weight) + " is not in [0, 1]");
+  if (!(f.label_weight >= 0 && f.label_weight <= 1))
+    c.fail("finetune.label_weight", toml_float(f.label_weight) + " is not in [0, 1]");
   c.at_least("finetune.train_images", f.train_images, 0);
   if (!(f.accuracy_floor >= 0 && f.accuracy_floor <= 1))
     c.fail("finetune.accuracy_floor", toml_float(f.accuracy_floor) + " is not in [0, 1] (a fraction, 0.9 = 90%)");

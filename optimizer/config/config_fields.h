@@ -17,7 +17,8 @@ using toml_text::toml_string;
 
 // The tables in file order.
 inline const std::vector<std::string>& table_names() {
-  static const std::vector<std::string> names = {"teacher", "data", "house", "distill", "run", "profile", "search", "finetune"};
+  static const std::vector<std::string> names = {"teacher", "data",    "house",  "distill",
+                                                 "run",     "profile", "search", "finetune"};
   return names;
 }
 

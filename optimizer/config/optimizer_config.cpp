@@ -41,9 +41,8 @@ OptimizerConfig parse_optimizer_config(const std::string& toml_text, const std::
   }
   OptimizerConfig config;
   detail::TomlReader reader(root, where);
-  detail::visit_fields(config, [&](const std::string& table, const std::string& key, auto& value) {
-    reader.read(table, key, value);
-  });
+  detail::visit_fields(
+      config, [&](const std::string& table, const std::string& key, auto& value) { reader.read(table, key, value); });
   reader.claim_elsewhere(detail::kTargetsTable);
   reader.reject_unknown();
   detail::resolve_paths(config, base_dir);
@@ -94,7 +93,8 @@ void save_optimizer_config(const OptimizerConfig& config, const std::string& pat
 std::vector<std::string> house_differences(const OptimizerConfig& built, const OptimizerConfig& now) {
   // Where the work runs and how memory is used, not what is computed; and the
   // steps after the house (profile, search, fine-tuning, targets).
-  static const std::set<std::string> kIgnored = {"run.threads", "run.out", "run.log_seconds", "distill.feature_cache_mb"};
+  static const std::set<std::string> kIgnored = {"run.threads", "run.out", "run.log_seconds",
+                                                 "distill.feature_cache_mb"};
   const auto before = settings(built);
   const auto after = settings(now);
   std::vector<std::string> lines;

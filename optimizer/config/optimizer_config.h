@@ -44,9 +44,9 @@ namespace bespoke::config {
 struct TeacherConfig {
   std::string model;                 // ONNX or .bspk path (required)
   std::vector<int64_t> input_shape;  // [N, C, H, W]; empty = the model's own static shape
-  std::vector<double> mean, std;     // per input channel; empty = model metadata preprocess.mean/std, else the dataset's
-  int64_t channels = 0;              // 0 = the model input's channel count (data converted gray<->rgb to it)
-  std::vector<int64_t> resize;       // [H, W]; empty = model input H, W
+  std::vector<double> mean, std;  // per input channel; empty = model metadata preprocess.mean/std, else the dataset's
+  int64_t channels = 0;           // 0 = the model input's channel count (data converted gray<->rgb to it)
+  std::vector<int64_t> resize;    // [H, W]; empty = model input H, W
 };
 
 struct DataConfig {
@@ -91,10 +91,10 @@ struct RunConfig {
 
 // How every target's probes and students are measured (latency/).
 struct ProfileConfig {
-  int64_t warmup = 5;   // untimed runs of each model before the first round
-  int64_t runs = 20;    // timed runs of each model per round
-  int64_t rounds = 5;   // interleaved rounds; a figure is the median of round medians
-  uint64_t seed = 0;    // of the random inputs
+  int64_t warmup = 5;  // untimed runs of each model before the first round
+  int64_t runs = 20;   // timed runs of each model per round
+  int64_t rounds = 5;  // interleaved rounds; a figure is the median of round medians
+  uint64_t seed = 0;   // of the random inputs
 };
 
 // One device (and the way the application will run on it) to tailor a
@@ -108,13 +108,13 @@ struct TargetConfig {
   std::string backend = "auto";  // auto, reference, xnnpack, onednn
   int threads = 1;
   double budget_ms = 0.0;
-  double budget_ratio = 0.0;            // in (0, 1]
-  int64_t memory_budget_bytes = 0;      // arena + weights; 0 = no memory budget
+  double budget_ratio = 0.0;        // in (0, 1]
+  int64_t memory_budget_bytes = 0;  // arena + weights; 0 = no memory budget
 };
 
 // Simulated annealing over sets of non-overlapping replacements (search/).
 struct SearchConfig {
-  std::string strategy = "anneal";   // "anneal" (greedy start + simulated annealing) or "random" (a baseline)
+  std::string strategy = "anneal";  // "anneal" (greedy start + simulated annealing) or "random" (a baseline)
   int64_t iterations = 300;
   double initial_temperature = 0.02;  // in accuracy units: a 2-point loss is accepted with p = 1/e at the start
   double final_temperature = 0.0005;  // geometric schedule between the two
@@ -124,15 +124,15 @@ struct SearchConfig {
 
 // Knowledge-distillation fine-tuning of the winner (pipeline/).
 struct FinetuneConfig {
-  double epochs = 1.0;           // passes over the training images (fractions allowed)
+  double epochs = 1.0;  // passes over the training images (fractions allowed)
   int64_t batch_size = 64;
-  double lr = 1e-3;              // Adam
+  double lr = 1e-3;                 // Adam
   std::string schedule = "cosine";  // "cosine" or "constant"
-  double temperature = 4.0;      // of the softened logits
-  double label_weight = 0.1;     // weight of the cross-entropy on labels; 1 - it on the KD loss
-  int64_t train_images = 0;      // 0 = the whole training split
-  double accuracy_floor = 0.0;   // test accuracy below it is reported as a failure (0 = no floor)
-  double tolerance = 1e-3;       // device vs LibTorch outputs at acceptance (max abs, relative to max |output|)
+  double temperature = 4.0;         // of the softened logits
+  double label_weight = 0.1;        // weight of the cross-entropy on labels; 1 - it on the KD loss
+  int64_t train_images = 0;         // 0 = the whole training split
+  double accuracy_floor = 0.0;      // test accuracy below it is reported as a failure (0 = no floor)
+  double tolerance = 1e-3;          // device vs LibTorch outputs at acceptance (max abs, relative to max |output|)
 };
 
 struct OptimizerConfig {

@@ -16,7 +16,7 @@ using toml_text::toml_string;
 namespace {
 
 const std::vector<std::string>& target_keys() {
-  static const std::vector<std::string> keys = {"name",    "device",  "address",   "token_file",   "backend",
+  static const std::vector<std::string> keys = {"name",    "device",    "address",      "token_file",         "backend",
                                                 "threads", "budget_ms", "budget_ratio", "memory_budget_bytes"};
   return keys;
 }
@@ -90,7 +90,8 @@ class TargetReader {
 
 bool valid_name(const std::string& name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '-';
   });
 }
 
@@ -99,7 +100,8 @@ bool valid_address(const std::string& address) {
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) return false;
   const std::string port = address.substr(colon + 1);
-  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
   const int p = std::stoi(port);
   return p >= 1 && p <= 65535;
 }
@@ -129,7 +131,8 @@ void check_target(TargetConfig& t, TargetReader& r, const std::string& base_dir,
   if (std::find(backends.begin(), backends.end(), t.backend) == backends.end())
     r.fail("backend", "unknown value \"" + t.backend + "\" (known: " + joined(backends) + ")");
   if (t.threads < 1 || t.threads > 1024) r.fail("threads", std::to_string(t.threads) + " is not in 1..1024");
-  if (!std::isfinite(t.budget_ms) || t.budget_ms < 0) r.fail("budget_ms", toml_float(t.budget_ms) + " is negative or not finite");
+  if (!std::isfinite(t.budget_ms) || t.budget_ms < 0)
+    r.fail("budget_ms", toml_float(t.budget_ms) + " is negative or not finite");
   if (!std::isfinite(t.budget_ratio) || t.budget_ratio < 0 || t.budget_ratio > 1)
     r.fail("budget_ratio", toml_float(t.budget_ratio) + " is not in (0, 1]");
   if ((t.budget_ms > 0) == (t.budget_ratio > 0))

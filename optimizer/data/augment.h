@@ -14,7 +14,7 @@
 namespace bespoke::data {
 
 struct Augmentation {
-  int64_t crop_padding = 0;     // 0 = no random crop
+  int64_t crop_padding = 0;  // 0 = no random crop
   bool horizontal_flip = false;
 
   bool enabled() const { return crop_padding > 0 || horizontal_flip; }

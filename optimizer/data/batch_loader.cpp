@@ -11,7 +11,8 @@ BatchLoader::BatchLoader(std::shared_ptr<const ImageSet> set, std::vector<int64_
                          LoaderOptions options)
     : set_(std::move(set)), indices_(std::move(indices)), preprocessor_(std::move(preprocessor)), options_(options) {
   if (!set_) throw DataError("batch loader: no image set");
-  if (options_.batch_size < 1) throw DataError("batch size must be at least 1, got " + std::to_string(options_.batch_size));
+  if (options_.batch_size < 1)
+    throw DataError("batch size must be at least 1, got " + std::to_string(options_.batch_size));
   if (indices_.empty()) throw DataError("batch loader over '" + set_->source + "': no images selected");
   for (const int64_t i : indices_) {
     if (i < 0 || i >= set_->size()) {
@@ -70,7 +71,8 @@ const Batch* BatchLoader::next() {
       // so seek() reproduces exactly what an uninterrupted epoch draws.
       random::Random rng(random::derive_seed(random::derive_seed(options_.seed, 0xa06), static_cast<uint64_t>(epoch_),
                                              static_cast<uint64_t>(position)));
-      augment_image(scratch_.data(), slot, preprocessor_.target(), preprocessor_.background(), options_.augmentation, rng);
+      augment_image(scratch_.data(), slot, preprocessor_.target(), preprocessor_.background(), options_.augmentation,
+                    rng);
     } else {
       preprocessor_(set_->image(index), slot);
     }

@@ -58,7 +58,7 @@ class BatchLoader {
   LoaderOptions options_;
   std::vector<int64_t> order_;  // this epoch's order (positions into indices_)
   int64_t epoch_ = 0;
-  int64_t position_ = 0;        // next position in order_
+  int64_t position_ = 0;  // next position in order_
   Batch batch_;
   std::vector<float> scratch_;  // one preprocessed image before augmentation
 };

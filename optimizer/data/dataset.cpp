@@ -25,7 +25,8 @@ void split_training(Dataset& d, std::shared_ptr<const ImageSet> train, int64_t v
 
 void check_same_classes(const ImageSet& reference, const ImageSet& other) {
   if (other.class_names != reference.class_names) {
-    throw DataError("image folder: the classes of '" + other.source + "' differ from those of '" + reference.source + "'");
+    throw DataError("image folder: the classes of '" + other.source + "' differ from those of '" + reference.source +
+                    "'");
   }
 }
 

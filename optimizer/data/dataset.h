@@ -23,7 +23,7 @@ const char* split_name(Split split);
 Split parse_split(const std::string& text);
 
 struct DatasetRequest {
-  std::string name;  // "fashion-mnist" or an image-folder directory
+  std::string name;               // "fashion-mnist" or an image-folder directory
   std::string fashion_mnist_dir;  // "" = fashion_mnist_dir() default
   // Images held out of the training set for validation (when the dataset has
   // no validation set of its own). Default: 5000 for Fashion-MNIST, a tenth

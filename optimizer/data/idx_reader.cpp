@@ -42,7 +42,8 @@ IdxArray parse_idx(const std::vector<uint8_t>& bytes, const std::string& name, i
     const char* type_name = element_type_name(type);
     char code[8];
     std::snprintf(code, sizeof code, "0x%02X", static_cast<unsigned>(type));
-    throw DataError(where + "element type " + (type_name ? std::string(type_name) + " (" + code + ")" : std::string(code)) +
+    throw DataError(where + "element type " +
+                    (type_name ? std::string(type_name) + " (" + code + ")" : std::string(code)) +
                     " is not supported (only unsigned bytes)");
   }
   if (rank == 0) throw DataError(where + "rank 0 (no dimensions)");
@@ -65,8 +66,8 @@ IdxArray parse_idx(const std::vector<uint8_t>& bytes, const std::string& name, i
   }
   const uint64_t available = bytes.size() - header;
   if (available < elements) {
-    throw DataError(where + "truncated: the header promises " + std::to_string(elements) + " bytes of data, the file has " +
-                    std::to_string(available));
+    throw DataError(where + "truncated: the header promises " + std::to_string(elements) +
+                    " bytes of data, the file has " + std::to_string(available));
   }
   if (available > elements) {
     throw DataError(where + std::to_string(available - elements) + " trailing bytes after the " +

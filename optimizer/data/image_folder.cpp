@@ -22,7 +22,8 @@ constexpr uint64_t kMaxImageFileBytes = uint64_t{256} << 20;
 
 bool is_image_file(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
 }
 
@@ -70,8 +71,8 @@ void decode_into(const fs::path& path, const ImageFolderOptions& options, std::v
   std::vector<uint8_t> resized;
   if (width != g.width || height != g.height) {
     resized.resize(static_cast<size_t>(g.elements()));
-    if (!stbir_resize_uint8(hwc, width, height, 0, resized.data(), static_cast<int>(g.width), static_cast<int>(g.height),
-                            0, channels)) {
+    if (!stbir_resize_uint8(hwc, width, height, 0, resized.data(), static_cast<int>(g.width),
+                            static_cast<int>(g.height), 0, channels)) {
       throw DataError("image '" + path.string() + "': cannot resize to " + g.str());
     }
     hwc = resized.data();
@@ -89,7 +90,8 @@ void decode_into(const fs::path& path, const ImageFolderOptions& options, std::v
 ImageSet load_image_folder(const std::string& root, const ImageFolderOptions& options) {
   const ImageGeometry& g = options.geometry;
   if (g.channels < 1 || g.channels > 4 || g.height < 1 || g.width < 1) {
-    throw DataError("image folder '" + root + "': cannot load images as " + g.str() + " (channels 1..4, positive size)");
+    throw DataError("image folder '" + root + "': cannot load images as " + g.str() +
+                    " (channels 1..4, positive size)");
   }
   std::error_code error;
   if (!fs::is_directory(root, error)) throw DataError("image folder '" + root + "': not a directory");
@@ -98,7 +100,8 @@ ImageSet load_image_folder(const std::string& root, const ImageFolderOptions& op
     if (e.is_directory()) class_dirs.push_back(e.path());
   }
   if (error) throw DataError("image folder '" + root + "': cannot list: " + error.message());
-  if (class_dirs.empty()) throw DataError("image folder '" + root + "': no class folders (expected root/<class>/<image>)");
+  if (class_dirs.empty())
+    throw DataError("image folder '" + root + "': no class folders (expected root/<class>/<image>)");
   std::sort(class_dirs.begin(), class_dirs.end());
 
   ImageSet set;

@@ -49,17 +49,18 @@ Preprocessor::Preprocessor(const ImageGeometry& source, const ImageGeometry& tar
   if (source.elements() <= 0 || target.elements() <= 0 || source.channels <= 0 || target.channels <= 0) {
     throw DataError("preprocessing " + source.str() + " -> " + target.str() + ": sizes must be positive");
   }
-  const bool channels_ok = source.channels == target.channels || source.channels == 1 ||
-                           (source.channels == 3 && target.channels == 1);
+  const bool channels_ok =
+      source.channels == target.channels || source.channels == 1 || (source.channels == 3 && target.channels == 1);
   if (!channels_ok) {
-    throw DataError("preprocessing: cannot map " + std::to_string(source.channels) + " image channels to a model with " +
-                    std::to_string(target.channels));
+    throw DataError("preprocessing: cannot map " + std::to_string(source.channels) +
+                    " image channels to a model with " + std::to_string(target.channels));
   }
   const std::vector<float> mean = per_channel(normalization.mean, target.channels, "mean");
   const std::vector<float> stddev = per_channel(normalization.std, target.channels, "std");
   for (int64_t c = 0; c < target.channels; ++c) {
     const float s = stddev[static_cast<size_t>(c)];
-    if (!(s > 0.0f) || !std::isfinite(s)) throw DataError("normalization std must be positive, got " + std::to_string(s));
+    if (!(s > 0.0f) || !std::isfinite(s))
+      throw DataError("normalization std must be positive, got " + std::to_string(s));
     scale_.push_back(1.0f / (255.0f * s));
     shift_.push_back(-mean[static_cast<size_t>(c)] / s);
     background_.push_back(shift_.back());
@@ -134,7 +135,8 @@ std::string Preprocessor::describe() const {
   }
   text += " " + target_.str();
   char buf[96];
-  std::snprintf(buf, sizeof buf, ", normalize mean %.4g std %.4g", static_cast<double>(-shift_[0] / (scale_[0] * 255.0f)),
+  std::snprintf(buf, sizeof buf, ", normalize mean %.4g std %.4g",
+                static_cast<double>(-shift_[0] / (scale_[0] * 255.0f)),
                 static_cast<double>(1.0f / (scale_[0] * 255.0f)));
   return text + buf + (target_.channels > 1 ? " (channel 0)" : "");
 }

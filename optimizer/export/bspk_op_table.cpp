@@ -62,7 +62,7 @@ const BspkOpInfo* find_op(fb::OpCode code) {
 std::string check_arity(const BspkOpInfo& info, const std::vector<int>& inputs, const std::vector<int>& outputs) {
   auto count_problem = [](const char* what, size_t n, int lo, int hi) -> std::string {
     if (static_cast<int64_t>(n) >= lo && (hi < 0 || static_cast<int64_t>(n) <= hi)) return "";
-    std::string range = hi < 0 ? "at least " + std::to_string(lo)
+    std::string range = hi < 0     ? "at least " + std::to_string(lo)
                         : lo == hi ? std::to_string(lo)
                                    : std::to_string(lo) + ".." + std::to_string(hi);
     return std::string("has ") + std::to_string(n) + " " + what + ", expected " + range;

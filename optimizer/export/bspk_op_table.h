@@ -20,13 +20,13 @@ inline constexpr uint32_t kRuntimeVersionV2 = 200;
 inline constexpr uint32_t kFormatVersion = 1;
 
 struct BspkOpInfo {
-  const char* name;              // canonical IR op name
+  const char* name;  // canonical IR op name
   fb::OpCode code;
-  fb::OperatorOptions options;   // NONE: the op has no options table; otherwise the table is required
+  fb::OperatorOptions options;  // NONE: the op has no options table; otherwise the table is required
   int min_inputs;
-  int max_inputs;                // -1: unbounded (Concat)
+  int max_inputs;  // -1: unbounded (Concat)
   int min_outputs;
-  int max_outputs;               // -1: unbounded (Split)
+  int max_outputs;                 // -1: unbounded (Split)
   uint32_t since_runtime_version;  // BSP_RUNTIME_VERSION that introduced the opcode
 };
 

@@ -19,8 +19,10 @@ std::optional<fb::FusedActivation> encode_activation(CanonicalAttrs& a) {
   FusedActivationAttrs act = read_fused_activation(a);
   switch (act.kind) {
     case FusedActivationAttrs::Kind::kNone: return std::nullopt;
-    case FusedActivationAttrs::Kind::kRelu: return fb::FusedActivation(fb::ActivationType::RELU, to_f32(act.min), to_f32(act.max));
-    case FusedActivationAttrs::Kind::kClip: return fb::FusedActivation(fb::ActivationType::CLIP, to_f32(act.min), to_f32(act.max));
+    case FusedActivationAttrs::Kind::kRelu:
+      return fb::FusedActivation(fb::ActivationType::RELU, to_f32(act.min), to_f32(act.max));
+    case FusedActivationAttrs::Kind::kClip:
+      return fb::FusedActivation(fb::ActivationType::CLIP, to_f32(act.min), to_f32(act.max));
   }
   return std::nullopt;
 }
@@ -48,7 +50,7 @@ EncodedOptions encode_table(flatbuffers::FlatBufferBuilder& fbb, const BspkOpInf
       int32_t groups = a.int32("group");
       auto act = encode_activation(a);
       return pack(info.options, fb::CreateConv2DOptions(fbb, w.k[0], w.k[1], w.s[0], w.s[1], w.d[0], w.d[1], w.p[0],
-                                                         w.p[1], w.p[2], w.p[3], groups, ptr(act)));
+                                                        w.p[1], w.p[2], w.p[3], groups, ptr(act)));
     }
     case C::CONV_TRANSPOSE_2D: {
       Window w = read_window(a);
@@ -101,11 +103,12 @@ EncodedOptions encode_table(flatbuffers::FlatBufferBuilder& fbb, const BspkOpInf
     case C::RESIZE: {
       // Enum values are the positions in the canonical value lists.
       auto mode = static_cast<fb::ResizeMode>(a.choice("mode", kResizeModes));
-      auto transform = static_cast<fb::CoordinateTransform>(a.choice("coordinate_transformation_mode", kCoordinateTransforms));
+      auto transform =
+          static_cast<fb::CoordinateTransform>(a.choice("coordinate_transformation_mode", kCoordinateTransforms));
       auto rounding = static_cast<fb::NearestRounding>(a.choice("nearest_mode", kNearestModes));
       auto scales = a.reals("scales", 2);
-      return pack(info.options, fb::CreateResizeOptions(fbb, mode, transform, rounding, to_f32(scales[0]),
-                                                        to_f32(scales[1])));
+      return pack(info.options,
+                  fb::CreateResizeOptions(fbb, mode, transform, rounding, to_f32(scales[0]), to_f32(scales[1])));
     }
     case C::CHANNEL_SHUFFLE: return pack(info.options, fb::CreateChannelShuffleOptions(fbb, a.int32("group")));
     case C::REDUCE_MEAN: {

@@ -42,7 +42,8 @@ ir::ProvenanceKind provenance_kind(fb::ProvenanceKind k, const std::string& wher
   fail(where + ": unknown provenance kind " + std::to_string(static_cast<int>(k)));
 }
 
-std::vector<std::pair<std::string, std::string>> key_values(const flatbuffers::Vector<flatbuffers::Offset<fb::KeyValue>>* v) {
+std::vector<std::pair<std::string, std::string>> key_values(
+    const flatbuffers::Vector<flatbuffers::Offset<fb::KeyValue>>* v) {
   std::vector<std::pair<std::string, std::string>> out;
   if (v)
     for (const fb::KeyValue* kv : *v) out.emplace_back(str(kv->key()), str(kv->value()));
@@ -113,13 +114,15 @@ class BspkReader {
         if (span.size != 0 && offset % 64 != 0)
           fail(where + ": inline data at file offset " + std::to_string(offset) + " is not 64-byte aligned");
       } else if (b->size() != 0) {
-        if (b->offset() % 64 != 0) fail(where + ": external offset " + std::to_string(b->offset()) + " is not 64-aligned");
+        if (b->offset() % 64 != 0)
+          fail(where + ": external offset " + std::to_string(b->offset()) + " is not 64-aligned");
         if (b->offset() > size_ || b->size() > size_ - b->offset())
           fail(where + ": external range [" + std::to_string(b->offset()) + ", +" + std::to_string(b->size()) +
                ") lies outside the " + std::to_string(size_) + "-byte file");
         span = {data_ + b->offset(), b->size()};
       }
-      if (i == 0 && span.size != 0) fail("buffer 0 must be the empty sentinel, has " + std::to_string(span.size) + " bytes");
+      if (i == 0 && span.size != 0)
+        fail("buffer 0 must be the empty sentinel, has " + std::to_string(span.size) + " bytes");
       buffers_.push_back(span);
     }
   }
@@ -223,8 +226,7 @@ class BspkReader {
       b.id = fbk->id();
       b.name = str(fbk->name());
       std::string where = "block " + std::to_string(i) + " '" + b.name + "'";
-      if (fbk->first_operator() != next || fbk->operator_count() == 0 ||
-          next + fbk->operator_count() > g.nodes.size())
+      if (fbk->first_operator() != next || fbk->operator_count() == 0 || next + fbk->operator_count() > g.nodes.size())
         fail(where + ": operators [" + std::to_string(fbk->first_operator()) + ", +" +
              std::to_string(fbk->operator_count()) + ") do not continue the partition of the " +
              std::to_string(g.nodes.size()) + " operators at " + std::to_string(next));

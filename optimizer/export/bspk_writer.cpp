@@ -125,7 +125,8 @@ class BspkWriter {
     uint64_t end = constants_.empty() ? file.size() : offsets.back() + constants_.back()->bytes.size();
     file.resize(end, 0);
     for (size_t k = 0; k < constants_.size(); ++k)
-      std::copy(constants_[k]->bytes.begin(), constants_[k]->bytes.end(), file.begin() + static_cast<ptrdiff_t>(offsets[k]));
+      std::copy(constants_[k]->bytes.begin(), constants_[k]->bytes.end(),
+                file.begin() + static_cast<ptrdiff_t>(offsets[k]));
   }
 
   using KeyValues = std::vector<flatbuffers::Offset<fb::KeyValue>>;

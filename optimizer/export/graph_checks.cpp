@@ -68,18 +68,21 @@ const BspkOpInfo& check_node(const ir::Graph& g, size_t i) {
   const ir::Node& n = g.nodes[i];
   const BspkOpInfo* info = find_op(n.op);
   if (!info)
-    fail_node(g, i, "'" + n.op + "' is not a canonical op (auxiliary or unsupported ops must be removed before export)");
+    fail_node(g, i,
+              "'" + n.op + "' is not a canonical op (auxiliary or unsupported ops must be removed before export)");
   std::string arity = check_arity(*info, n.inputs, n.outputs);
   if (!arity.empty()) fail_node(g, i, arity);
   for (size_t k = 0; k < n.inputs.size(); ++k) {
     int v = n.inputs[k];
     if (v == -1) continue;
-    if (!is_value_id(g, v)) fail_node(g, i, "input " + std::to_string(k) + " refers to unknown value " + std::to_string(v));
+    if (!is_value_id(g, v))
+      fail_node(g, i, "input " + std::to_string(k) + " refers to unknown value " + std::to_string(v));
     if (weight_slot(info->code, k) && !g.values[static_cast<size_t>(v)].is_constant())
       fail_node(g, i, "weight input " + std::to_string(k) + " (" + describe_value(g, v) + ") must be constant");
     if (run_time_slot(info->code, k) && g.values[static_cast<size_t>(v)].is_constant())
-      fail_node(g, i, "input " + std::to_string(k) + " (" + describe_value(g, v) +
-                          ") must be computed at run time, not constant (constant weights are a FullyConnected)");
+      fail_node(g, i,
+                "input " + std::to_string(k) + " (" + describe_value(g, v) +
+                    ") must be computed at run time, not constant (constant weights are a FullyConnected)");
   }
   for (size_t k = 0; k < n.outputs.size(); ++k)
     if (!is_value_id(g, n.outputs[k]))
@@ -97,12 +100,14 @@ void check_execution_order(const ir::Graph& g) {
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     for (int v : g.nodes[i].inputs)
       if (v >= 0 && !defined[static_cast<size_t>(v)])
-        fail_node(g, i, "input " + describe_value(g, v) +
-                            " is neither a constant, a graph input nor an output of an earlier node "
-                            "(nodes must be in execution order)");
+        fail_node(g, i,
+                  "input " + describe_value(g, v) +
+                      " is neither a constant, a graph input nor an output of an earlier node "
+                      "(nodes must be in execution order)");
     for (int v : g.nodes[i].outputs) {
       if (defined[static_cast<size_t>(v)])
-        fail_node(g, i, "output " + describe_value(g, v) + " is already defined (constant, graph input or earlier node)");
+        fail_node(g, i,
+                  "output " + describe_value(g, v) + " is already defined (constant, graph input or earlier node)");
       defined[static_cast<size_t>(v)] = true;
     }
   }

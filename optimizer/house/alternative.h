@@ -37,8 +37,8 @@ struct Alternative {
   AlternativeKind kind = AlternativeKind::kDrop;
   int cut_begin = 0;  // the teacher span it replaces (teacher cut indices)
   int cut_end = 0;
-  double ratio = 0.0;         // pruned: fraction of filters removed; low_rank: rank / full rank
-  std::string origin_model;   // the model its operators come from (teacher or pretrained source)
+  double ratio = 0.0;        // pruned: fraction of filters removed; low_rank: rank / full rank
+  std::string origin_model;  // the model its operators come from (teacher or pretrained source)
   std::string origin_node_begin, origin_node_end;
   std::string adapters;       // "" or what stitch added at the seams
   ir::Graph graph;            // no nodes: the identity

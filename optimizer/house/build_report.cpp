@@ -25,12 +25,14 @@ int64_t peak_rss_bytes() {
 
 void print_report(const BuildReport& r, std::ostream& out) {
   char line[256];
-  std::snprintf(line, sizeof line, "house build: %d spans, %d alternatives planned; wall %s, CPU %s, peak RSS %.0f MiB\n",
-                r.spans, r.planned, train::format_duration(r.wall_seconds).c_str(),
+  std::snprintf(line, sizeof line,
+                "house build: %d spans, %d alternatives planned; wall %s, CPU %s, peak RSS %.0f MiB\n", r.spans,
+                r.planned, train::format_duration(r.wall_seconds).c_str(),
                 train::format_duration(r.cpu_seconds).c_str(), static_cast<double>(r.peak_rss_bytes) / (1 << 20));
   out << line;
   std::snprintf(line, sizeof line, "  teacher features: %s (%.0f MiB in memory, %.0f MiB memory-mapped)\n",
-                train::format_duration(r.feature_seconds).c_str(), static_cast<double>(r.feature_memory_bytes) / (1 << 20),
+                train::format_duration(r.feature_seconds).c_str(),
+                static_cast<double>(r.feature_memory_bytes) / (1 << 20),
                 static_cast<double>(r.feature_spilled_bytes) / (1 << 20));
   out << line;
   for (const auto& [kind, t] : r.kinds) {

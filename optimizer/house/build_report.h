@@ -21,7 +21,7 @@ struct KindTally {
 
 struct BuildReport {
   int spans = 0;
-  int planned = 0;  // alternatives of this build (this shard's part)
+  int planned = 0;                         // alternatives of this build (this shard's part)
   std::map<std::string, KindTally> kinds;  // by kind name
   std::map<std::string, int> skips;        // not made, by reason
   double feature_seconds = 0;              // teacher features

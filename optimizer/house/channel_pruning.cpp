@@ -44,7 +44,9 @@ int only_reader(const ir::Graph& g, int v) {
   return readers.size() == 1 ? readers[0] : -1;
 }
 
-bool is_output(const ir::Graph& g, int v) { return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end(); }
+bool is_output(const ir::Graph& g, int v) {
+  return std::find(g.outputs.begin(), g.outputs.end(), v) != g.outputs.end();
+}
 
 struct PruneSite {
   int conv = -1;       // the pruned convolution
@@ -85,7 +87,8 @@ std::vector<int64_t> strongest_filters(const std::vector<float>& weight, int64_t
   const int64_t per_filter = static_cast<int64_t>(weight.size()) / filters;
   std::vector<double> norm(static_cast<size_t>(filters), 0.0);
   for (int64_t f = 0; f < filters; ++f)
-    for (int64_t i = 0; i < per_filter; ++i) norm[static_cast<size_t>(f)] += std::fabs(weight[static_cast<size_t>(f * per_filter + i)]);
+    for (int64_t i = 0; i < per_filter; ++i)
+      norm[static_cast<size_t>(f)] += std::fabs(weight[static_cast<size_t>(f * per_filter + i)]);
   std::vector<int64_t> order(static_cast<size_t>(filters));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -96,7 +99,8 @@ std::vector<int64_t> strongest_filters(const std::vector<float>& weight, int64_t
 }
 
 std::optional<ir::Graph> prune_channels(const ir::Graph& span, double ratio, std::string* why_not) {
-  if (!(ratio > 0.0 && ratio < 1.0)) throw std::invalid_argument("pruning ratio must be in (0, 1), not " + std::to_string(ratio));
+  if (!(ratio > 0.0 && ratio < 1.0))
+    throw std::invalid_argument("pruning ratio must be in (0, 1), not " + std::to_string(ratio));
   ir::Graph g = span;
   g.blocks.clear();
   const std::vector<PruneSite> sites = find_sites(g);

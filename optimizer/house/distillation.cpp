@@ -70,9 +70,11 @@ DistillOutcome distill_alternative(const ir::Graph& alternative, const FeaturePa
     std::vector<int64_t> rows(static_cast<size_t>(s.batch_size));
     module.train();
     for (int64_t step = 0; step < s.steps; ++step) {
-      const double lr = s.schedule == "constant"
-                            ? (step < s.warmup_steps ? s.lr * static_cast<double>(step + 1) / static_cast<double>(s.warmup_steps) : s.lr)
-                            : cosine.at(step);
+      const double lr =
+          s.schedule == "constant"
+              ? (step < s.warmup_steps ? s.lr * static_cast<double>(step + 1) / static_cast<double>(s.warmup_steps)
+                                       : s.lr)
+              : cosine.at(step);
       for (auto& group : adam.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
       for (int64_t& r : rows) r = pick(rng);
       const at::Tensor index = at::from_blob(rows.data(), {s.batch_size}, at::kLong);

@@ -47,8 +47,8 @@ struct DistillOutcome {
   bool ok = false;
   std::string reason;  // why not ok
   double loss_before = 0.0, loss_after = 0.0, rel_mse = 0.0;
-  int64_t steps = 0;   // optimizer steps taken
-  ir::Graph trained;   // the alternative with its trained weights (when ok)
+  int64_t steps = 0;  // optimizer steps taken
+  ir::Graph trained;  // the alternative with its trained weights (when ok)
 };
 
 // Called every few steps with (step, steps, current training loss).

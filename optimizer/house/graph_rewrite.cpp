@@ -37,8 +37,6 @@ void settle_rewritten(ir::Graph& g) {
   }
 }
 
-bool is_plain_conv(const ir::Node& n) {
-  return n.op == "Conv" && n.get_int("group", 1) == 1 && n.input(1) >= 0;
-}
+bool is_plain_conv(const ir::Node& n) { return n.op == "Conv" && n.get_int("group", 1) == 1 && n.input(1) >= 0; }
 
 }  // namespace bespoke::house

@@ -45,8 +45,8 @@ std::string shard_text(const BuildRequest& r) {
 // The house folder's settings must describe this build (step 1 of house_builder.h).
 void check_house_settings(HouseStore& store, const BuildRequest& r) {
   if (auto built = store.meta("config")) {
-    const config::OptimizerConfig before =
-        config::parse_optimizer_config(*built, store.index_path() + " (meta config)", store.dir(), config::FileChecks::kNone);
+    const config::OptimizerConfig before = config::parse_optimizer_config(*built, store.index_path() + " (meta config)",
+                                                                          store.dir(), config::FileChecks::kNone);
     const std::vector<std::string> diff = config::house_differences(before, r.config);
     if (!diff.empty() && !r.force) {
       std::string text;
@@ -84,7 +84,8 @@ void write_spans(HouseStore& store, const ir::Graph& teacher, const blocks::Bloc
     rec.flops = span.flops;
     rec.macs = span.macs;
     rec.file = "span-" + std::to_string(c.cut_begin) + "-" + std::to_string(c.cut_end) + ".bspk";
-    write_file_atomically(store.path(rec.file), exporter::write_bspk(blocks::extract_span(teacher, c.cut_begin, c.cut_end)));
+    write_file_atomically(store.path(rec.file),
+                          exporter::write_bspk(blocks::extract_span(teacher, c.cut_begin, c.cut_end)));
     store.put_span(rec);
   }
 }
@@ -188,7 +189,8 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
       << (request.shard_count > 1 ? " in shard " + shard_text(request) : std::string()) << ", "
       << report.planned - static_cast<int>(pending.size()) << " already in the house\n";
   if (!plan.sample.uncovered_units.empty())
-    log << "  note: " << plan.sample.uncovered_units.size() << " units not covered by the sampled spans (raise house.spans)\n";
+    log << "  note: " << plan.sample.uncovered_units.size()
+        << " units not covered by the sampled spans (raise house.spans)\n";
 
   if (!pending.empty()) {
     torchbridge::GraphModule::set_num_threads(thread_count(config));
@@ -231,8 +233,10 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
       };
       DistillOutcome outcome;
       try {
-        const FeaturePair train{cache.get(feature_name("train", alt->cut_begin)), cache.get(feature_name("train", alt->cut_end))};
-        const FeaturePair val{cache.get(feature_name("val", alt->cut_begin)), cache.get(feature_name("val", alt->cut_end))};
+        const FeaturePair train{cache.get(feature_name("train", alt->cut_begin)),
+                                cache.get(feature_name("train", alt->cut_end))};
+        const FeaturePair val{cache.get(feature_name("val", alt->cut_begin)),
+                              cache.get(feature_name("val", alt->cut_end))};
         outcome = distill_alternative(alt->graph, train, val, distill_settings(config, *alt), progress);
       } catch (const std::exception& e) {
         outcome.ok = false;
@@ -245,8 +249,8 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
       if (outcome.ok) {
         if (!outcome.trained.nodes.empty()) {
           rec.file = alternative_file_name(alt->key);
-          write_file_atomically(store.path(rec.file),
-                                exporter::write_bspk(with_alternative_block(outcome.trained, *alt, outcome.loss_after)));
+          write_file_atomically(store.path(rec.file), exporter::write_bspk(with_alternative_block(outcome.trained, *alt,
+                                                                                                  outcome.loss_after)));
         }
         rec.status = ItemStatus::kDone;
       } else {
@@ -258,7 +262,8 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
       (outcome.ok ? tally.done : tally.failed) += 1;
       tally.seconds += rec.seconds;
       ++finished;
-      const double eta = since(train_start) / static_cast<double>(finished) * static_cast<double>(pending.size() - finished);
+      const double eta =
+          since(train_start) / static_cast<double>(finished) * static_cast<double>(pending.size() - finished);
       char line[320];
       if (outcome.ok)
         std::snprintf(line, sizeof line, "  [%zu/%zu] %-40s loss %.4g -> %.4g (rel %.4f), %s params, %.1f s; ETA %s\n",

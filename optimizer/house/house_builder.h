@@ -40,10 +40,10 @@ struct BuildRequest {
   config::OptimizerConfig config;  // effective: file + command-line overrides
   ir::Graph teacher;               // canonical, single input and output
   std::vector<PretrainedSource> sources;
-  std::string house_dir;           // the folder to build into (a shard's own folder for a shard)
-  int shard_index = 0;             // this build makes shard_index of shard_count parts
+  std::string house_dir;  // the folder to build into (a shard's own folder for a shard)
+  int shard_index = 0;    // this build makes shard_index of shard_count parts
   int shard_count = 1;
-  bool force = false;              // accept a house built from another config
+  bool force = false;  // accept a house built from another config
 };
 
 // Throws HouseError (store, files, config mismatch), data::DataError

@@ -8,8 +8,8 @@
 
 namespace bespoke::house {
 
-HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerConfig& config, const ir::Graph& teacher_in,
-                             const EvaluationOptions& options,
+HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerConfig& config,
+                             const ir::Graph& teacher_in, const EvaluationOptions& options,
                              const std::function<void(size_t, size_t, const AlternativeAccuracy&)>& on_alternative) {
   ir::Graph teacher = teacher_in;
   const blocks::BlockAnalysis analysis = blocks::assign_unit_blocks(teacher);

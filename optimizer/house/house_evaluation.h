@@ -37,7 +37,7 @@ struct HouseAccuracy {
 
 struct EvaluationOptions {
   data::Split split = data::Split::kTest;
-  int64_t limit = 0;            // first N images of the split (0 = all)
+  int64_t limit = 0;             // first N images of the split (0 = all)
   std::string backend = "auto";  // runtime backend
   int threads = 1;
 };

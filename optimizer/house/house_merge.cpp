@@ -32,7 +32,8 @@ config::OptimizerConfig stored_config(const HouseStore& store) {
   }
 }
 
-void require_same_config(const HouseStore& reference, const config::OptimizerConfig& expected, const HouseStore& store) {
+void require_same_config(const HouseStore& reference, const config::OptimizerConfig& expected,
+                         const HouseStore& store) {
   const std::vector<std::string> differences = config::house_differences(expected, stored_config(store));
   if (differences.empty()) return;
   std::string list;

@@ -99,7 +99,8 @@ int count_tables(sqlite3* db, const std::string& file, const std::string& name_f
 // Creates or upgrades the schema; refuses files that are no house or too new.
 void prepare_schema(sqlite3* db, const std::string& file, bool create) {
   if (count_tables(db, file, " AND name = 'meta'") == 0) {
-    if (count_tables(db, file, "") > 0) throw HouseError(file + ": not a model house (an SQLite database of something else)");
+    if (count_tables(db, file, "") > 0)
+      throw HouseError(file + ": not a model house (an SQLite database of something else)");
     if (!create) throw HouseError(file + ": not a model house (an empty database)");
     // Created as version 1; the migrations below bring it up to date, so a
     // new file and an upgraded one have the very same schema.
@@ -121,8 +122,8 @@ void prepare_schema(sqlite3* db, const std::string& file, bool create) {
                      std::to_string(HouseStore::kSchemaVersion) + "); use a newer bespoke-opt");
   for (int v = version; v < HouseStore::kSchemaVersion; ++v) {
     execute_atomically(db, file,
-                       std::string(kMigrations[static_cast<size_t>(v - 1)]) +
-                           "UPDATE meta SET value = '" + std::to_string(v + 1) + "' WHERE key = 'schema_version';");
+                       std::string(kMigrations[static_cast<size_t>(v - 1)]) + "UPDATE meta SET value = '" +
+                           std::to_string(v + 1) + "' WHERE key = 'schema_version';");
   }
 }
 
@@ -195,7 +196,8 @@ HouseStore::~HouseStore() = default;
 HouseStore HouseStore::open(const std::string& dir, bool create) {
   std::error_code ec;
   if (dir.empty()) throw HouseError("house folder: empty path");
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw HouseError(dir + ": not a folder (a model house is a folder)");
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw HouseError(dir + ": not a folder (a model house is a folder)");
   if (!fs::exists(dir, ec)) {
     if (!create) throw HouseError(dir + ": no such folder");
     fs::create_directories(dir, ec);
@@ -252,7 +254,8 @@ void HouseStore::put_span(const SpanRecord& s) {
 }
 
 std::vector<SpanRecord> HouseStore::spans() const {
-  Statement q(db_.get(), index_path(), std::string("SELECT ") + kSpanColumns + " FROM spans ORDER BY cut_begin, cut_end");
+  Statement q(db_.get(), index_path(),
+              std::string("SELECT ") + kSpanColumns + " FROM spans ORDER BY cut_begin, cut_end");
   std::vector<SpanRecord> out;
   while (q.step()) out.push_back(read_span(q));
   return out;
@@ -270,14 +273,16 @@ void HouseStore::put_alternative(const AlternativeRecord& a) {
 }
 
 std::vector<AlternativeRecord> HouseStore::alternatives() const {
-  Statement q(db_.get(), index_path(), std::string("SELECT ") + kAlternativeColumns + " FROM alternatives ORDER BY key");
+  Statement q(db_.get(), index_path(),
+              std::string("SELECT ") + kAlternativeColumns + " FROM alternatives ORDER BY key");
   std::vector<AlternativeRecord> out;
   while (q.step()) out.push_back(read_alternative(q, index_path()));
   return out;
 }
 
 std::optional<AlternativeRecord> HouseStore::find(const std::string& key) const {
-  Statement q(db_.get(), index_path(), std::string("SELECT ") + kAlternativeColumns + " FROM alternatives WHERE key = ?");
+  Statement q(db_.get(), index_path(),
+              std::string("SELECT ") + kAlternativeColumns + " FROM alternatives WHERE key = ?");
   q.bind(key);
   if (!q.step()) return std::nullopt;
   return read_alternative(q, index_path());
@@ -294,7 +299,8 @@ void HouseStore::check_files() const {
     require(s.file, "span " + std::to_string(s.cut_begin) + "-" + std::to_string(s.cut_end));
   for (const AlternativeRecord& a : alternatives()) {
     // The identity (a drop that keeps no operator) has nothing to store.
-    if (a.status == ItemStatus::kDone && !(a.file.empty() && a.params == 0)) require(a.file, "alternative '" + a.key + "'");
+    if (a.status == ItemStatus::kDone && !(a.file.empty() && a.params == 0))
+      require(a.file, "alternative '" + a.key + "'");
   }
 }
 

@@ -26,8 +26,8 @@ std::vector<ir::Node> factorize(ir::Graph& g, int n, int64_t rank) {
   const at::Tensor matrix = at::from_blob(w.data(), {out, fan_in}, at::kFloat).to(at::kDouble);
   const auto [u, s, vh] = at::linalg_svd(matrix, /*full_matrices=*/false);
   const at::Tensor root = s.slice(0, 0, rank).sqrt();
-  const at::Tensor first = root.unsqueeze(1) * vh.slice(0, 0, rank);        // [r, fan_in]
-  const at::Tensor second = u.slice(1, 0, rank) * root.unsqueeze(0);        // [out, r]
+  const at::Tensor first = root.unsqueeze(1) * vh.slice(0, 0, rank);  // [r, fan_in]
+  const at::Tensor second = u.slice(1, 0, rank) * root.unsqueeze(0);  // [out, r]
 
   ir::Node a = conv, b = conv;
   a.name = g.unique_name(conv.name + "/low_rank_a");
@@ -36,8 +36,9 @@ std::vector<ir::Node> factorize(ir::Graph& g, int n, int64_t rank) {
   ir::Value mid;
   mid.name = g.unique_name(g.values[static_cast<size_t>(conv.outputs[0])].name + "/low_rank");
   const int mid_id = g.add_value(mid);
-  const int wa = g.add_constant(g.unique_name(g.values[static_cast<size_t>(conv.input(1))].name + "/low_rank_a"),
-                                ir::TensorData::from_floats({rank, w_shape[1], w_shape[2], w_shape[3]}, to_vector(first)));
+  const int wa =
+      g.add_constant(g.unique_name(g.values[static_cast<size_t>(conv.input(1))].name + "/low_rank_a"),
+                     ir::TensorData::from_floats({rank, w_shape[1], w_shape[2], w_shape[3]}, to_vector(first)));
   const int wb = g.add_constant(g.unique_name(g.values[static_cast<size_t>(conv.input(1))].name + "/low_rank_b"),
                                 ir::TensorData::from_floats({out, rank, 1, 1}, to_vector(second)));
   a.inputs = {conv.input(0), wa};

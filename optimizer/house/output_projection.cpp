@@ -70,9 +70,9 @@ bool fit_input_projection(torchbridge::GraphModule& module, const at::Tensor& in
   // The strongest min(out, in) directions; any further outputs start at zero.
   const int64_t k = std::min(out, in);
   const at::Tensor top_values = values.flip(0).narrow(0, 0, k);
-  const at::Tensor top_vectors = vectors.flip(1).narrow(1, 0, k);                      // [Cin, k]
+  const at::Tensor top_vectors = vectors.flip(1).narrow(1, 0, k);  // [Cin, k]
   const double floor = 1e-6 * std::max(1e-12, values.max().item<double>());
-  const at::Tensor scale = (top_values.clamp_min(floor)).rsqrt();                       // unit variance
+  const at::Tensor scale = (top_values.clamp_min(floor)).rsqrt();  // unit variance
   at::Tensor w = at::zeros({out, in}, at::kDouble);
   w.narrow(0, 0, k).copy_(top_vectors.t() * scale.unsqueeze(1));
   at::Tensor b = -w.mv(mean);

@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "blocks/surgery.h"
-#include "ir/cost.h"
 #include "house/output_projection.h"
+#include "ir/cost.h"
 #include "ir/passes.h"
 
 namespace bespoke::house {
@@ -93,8 +93,8 @@ PretrainedSource make_pretrained_source(std::string name, std::string path, ir::
   return s;
 }
 
-std::vector<Alternative> pretrained_alternatives(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis,
-                                                 int a, int b, const PretrainedSource& source,
+std::vector<Alternative> pretrained_alternatives(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int a,
+                                                 int b, const PretrainedSource& source,
                                                  const PretrainedOptions& options, SkipCounts& skips) {
   const blocks::SubNetwork target = analysis.span(a, b);
   if (!is_feature_map(target.input_shape) || !is_feature_map(target.output_shape) || !target.stride) return {};

@@ -37,7 +37,7 @@ namespace bespoke::house {
 struct PretrainedSource {
   std::string name;  // short model name used in keys (file stem)
   std::string path;
-  ir::Graph graph;   // canonical, single input and output, shapes known
+  ir::Graph graph;  // canonical, single input and output, shapes known
   blocks::BlockAnalysis analysis;
 };
 
@@ -55,8 +55,8 @@ struct PretrainedOptions {
 // Skip reasons -> counts, accumulated over calls.
 using SkipCounts = std::map<std::string, int>;
 
-std::vector<Alternative> pretrained_alternatives(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis,
-                                                 int a, int b, const PretrainedSource& source,
+std::vector<Alternative> pretrained_alternatives(const ir::Graph& teacher, const blocks::BlockAnalysis& analysis, int a,
+                                                 int b, const PretrainedSource& source,
                                                  const PretrainedOptions& options, SkipCounts& skips);
 
 }  // namespace bespoke::house

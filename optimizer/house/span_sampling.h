@@ -34,7 +34,7 @@ struct SpanChoice {
 
 struct SpanSample {
   std::vector<SpanChoice> spans;
-  int eligible = 0;                 // eligible spans in the teacher
+  int eligible = 0;                  // eligible spans in the teacher
   std::vector<int> uncovered_units;  // units some eligible span covers but no chosen span does
 };
 

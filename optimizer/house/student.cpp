@@ -18,8 +18,8 @@ ir::Graph identity_graph(const ir::Graph& teacher, const blocks::BlockAnalysis& 
   return g;
 }
 
-ir::Graph load_alternative_graph(const HouseStore& store, const AlternativeRecord& alternative, const ir::Graph& teacher,
-                                 const blocks::BlockAnalysis& analysis) {
+ir::Graph load_alternative_graph(const HouseStore& store, const AlternativeRecord& alternative,
+                                 const ir::Graph& teacher, const blocks::BlockAnalysis& analysis) {
   if (alternative.status != ItemStatus::kDone)
     throw HouseError("alternative '" + alternative.key + "' failed in the house build and cannot be used");
   if (alternative.file.empty()) return identity_graph(teacher, analysis, alternative.cut_begin);

@@ -26,8 +26,8 @@ ir::Graph identity_graph(const ir::Graph& teacher, const blocks::BlockAnalysis& 
 
 // The graph of a done alternative: its .bspk file, or the identity for a
 // file-less drop. Throws HouseError naming the file and key.
-ir::Graph load_alternative_graph(const HouseStore& store, const AlternativeRecord& alternative, const ir::Graph& teacher,
-                                 const blocks::BlockAnalysis& analysis);
+ir::Graph load_alternative_graph(const HouseStore& store, const AlternativeRecord& alternative,
+                                 const ir::Graph& teacher, const blocks::BlockAnalysis& analysis);
 
 // The teacher with the alternatives `keys` stitched in (any order; spans
 // must not overlap). Throws HouseError for an unknown or failed key and

@@ -91,7 +91,8 @@ WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analy
     if (wants(config, AlternativeKind::kDrop)) by_kind[0] = teacher_drops(teacher, analysis, a, b);
     if (wants(config, AlternativeKind::kPretrained))
       for (const PretrainedSource& source : sources) {
-        std::vector<Alternative> alts = pretrained_alternatives(teacher, analysis, a, b, source, pretrained, plan.skips);
+        std::vector<Alternative> alts =
+            pretrained_alternatives(teacher, analysis, a, b, source, pretrained, plan.skips);
         for (Alternative& alt : alts) by_kind[1].push_back(std::move(alt));
       }
     // Pruned and low-rank approximations of the span, one per configured ratio.
@@ -129,7 +130,8 @@ WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analy
             ++plan.skips[std::string("pruned: ") + why];
         }
       }
-    for (Alternative& alt : round_robin(std::move(by_kind), static_cast<size_t>(h.max_alternatives_per_span), plan.skips))
+    for (Alternative& alt :
+         round_robin(std::move(by_kind), static_cast<size_t>(h.max_alternatives_per_span), plan.skips))
       plan.alternatives.push_back(std::move(alt));
   }
   return plan;

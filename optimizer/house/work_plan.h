@@ -31,7 +31,7 @@ namespace bespoke::house {
 struct WorkPlan {
   SpanSample sample;
   std::vector<Alternative> alternatives;  // in plan order
-  SkipCounts skips;                        // alternatives not made, by reason
+  SkipCounts skips;                       // alternatives not made, by reason
 };
 
 // `teacher` must be the teacher after blocks::assign_unit_blocks, `analysis`

@@ -31,7 +31,7 @@ TensorData scaled_weight(const TensorData& w, const WeightLayout& layout, const 
 
 // Statistics folded into per-channel scale and shift; nullopt if unusable.
 std::optional<std::pair<std::vector<double>, std::vector<double>>> bn_affine(const Graph& g, const Node& bn,
-                                                                               int64_t channels) {
+                                                                             int64_t channels) {
   const TensorData* gamma = float_constant(g, bn, 1, channels);
   const TensorData* beta = float_constant(g, bn, 2, channels);
   const TensorData* mean = float_constant(g, bn, 3, channels);

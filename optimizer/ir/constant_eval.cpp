@@ -67,8 +67,8 @@ Result gather_op(const EvalContext& c) {
 Result slice_op(const EvalContext& c) {
   const auto starts = int_param(c.g, c.n, "starts", 1), ends = int_param(c.g, c.n, "ends", 2);
   const auto axes = int_param(c.g, c.n, "axes", 3), steps = int_param(c.g, c.n, "steps", 4);
-  return one(slice_tensor(c.in(0), resolve_slice(c.in(0).shape, starts.values, ends.values, axes.values,
-                                                 steps.values, c.where())));
+  return one(slice_tensor(
+      c.in(0), resolve_slice(c.in(0).shape, starts.values, ends.values, axes.values, steps.values, c.where())));
 }
 
 Result concat_op(const EvalContext& c) {
@@ -93,8 +93,10 @@ Result constant_of_shape_op(const EvalContext& c) {
   const Param<double> value = float_param(c.g, c.n, "value", -1);
   const Param<int64_t> int_value = int_param(c.g, c.n, "value", -1);
   for (int64_t i = 0; i < t.elements(); ++i) {
-    if (is_float(t.dtype)) store_float(t, i, value.values.empty() ? 0.0 : value.values[0]);
-    else store_int(t, i, int_value.values.empty() ? 0 : int_value.values[0]);
+    if (is_float(t.dtype))
+      store_float(t, i, value.values.empty() ? 0.0 : value.values[0]);
+    else
+      store_int(t, i, int_value.values.empty() ? 0 : int_value.values[0]);
   }
   return one(std::move(t));
 }
@@ -102,8 +104,10 @@ Result constant_of_shape_op(const EvalContext& c) {
 Result range_op(const EvalContext& c) {
   TensorData t = zero_tensor(c.out_dtype(), c.out_shape());
   for (int64_t i = 0; i < t.elements(); ++i) {
-    if (is_float(t.dtype)) store_float(t, i, load_float(c.in(0), 0) + static_cast<double>(i) * load_float(c.in(2), 0));
-    else store_int(t, i, load_int(c.in(0), 0) + i * load_int(c.in(2), 0));
+    if (is_float(t.dtype))
+      store_float(t, i, load_float(c.in(0), 0) + static_cast<double>(i) * load_float(c.in(2), 0));
+    else
+      store_int(t, i, load_int(c.in(0), 0) + i * load_int(c.in(2), 0));
   }
   return one(std::move(t));
 }
@@ -137,16 +141,16 @@ using Ints = std::vector<int64_t>;
 using Floats = std::vector<double>;
 
 Result add_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints& v) { return add_checked(v[0], v[1]); },
-                    [](const Floats& v) { return v[0] + v[1]; });
+  return map_inputs(
+      c, [](const Ints& v) { return add_checked(v[0], v[1]); }, [](const Floats& v) { return v[0] + v[1]; });
 }
 Result sub_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints& v) { return sub_checked(v[0], v[1]); },
-                    [](const Floats& v) { return v[0] - v[1]; });
+  return map_inputs(
+      c, [](const Ints& v) { return sub_checked(v[0], v[1]); }, [](const Floats& v) { return v[0] - v[1]; });
 }
 Result mul_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints& v) { return mul_checked(v[0], v[1]); },
-                    [](const Floats& v) { return v[0] * v[1]; });
+  return map_inputs(
+      c, [](const Ints& v) { return mul_checked(v[0], v[1]); }, [](const Floats& v) { return v[0] * v[1]; });
 }
 Result div_op(const EvalContext& c) {
   return map_inputs(
@@ -158,22 +162,26 @@ Result div_op(const EvalContext& c) {
       [](const Floats& v) { return v[0] / v[1]; });
 }
 Result pow_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints&) -> std::optional<int64_t> { return std::nullopt; },
-                    [](const Floats& v) { return std::pow(v[0], v[1]); });
+  return map_inputs(
+      c, [](const Ints&) -> std::optional<int64_t> { return std::nullopt; },
+      [](const Floats& v) { return std::pow(v[0], v[1]); });
 }
 Result max_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints& v) -> std::optional<int64_t> { return *std::max_element(v.begin(), v.end()); },
-                    [](const Floats& v) { return *std::max_element(v.begin(), v.end()); });
+  return map_inputs(
+      c, [](const Ints& v) -> std::optional<int64_t> { return *std::max_element(v.begin(), v.end()); },
+      [](const Floats& v) { return *std::max_element(v.begin(), v.end()); });
 }
 Result min_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints& v) -> std::optional<int64_t> { return *std::min_element(v.begin(), v.end()); },
-                    [](const Floats& v) { return *std::min_element(v.begin(), v.end()); });
+  return map_inputs(
+      c, [](const Ints& v) -> std::optional<int64_t> { return *std::min_element(v.begin(), v.end()); },
+      [](const Floats& v) { return *std::min_element(v.begin(), v.end()); });
 }
 
-#define BESPOKE_COMPARISON(fn, expr)                                                                 \
-  Result fn(const EvalContext& c) {                                                                  \
-    return map_inputs(c, [](const Ints& v) -> std::optional<int64_t> { return (expr) ? 1 : 0; },     \
-                      [](const Floats& v) -> double { return (expr) ? 1.0 : 0.0; });                 \
+#define BESPOKE_COMPARISON(fn, expr)                                               \
+  Result fn(const EvalContext& c) {                                                \
+    return map_inputs(                                                             \
+        c, [](const Ints& v) -> std::optional<int64_t> { return (expr) ? 1 : 0; }, \
+        [](const Floats& v) -> double { return (expr) ? 1.0 : 0.0; });             \
   }
 BESPOKE_COMPARISON(equal_op, v[0] == v[1])
 BESPOKE_COMPARISON(less_op, v[0] < v[1])
@@ -187,13 +195,14 @@ BESPOKE_COMPARISON(not_op, v[0] == 0)
 #undef BESPOKE_COMPARISON
 
 Result where_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints& v) -> std::optional<int64_t> { return v[0] != 0 ? v[1] : v[2]; },
-                    [](const Floats& v) { return v[0] != 0 ? v[1] : v[2]; });
+  return map_inputs(
+      c, [](const Ints& v) -> std::optional<int64_t> { return v[0] != 0 ? v[1] : v[2]; },
+      [](const Floats& v) { return v[0] != 0 ? v[1] : v[2]; });
 }
 
 Result neg_op(const EvalContext& c) {
-  return map_inputs(c, [](const Ints& v) { return sub_checked(0, v[0]); },
-                    [](const Floats& v) { return -v[0]; });
+  return map_inputs(
+      c, [](const Ints& v) { return sub_checked(0, v[0]); }, [](const Floats& v) { return -v[0]; });
 }
 Result abs_op(const EvalContext& c) {
   return map_inputs(
@@ -207,30 +216,62 @@ Result abs_op(const EvalContext& c) {
 // Float-only math: integer inputs are left unfolded (ONNX defines these on floats).
 Result float_unary(const EvalContext& c, double (*fn)(double)) {
   if (!is_float(c.in(0).dtype)) return std::nullopt;
-  return map_inputs(c, [](const Ints&) -> std::optional<int64_t> { return std::nullopt; },
-                    [fn](const Floats& v) { return fn(v[0]); });
+  return map_inputs(
+      c, [](const Ints&) -> std::optional<int64_t> { return std::nullopt; },
+      [fn](const Floats& v) { return fn(v[0]); });
 }
-Result floor_op(const EvalContext& c) { return float_unary(c, [](double x) { return std::floor(x); }); }
-Result ceil_op(const EvalContext& c) { return float_unary(c, [](double x) { return std::ceil(x); }); }
-Result sqrt_op(const EvalContext& c) { return float_unary(c, [](double x) { return std::sqrt(x); }); }
-Result reciprocal_op(const EvalContext& c) { return float_unary(c, [](double x) { return 1.0 / x; }); }
+Result floor_op(const EvalContext& c) {
+  return float_unary(c, [](double x) { return std::floor(x); });
+}
+Result ceil_op(const EvalContext& c) {
+  return float_unary(c, [](double x) { return std::ceil(x); });
+}
+Result sqrt_op(const EvalContext& c) {
+  return float_unary(c, [](double x) { return std::sqrt(x); });
+}
+Result reciprocal_op(const EvalContext& c) {
+  return float_unary(c, [](double x) { return 1.0 / x; });
+}
 
 const std::unordered_map<std::string, Evaluator>& evaluators() {
-  static const std::unordered_map<std::string, Evaluator> table = {
-      {"Identity", same_data},   {"Reshape", same_data},       {"Flatten", same_data},
-      {"Squeeze", same_data},    {"Unsqueeze", same_data},     {"Shape", shape_op},
-      {"Size", size_op},         {"Cast", cast_op},            {"Gather", gather_op},
-      {"Slice", slice_op},       {"Concat", concat_op},        {"Transpose", transpose_op},
-      {"Expand", expand_op},     {"ConstantOfShape", constant_of_shape_op},
-      {"Range", range_op},       {"Add", add_op},              {"Sub", sub_op},
-      {"Mul", mul_op},           {"Div", div_op},              {"Pow", pow_op},
-      {"Max", max_op},           {"Min", min_op},              {"Equal", equal_op},
-      {"Less", less_op},         {"Greater", greater_op},      {"LessOrEqual", less_equal_op},
-      {"GreaterOrEqual", greater_equal_op},                    {"And", and_op},
-      {"Or", or_op},             {"Xor", xor_op},              {"Not", not_op},
-      {"Where", where_op},       {"Neg", neg_op},              {"Abs", abs_op},
-      {"Floor", floor_op},       {"Ceil", ceil_op},            {"Sqrt", sqrt_op},
-      {"Reciprocal", reciprocal_op}};
+  static const std::unordered_map<std::string, Evaluator> table = {{"Identity", same_data},
+                                                                   {"Reshape", same_data},
+                                                                   {"Flatten", same_data},
+                                                                   {"Squeeze", same_data},
+                                                                   {"Unsqueeze", same_data},
+                                                                   {"Shape", shape_op},
+                                                                   {"Size", size_op},
+                                                                   {"Cast", cast_op},
+                                                                   {"Gather", gather_op},
+                                                                   {"Slice", slice_op},
+                                                                   {"Concat", concat_op},
+                                                                   {"Transpose", transpose_op},
+                                                                   {"Expand", expand_op},
+                                                                   {"ConstantOfShape", constant_of_shape_op},
+                                                                   {"Range", range_op},
+                                                                   {"Add", add_op},
+                                                                   {"Sub", sub_op},
+                                                                   {"Mul", mul_op},
+                                                                   {"Div", div_op},
+                                                                   {"Pow", pow_op},
+                                                                   {"Max", max_op},
+                                                                   {"Min", min_op},
+                                                                   {"Equal", equal_op},
+                                                                   {"Less", less_op},
+                                                                   {"Greater", greater_op},
+                                                                   {"LessOrEqual", less_equal_op},
+                                                                   {"GreaterOrEqual", greater_equal_op},
+                                                                   {"And", and_op},
+                                                                   {"Or", or_op},
+                                                                   {"Xor", xor_op},
+                                                                   {"Not", not_op},
+                                                                   {"Where", where_op},
+                                                                   {"Neg", neg_op},
+                                                                   {"Abs", abs_op},
+                                                                   {"Floor", floor_op},
+                                                                   {"Ceil", ceil_op},
+                                                                   {"Sqrt", sqrt_op},
+                                                                   {"Reciprocal", reciprocal_op}};
   return table;
 }
 
@@ -246,7 +287,8 @@ std::optional<std::vector<TensorData>> evaluate_constant_node(const Graph& g, co
     if (!has_input(n, i)) continue;
     const Value& v = g.values[static_cast<size_t>(n.inputs[i])];
     if (shape_only ? !(v.shape && checked_elements(*v.shape)) : !v.constant) return std::nullopt;  // dynamic dims stay
-    if (v.constant && v.constant->bytes.size() != static_cast<size_t>(v.constant->elements()) * dtype_size(v.constant->dtype))
+    if (v.constant &&
+        v.constant->bytes.size() != static_cast<size_t>(v.constant->elements()) * dtype_size(v.constant->dtype))
       return std::nullopt;  // malformed constant: leave it for the validator to report
   }
   for (int o : n.outputs)

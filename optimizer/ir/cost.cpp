@@ -51,9 +51,10 @@ int64_t macs_of(const Graph& g, const Node& n) {
 
 const std::set<std::string>& elementwise_ops() {
   static const std::set<std::string> ops = {
-      "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Relu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish",
-      "SiLU", "LeakyRelu", "Clip", "Elu", "Selu", "Exp", "Log", "Sqrt", "Abs", "Neg", "Erf", "Gelu", "PRelu",
-      "Reciprocal", "Floor", "Ceil", "Softplus", "Mish", "Sum", "Mean", "Where", "Equal", "Less", "Greater"};
+      "Add",  "Sub",         "Mul",       "Div",  "Pow",       "Max",   "Min",   "Relu",       "Sigmoid",
+      "Tanh", "HardSigmoid", "HardSwish", "SiLU", "LeakyRelu", "Clip",  "Elu",   "Selu",       "Exp",
+      "Log",  "Sqrt",        "Abs",       "Neg",  "Erf",       "Gelu",  "PRelu", "Reciprocal", "Floor",
+      "Ceil", "Softplus",    "Mish",      "Sum",  "Mean",      "Where", "Equal", "Less",       "Greater"};
   return ops;
 }
 
@@ -63,7 +64,8 @@ NodeCost node_cost(const Graph& g, int node) {
   const Node& n = g.nodes.at(static_cast<size_t>(node));
   NodeCost cost;
   for (int v : n.inputs)
-    if (v >= 0 && g.values[static_cast<size_t>(v)].is_constant() && g.values[static_cast<size_t>(v)].dtype == DType::kF32)
+    if (v >= 0 && g.values[static_cast<size_t>(v)].is_constant() &&
+        g.values[static_cast<size_t>(v)].dtype == DType::kF32)
       cost.params = add(cost.params, elements(g.values[static_cast<size_t>(v)].constant->shape));
 
   const int64_t out = n.outputs.empty() ? 0 : elements_of(g, n.outputs[0]);
@@ -71,8 +73,8 @@ NodeCost node_cost(const Graph& g, int node) {
   cost.macs = macs_of(g, n);
   if (cost.macs > 0) {
     cost.flops = mul(2, cost.macs);
-    const bool bias = (n.op == "Gemm" || n.op == "Conv" || n.op == "ConvTranspose" || n.op == "FullyConnected") &&
-                      has_input(n, 2);
+    const bool bias =
+        (n.op == "Gemm" || n.op == "Conv" || n.op == "ConvTranspose" || n.op == "FullyConnected") && has_input(n, 2);
     if (bias) cost.flops = add(cost.flops, out);
   } else if (elementwise_ops().count(n.op)) {
     cost.flops = out;

@@ -31,8 +31,14 @@ struct TensorData {
   std::vector<uint8_t> bytes;
 
   int64_t elements() const { return shape_elements(shape); }
-  template <typename T> const T* as() const { return reinterpret_cast<const T*>(bytes.data()); }
-  template <typename T> T* as() { return reinterpret_cast<T*>(bytes.data()); }
+  template <typename T>
+  const T* as() const {
+    return reinterpret_cast<const T*>(bytes.data());
+  }
+  template <typename T>
+  T* as() {
+    return reinterpret_cast<T*>(bytes.data());
+  }
   // Element i converted to int64 / double whatever the dtype.
   int64_t int_at(int64_t i) const;
   double float_at(int64_t i) const;
@@ -107,9 +113,9 @@ class Graph {
  public:
   std::string name;
   std::vector<Value> values;
-  std::vector<Node> nodes;  // execution order once topologically sorted
-  std::vector<int> inputs;  // value ids of graph inputs
-  std::vector<int> outputs; // value ids of graph outputs
+  std::vector<Node> nodes;   // execution order once topologically sorted
+  std::vector<int> inputs;   // value ids of graph inputs
+  std::vector<int> outputs;  // value ids of graph outputs
   std::vector<Block> blocks;
   std::vector<std::pair<std::string, std::string>> metadata;
 

@@ -15,7 +15,8 @@ bool contains(const std::vector<int>& ids, int v) { return std::find(ids.begin()
 
 // Dropout is a no-op at inference unless its mask is used or training_mode is (or may be) on.
 bool removable_dropout(const Graph& g, const Node& n) {
-  if (n.outputs.size() > 1 && n.outputs[1] >= 0 && (!g.consumers(n.outputs[1]).empty() || contains(g.outputs, n.outputs[1])))
+  if (n.outputs.size() > 1 && n.outputs[1] >= 0 &&
+      (!g.consumers(n.outputs[1]).empty() || contains(g.outputs, n.outputs[1])))
     return false;
   if (has_input(n, 2)) {
     const TensorData* training = constant_input(g, n, 2);

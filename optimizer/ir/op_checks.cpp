@@ -75,7 +75,8 @@ std::optional<double> OpChecker::number(const std::string& key, bool required) {
   return std::nullopt;
 }
 
-std::optional<std::string> OpChecker::text(const std::string& key, const std::set<std::string>& allowed, bool required) {
+std::optional<std::string> OpChecker::text(const std::string& key, const std::set<std::string>& allowed,
+                                           bool required) {
   auto it = n.attrs.find(key);
   if (it == n.attrs.end()) {
     if (required && canonical) problem("attribute '" + key + "' is missing");
@@ -106,8 +107,10 @@ const Shape* OpChecker::output_shape(size_t i) const {
 void OpChecker::require_constant(size_t i, const std::string& what) {
   if (!has_input(n, i)) return;
   const Value& v = g.values[static_cast<size_t>(n.inputs[i])];
-  if (!v.is_constant()) problem(what + " '" + v.name + "' must be constant");
-  else if (v.dtype != DType::kF32) problem(what + " '" + v.name + "' must be float32, got " + dtype_name(v.dtype));
+  if (!v.is_constant())
+    problem(what + " '" + v.name + "' must be constant");
+  else if (v.dtype != DType::kF32)
+    problem(what + " '" + v.name + "' must be float32, got " + dtype_name(v.dtype));
 }
 
 void OpChecker::check_arity(size_t min_inputs, size_t max_inputs, size_t min_outputs, size_t max_outputs) {
@@ -115,7 +118,9 @@ void OpChecker::check_arity(size_t min_inputs, size_t max_inputs, size_t min_out
   while (inputs > 0 && n.inputs[inputs - 1] < 0) --inputs;  // trailing absent optionals
   if (inputs < min_inputs || inputs > max_inputs)
     problem("has " + std::to_string(inputs) + " inputs, expected " + std::to_string(min_inputs) +
-            (max_inputs == min_inputs ? "" : max_inputs == kMany ? " or more" : " to " + std::to_string(max_inputs)) +
+            (max_inputs == min_inputs ? ""
+             : max_inputs == kMany    ? " or more"
+                                      : " to " + std::to_string(max_inputs)) +
             (canonical && inputs > max_inputs ? " (parameters must be attributes after legalization)" : ""));
   for (size_t i = 0; i < min_inputs && i < n.inputs.size(); ++i)
     if (n.inputs[i] < 0) problem("required input " + std::to_string(i) + " is absent");
@@ -130,8 +135,10 @@ void check_activation(OpChecker& c) {
   const auto act = c.text("activation", {"Relu", "Clip"}, false);
   if (act && *act == "Clip") {
     const auto lo = c.number("act_min"), hi = c.number("act_max");
-    if (!c.n.has("act_min") || !c.n.has("act_max")) c.problem("activation Clip needs act_min and act_max");
-    else if (lo && hi && *lo > *hi) c.problem("act_min is larger than act_max");
+    if (!c.n.has("act_min") || !c.n.has("act_max"))
+      c.problem("activation Clip needs act_min and act_max");
+    else if (lo && hi && *lo > *hi)
+      c.problem("act_min is larger than act_max");
   }
 }
 
@@ -171,7 +178,8 @@ void check_fully_connected(OpChecker& c) {
   c.require_constant(2, "bias");
   check_activation(c);
   const Shape *x = c.input_shape(0), *w = c.input_shape(1), *b = c.input_shape(2);
-  if (w && w->size() != 2) c.problem("weight must be [N, K], got " + shape_string(*w));
+  if (w && w->size() != 2)
+    c.problem("weight must be [N, K], got " + shape_string(*w));
   else if (x && w && (x->empty() || x->back() != (*w)[1]))
     c.problem("weight " + shape_string(*w) + " does not match input " + shape_string(*x));
   if (w && b && w->size() == 2 && *b != Shape{(*w)[0]}) c.problem("bias must be [" + std::to_string((*w)[0]) + "]");
@@ -226,8 +234,10 @@ int64_t input_rank(const OpChecker& c) {
 }
 
 void check_axis_op(OpChecker& c) {
-  if (c.n.op == "Concat") c.check_arity(1, kMany, 1, 1);
-  else c.check_arity(1, 1, 1, 1);
+  if (c.n.op == "Concat")
+    c.check_arity(1, kMany, 1, 1);
+  else
+    c.check_arity(1, 1, 1, 1);
   const int64_t rank = input_rank(c);
   c.integer("axis", 0, rank == std::numeric_limits<int64_t>::max() ? rank : rank - 1);
 }
@@ -269,7 +279,8 @@ void check_resize(OpChecker& c) {
   {
     auto it = c.n.attrs.find("scales");
     const auto* s = it == c.n.attrs.end() ? nullptr : std::get_if<std::vector<double>>(&it->second);
-    if (!s || s->size() != 2 || (*s)[0] < 0 || (*s)[1] < 0) c.problem("attribute 'scales' must be 2 non-negative floats");
+    if (!s || s->size() != 2 || (*s)[0] < 0 || (*s)[1] < 0)
+      c.problem("attribute 'scales' must be 2 non-negative floats");
   }
   const Shape* x = c.input_shape(0);
   if (x && x->size() != 4) c.problem("input must be NCHW (rank 4), got " + shape_string(*x));
@@ -279,8 +290,10 @@ void check_channel_shuffle(OpChecker& c) {
   c.check_arity(1, 1, 1, 1);
   const auto group = c.integer("group", 1, std::numeric_limits<int64_t>::max());
   const Shape* x = c.input_shape(0);
-  if (x && x->size() != 4) c.problem("input must be NCHW (rank 4), got " + shape_string(*x));
-  else if (x && group && (*x)[1] % *group != 0) c.problem("group " + std::to_string(*group) + " does not divide the channels");
+  if (x && x->size() != 4)
+    c.problem("input must be NCHW (rank 4), got " + shape_string(*x));
+  else if (x && group && (*x)[1] % *group != 0)
+    c.problem("group " + std::to_string(*group) + " does not divide the channels");
 }
 
 void check_reduce_mean(OpChecker& c) {
@@ -331,7 +344,8 @@ void check_batch_norm(OpChecker& c) {
   c.check_arity(5, 5, 1, 1);
   const auto eps = c.number("epsilon");
   if (eps && *eps < 0) c.problem("epsilon must be >= 0");
-  for (size_t i = 1; i <= 4; ++i) c.require_constant(i, i == 1 ? "scale" : i == 2 ? "bias" : i == 3 ? "mean" : "variance");
+  for (size_t i = 1; i <= 4; ++i)
+    c.require_constant(i, i == 1 ? "scale" : i == 2 ? "bias" : i == 3 ? "mean" : "variance");
 }
 
 // The run-time matrix product: a constant operand would be a FullyConnected
@@ -362,38 +376,37 @@ void check_matmul(OpChecker& c) {
 using Check = void (*)(OpChecker&);
 
 const std::map<std::string, Check>& checks() {
-  static const std::map<std::string, Check> table = {
-      {"Conv", [](OpChecker& c) { check_conv(c, false); }},
-      {"ConvTranspose", [](OpChecker& c) { check_conv(c, true); }},
-      {"FullyConnected", check_fully_connected},
-      {"MaxPool", check_pool},
-      {"AveragePool", check_pool},
-      {"GlobalAveragePool", check_global_pool},
-      {"Add", check_binary},
-      {"Sub", check_binary},
-      {"Mul", check_binary},
-      {"Div", check_binary},
-      {"Relu", check_unary},
-      {"Sigmoid", check_unary},
-      {"HardSwish", check_unary},
-      {"SiLU", check_unary},
-      {"Tanh", check_unary},
-      {"Clip", check_clip},
-      {"LeakyRelu", check_leaky_relu},
-      {"HardSigmoid", check_hard_sigmoid},
-      {"Softmax", check_axis_op},
-      {"Concat", check_axis_op},
-      {"Reshape", check_reshape},
-      {"Transpose", check_transpose},
-      {"Pad", check_pad},
-      {"Resize", check_resize},
-      {"ChannelShuffle", check_channel_shuffle},
-      {"ReduceMean", check_reduce_mean},
-      {"Slice", check_slice},
-      {"Split", check_split},
-      {"BatchNormalization", check_batch_norm},
-      {"Sqrt", check_unary},
-      {"MatMul", check_matmul}};
+  static const std::map<std::string, Check> table = {{"Conv", [](OpChecker& c) { check_conv(c, false); }},
+                                                     {"ConvTranspose", [](OpChecker& c) { check_conv(c, true); }},
+                                                     {"FullyConnected", check_fully_connected},
+                                                     {"MaxPool", check_pool},
+                                                     {"AveragePool", check_pool},
+                                                     {"GlobalAveragePool", check_global_pool},
+                                                     {"Add", check_binary},
+                                                     {"Sub", check_binary},
+                                                     {"Mul", check_binary},
+                                                     {"Div", check_binary},
+                                                     {"Relu", check_unary},
+                                                     {"Sigmoid", check_unary},
+                                                     {"HardSwish", check_unary},
+                                                     {"SiLU", check_unary},
+                                                     {"Tanh", check_unary},
+                                                     {"Clip", check_clip},
+                                                     {"LeakyRelu", check_leaky_relu},
+                                                     {"HardSigmoid", check_hard_sigmoid},
+                                                     {"Softmax", check_axis_op},
+                                                     {"Concat", check_axis_op},
+                                                     {"Reshape", check_reshape},
+                                                     {"Transpose", check_transpose},
+                                                     {"Pad", check_pad},
+                                                     {"Resize", check_resize},
+                                                     {"ChannelShuffle", check_channel_shuffle},
+                                                     {"ReduceMean", check_reduce_mean},
+                                                     {"Slice", check_slice},
+                                                     {"Split", check_split},
+                                                     {"BatchNormalization", check_batch_norm},
+                                                     {"Sqrt", check_unary},
+                                                     {"MatMul", check_matmul}};
   return table;
 }
 
@@ -405,7 +418,8 @@ void check_constant_parameters(OpChecker& c) {
     c.require_constant(1, "weight");
     c.require_constant(2, "bias");
   } else if (op == "BatchNormalization") {
-    for (size_t i = 1; i <= 4; ++i) c.require_constant(i, i == 1 ? "scale" : i == 2 ? "bias" : i == 3 ? "mean" : "variance");
+    for (size_t i = 1; i <= 4; ++i)
+      c.require_constant(i, i == 1 ? "scale" : i == 2 ? "bias" : i == 3 ? "mean" : "variance");
   }
   if (c.n.has("activation")) check_activation(c);
 }

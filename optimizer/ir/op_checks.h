@@ -22,7 +22,8 @@ class OpChecker {
 
   // Attribute readers: a missing attribute is reported only when `required`
   // and the graph must be canonical; a wrong type or value always is.
-  std::optional<std::vector<int64_t>> ints(const std::string& key, int64_t size, int64_t min_value, bool required = true);
+  std::optional<std::vector<int64_t>> ints(const std::string& key, int64_t size, int64_t min_value,
+                                           bool required = true);
   std::optional<int64_t> integer(const std::string& key, int64_t lo, int64_t hi, bool required = true);
   std::optional<double> number(const std::string& key, bool required = true);
   std::optional<std::string> text(const std::string& key, const std::set<std::string>& allowed, bool required = true);

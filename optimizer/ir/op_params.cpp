@@ -8,8 +8,7 @@ namespace bespoke::ir {
 
 std::string describe(const Graph& g, const Node& n) {
   std::string name = n.name;
-  if (name.empty() && !n.outputs.empty() && n.outputs[0] >= 0 &&
-      static_cast<size_t>(n.outputs[0]) < g.values.size())
+  if (name.empty() && !n.outputs.empty() && n.outputs[0] >= 0 && static_cast<size_t>(n.outputs[0]) < g.values.size())
     name = g.values[static_cast<size_t>(n.outputs[0])].name;
   return "node '" + name + "' (" + n.op + ")";
 }
@@ -80,9 +79,12 @@ Param<int64_t> int_param(const Graph& g, const Node& n, const std::string& attr,
   Param<int64_t> p;
   p.state = Param<int64_t>::State::kKnown;
   const Attribute& a = it->second;
-  if (auto* i = std::get_if<int64_t>(&a)) p.values = {*i};
-  else if (auto* is = std::get_if<std::vector<int64_t>>(&a)) p.values = *is;
-  else if (auto* d = std::get_if<double>(&a)) p.values = {saturating_int(*d)};
+  if (auto* i = std::get_if<int64_t>(&a))
+    p.values = {*i};
+  else if (auto* is = std::get_if<std::vector<int64_t>>(&a))
+    p.values = *is;
+  else if (auto* d = std::get_if<double>(&a))
+    p.values = {saturating_int(*d)};
   else if (auto* ds = std::get_if<std::vector<double>>(&a))
     for (double v : *ds) p.values.push_back(saturating_int(v));
   else
@@ -96,9 +98,12 @@ Param<double> float_param(const Graph& g, const Node& n, const std::string& attr
   Param<double> p;
   p.state = Param<double>::State::kKnown;
   const Attribute& a = it->second;
-  if (auto* d = std::get_if<double>(&a)) p.values = {*d};
-  else if (auto* ds = std::get_if<std::vector<double>>(&a)) p.values = *ds;
-  else if (auto* i = std::get_if<int64_t>(&a)) p.values = {static_cast<double>(*i)};
+  if (auto* d = std::get_if<double>(&a))
+    p.values = {*d};
+  else if (auto* ds = std::get_if<std::vector<double>>(&a))
+    p.values = *ds;
+  else if (auto* i = std::get_if<int64_t>(&a))
+    p.values = {static_cast<double>(*i)};
   else if (auto* is = std::get_if<std::vector<int64_t>>(&a))
     for (int64_t v : *is) p.values.push_back(static_cast<double>(v));
   else
@@ -137,20 +142,30 @@ std::optional<Shape> broadcast_shapes(const Shape& a, const Shape& b) {
   for (size_t i = 0; i < rank; ++i) {
     const int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     const int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
-    if (da == db || db == 1) out[i] = da;
-    else if (da == 1) out[i] = db;
-    else return std::nullopt;
+    if (da == db || db == 1)
+      out[i] = da;
+    else if (da == 1)
+      out[i] = db;
+    else
+      return std::nullopt;
   }
   return out;
 }
 
 std::optional<DType> dtype_from_onnx(int64_t elem_type) {
   switch (elem_type) {
-    case 1: case 10: case 11: case 16: return DType::kF32;  // float, float16, double, bfloat16
+    case 1:
+    case 10:
+    case 11:
+    case 16: return DType::kF32;  // float, float16, double, bfloat16
     case 2: return DType::kU8;
     case 3: return DType::kI8;
-    case 4: case 5: case 6: return DType::kI32;              // uint16, int16, int32
-    case 7: case 12: case 13: return DType::kI64;            // int64, uint32, uint64
+    case 4:
+    case 5:
+    case 6: return DType::kI32;  // uint16, int16, int32
+    case 7:
+    case 12:
+    case 13: return DType::kI64;  // int64, uint32, uint64
     case 9: return DType::kBool;
     default: return std::nullopt;
   }
@@ -208,8 +223,8 @@ namespace {
 // window arithmetic far from int64 overflow on hostile files.
 constexpr int64_t kMaxWindowValue = int64_t{1} << 31;
 
-std::vector<int64_t> ints_attr(const Graph& g, const Node& n, const std::string& key, size_t size,
-                               int64_t fallback, int64_t min_value) {
+std::vector<int64_t> ints_attr(const Graph& g, const Node& n, const std::string& key, size_t size, int64_t fallback,
+                               int64_t min_value) {
   std::vector<int64_t> v = n.has(key) ? int_param(g, n, key, -1).values : std::vector<int64_t>(size, fallback);
   if (v.size() != size)
     throw GraphError(describe(g, n) + ": attribute '" + key + "' has " + std::to_string(v.size()) +
@@ -223,8 +238,7 @@ std::vector<int64_t> ints_attr(const Graph& g, const Node& n, const std::string&
 
 WindowGeometry common_window(const Graph& g, const Node& n, const Shape& x, const Shape* w, bool transposed) {
   const std::string where = describe(g, n);
-  if (x.size() < 3)
-    throw GraphError(where + ": input must be [N, C, spatial...], got " + shape_string(x));
+  if (x.size() < 3) throw GraphError(where + ": input must be [N, C, spatial...], got " + shape_string(x));
   const size_t ns = x.size() - 2;
   WindowGeometry geo;
   if (n.has("kernel_shape")) {
@@ -271,8 +285,8 @@ void forward_output(const Graph& g, const Node& n, const Shape& x, WindowGeometr
     const int64_t span = in + geo.pads[i] + geo.pads[i + ns] - ek;
     if (span < 0)
       throw GraphError(where + ": window " + std::to_string(ek) + " is larger than the padded input " +
-                       std::to_string(in + geo.pads[i] + geo.pads[i + ns]) + " on spatial axis " +
-                       std::to_string(i) + " (input " + shape_string(x) + ")");
+                       std::to_string(in + geo.pads[i] + geo.pads[i + ns]) + " on spatial axis " + std::to_string(i) +
+                       " (input " + shape_string(x) + ")");
     int64_t out = span / s + 1;
     if (ceil_mode && span % s != 0) {
       ++out;
@@ -295,11 +309,10 @@ WindowGeometry resolve_conv(const Graph& g, const Node& n, const Shape& x, const
     throw GraphError(where + ": group " + std::to_string(group) + " must divide input channels " +
                      std::to_string(x[1]) + " and output channels " + std::to_string(w[0]));
   if (w[1] * group != x[1])
-    throw GraphError(where + ": weight " + shape_string(w) + " with group " + std::to_string(group) +
-                     " expects " + std::to_string(w[1] * group) + " input channels, input is " + shape_string(x));
+    throw GraphError(where + ": weight " + shape_string(w) + " with group " + std::to_string(group) + " expects " +
+                     std::to_string(w[1] * group) + " input channels, input is " + shape_string(x));
   for (size_t i = 0; i < geo.kernel.size(); ++i)
-    if (geo.kernel[i] != w[2 + i])
-      throw GraphError(where + ": kernel_shape disagrees with weight " + shape_string(w));
+    if (geo.kernel[i] != w[2 + i]) throw GraphError(where + ": kernel_shape disagrees with weight " + shape_string(w));
   forward_output(g, n, x, geo, false);
   return geo;
 }
@@ -314,8 +327,7 @@ WindowGeometry resolve_conv_transpose(const Graph& g, const Node& n, const Shape
     throw GraphError(where + ": weight " + shape_string(w) + " with group " + std::to_string(group) +
                      " does not match input " + shape_string(x));
   for (size_t i = 0; i < geo.kernel.size(); ++i)
-    if (geo.kernel[i] != w[2 + i])
-      throw GraphError(where + ": kernel_shape disagrees with weight " + shape_string(w));
+    if (geo.kernel[i] != w[2 + i]) throw GraphError(where + ": kernel_shape disagrees with weight " + shape_string(w));
   const size_t ns = geo.kernel.size();
   const std::string auto_pad = n.get_string("auto_pad", "NOTSET");
   std::vector<int64_t> requested = n.get_ints("output_shape");

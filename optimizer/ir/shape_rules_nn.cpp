@@ -110,8 +110,8 @@ std::optional<Shape> resized(const ShapeQuery& q, const Param<double>& scales, c
   }
   if (scales.known() && !scales.values.empty()) {
     if (scales.values.size() != axes.size())
-      q.fail("scales has " + std::to_string(scales.values.size()) + " entries for " +
-             std::to_string(axes.size()) + " axes");
+      q.fail("scales has " + std::to_string(scales.values.size()) + " entries for " + std::to_string(axes.size()) +
+             " axes");
     for (size_t i = 0; i < axes.size(); ++i) {
       const double s = scales.values[i];
       const double size = std::floor(static_cast<double>(x[static_cast<size_t>(axes[i])]) * s);

@@ -50,8 +50,8 @@ Outputs reshape(const ShapeQuery& q) {
   for (size_t i = 0; i < y.size(); ++i) {
     const int64_t d = target.values[i];
     if (d == 0 && !allowzero) {
-      if (i >= x.size()) q.fail("target dim " + std::to_string(i) + " is 0 (copy) but the input has rank " +
-                                std::to_string(x.size()));
+      if (i >= x.size())
+        q.fail("target dim " + std::to_string(i) + " is 0 (copy) but the input has rank " + std::to_string(x.size()));
       y[i] = x[i];
     } else if (d == -1) {
       if (inferred >= 0) q.fail("target shape has more than one -1");
@@ -65,8 +65,7 @@ Outputs reshape(const ShapeQuery& q) {
   }
   const int64_t total = product(q, x, 0, x.size()), known = product(q, y, 0, y.size());
   if (inferred >= 0) {
-    if (known == 0 || total % known != 0)
-      q.fail("cannot infer the -1 of target " + shape_string(target.values));
+    if (known == 0 || total % known != 0) q.fail("cannot infer the -1 of target " + shape_string(target.values));
     y[static_cast<size_t>(inferred)] = total / known;
   } else if (known != total) {
     q.fail("target " + shape_string(target.values) + " has " + std::to_string(known) + " elements, input has " +
@@ -94,8 +93,8 @@ Outputs squeeze(const ShapeQuery& q) {
     for (size_t d = 0; d < x.size(); ++d) drop[d] = x[d] == 1;
   } else {
     for (int64_t a : normalize_axes(axes.values, q.rank(0), q.where)) {
-      if (x[static_cast<size_t>(a)] != 1) q.fail("cannot squeeze axis " + std::to_string(a) + " of size " +
-                                                 std::to_string(x[static_cast<size_t>(a)]));
+      if (x[static_cast<size_t>(a)] != 1)
+        q.fail("cannot squeeze axis " + std::to_string(a) + " of size " + std::to_string(x[static_cast<size_t>(a)]));
       drop[static_cast<size_t>(a)] = true;
     }
   }
@@ -115,8 +114,10 @@ Outputs unsqueeze(const ShapeQuery& q) {
   Shape y;
   size_t next = 0;
   for (int64_t d = 0; d < rank; ++d) {
-    if (std::find(where.begin(), where.end(), d) != where.end()) y.push_back(1);
-    else y.push_back(x[next++]);
+    if (std::find(where.begin(), where.end(), d) != where.end())
+      y.push_back(1);
+    else
+      y.push_back(x[next++]);
   }
   return {{y, q.dtype(0)}};
 }
@@ -130,7 +131,8 @@ Outputs transpose(const ShapeQuery& q) {
   std::vector<bool> used(x.size(), false);
   Shape y;
   for (int64_t p : perm) {
-    if (p < 0 || p >= q.rank(0) || used[static_cast<size_t>(p)]) q.fail("perm " + shape_string(perm) + " is not a permutation");
+    if (p < 0 || p >= q.rank(0) || used[static_cast<size_t>(p)])
+      q.fail("perm " + shape_string(perm) + " is not a permutation");
     used[static_cast<size_t>(p)] = true;
     y.push_back(x[static_cast<size_t>(p)]);
   }
@@ -147,8 +149,9 @@ Outputs concat(const ShapeQuery& q) {
     const Shape& s = q.shape(i);
     bool ok = s.size() == y.size();
     for (size_t d = 0; ok && d < s.size(); ++d) ok = d == axis || s[d] == y[d];
-    if (!ok) q.fail("input " + std::to_string(i) + " " + shape_string(s) + " does not match " + shape_string(q.shape(0)) +
-                    " outside axis " + std::to_string(axis));
+    if (!ok)
+      q.fail("input " + std::to_string(i) + " " + shape_string(s) + " does not match " + shape_string(q.shape(0)) +
+             " outside axis " + std::to_string(axis));
     y[axis] += s[axis];
   }
   return {{y, q.dtype(0)}};
@@ -168,7 +171,8 @@ Outputs split(const ShapeQuery& q) {
     for (size_t i = 0; i < parts; ++i)
       split.push_back(std::min(chunk, x[axis] - chunk * static_cast<int64_t>(i)));  // opset 18: last part smaller
   }
-  if (split.size() != parts) q.fail("split has " + std::to_string(split.size()) + " sizes for " + std::to_string(parts) + " outputs");
+  if (split.size() != parts)
+    q.fail("split has " + std::to_string(split.size()) + " sizes for " + std::to_string(parts) + " outputs");
   int64_t total = 0;
   for (int64_t s : split) {
     if (s < 0) q.fail("negative split size");
@@ -202,8 +206,10 @@ Outputs pad(const ShapeQuery& q) {
   if (pads.pending() || axes.pending()) return {{std::nullopt, q.dtype(0)}};
   if (pads.absent()) q.fail("pads are required");
   std::vector<int64_t> which;
-  if (axes.known()) which = normalize_axes(axes.values, q.rank(0), q.where);
-  else for (size_t d = 0; d < x.size(); ++d) which.push_back(static_cast<int64_t>(d));
+  if (axes.known())
+    which = normalize_axes(axes.values, q.rank(0), q.where);
+  else
+    for (size_t d = 0; d < x.size(); ++d) which.push_back(static_cast<int64_t>(d));
   if (pads.values.size() != 2 * which.size())
     q.fail("pads has " + std::to_string(pads.values.size()) + " entries, expected " + std::to_string(2 * which.size()));
   Shape y = x;
@@ -246,8 +252,8 @@ Outputs constant_of_shape(const ShapeQuery& q) {
   // attribute (optionally with its ONNX element type in "dtype").
   DType dtype = DType::kF32;
   auto it = q.n.attrs.find("value");
-  if (it != q.n.attrs.end() && (std::holds_alternative<int64_t>(it->second) ||
-                                std::holds_alternative<std::vector<int64_t>>(it->second)))
+  if (it != q.n.attrs.end() &&
+      (std::holds_alternative<int64_t>(it->second) || std::holds_alternative<std::vector<int64_t>>(it->second)))
     dtype = DType::kI64;
   if (q.n.has("dtype")) {
     auto d = dtype_from_onnx(q.n.get_int("dtype", 1));
@@ -278,9 +284,11 @@ Outputs tile(const ShapeQuery& q) {
 }
 
 Outputs range(const ShapeQuery& q) {
-  const Param<double> start = float_input(q.g, q.n, 0), limit = float_input(q.g, q.n, 1), delta = float_input(q.g, q.n, 2);
+  const Param<double> start = float_input(q.g, q.n, 0), limit = float_input(q.g, q.n, 1),
+                      delta = float_input(q.g, q.n, 2);
   if (!start.known() || !limit.known() || !delta.known()) return {{std::nullopt, q.dtype(0)}};
-  if (start.values.size() != 1 || limit.values.size() != 1 || delta.values.size() != 1) q.fail("inputs must be scalars");
+  if (start.values.size() != 1 || limit.values.size() != 1 || delta.values.size() != 1)
+    q.fail("inputs must be scalars");
   if (delta.values[0] == 0) q.fail("delta is 0");
   const double count = std::ceil((limit.values[0] - start.values[0]) / delta.values[0]);
   if (!(count < 9.0e15)) q.fail("range is too long");
@@ -301,8 +309,10 @@ Outputs reduce(const ShapeQuery& q) {
   }
   Shape y;
   for (size_t d = 0; d < x.size(); ++d) {
-    if (!reduced[d]) y.push_back(x[d]);
-    else if (keep) y.push_back(1);
+    if (!reduced[d])
+      y.push_back(x[d]);
+    else if (keep)
+      y.push_back(1);
   }
   return {{y, q.dtype(0)}};
 }
@@ -310,8 +320,10 @@ Outputs reduce(const ShapeQuery& q) {
 Outputs arg_reduce(const ShapeQuery& q) {
   Shape y = q.shape(0);
   const auto axis = static_cast<size_t>(normalize_axis(q.n.get_int("axis", 0), q.rank(0), q.where));
-  if (q.n.get_int("keepdims", 1) != 0) y[axis] = 1;
-  else y.erase(y.begin() + static_cast<std::ptrdiff_t>(axis));
+  if (q.n.get_int("keepdims", 1) != 0)
+    y[axis] = 1;
+  else
+    y.erase(y.begin() + static_cast<std::ptrdiff_t>(axis));
   return {{y, DType::kI64}};
 }
 

@@ -95,8 +95,10 @@ void store_float(TensorData& t, int64_t i, double v) {
     t.as<uint8_t>()[i] = v != 0;
   } else {
     int64_t x = 0;  // saturating, NaN -> 0: no undefined float -> int conversion
-    if (!std::isnan(v)) x = v >= 9.2e18 ? std::numeric_limits<int64_t>::max()
-                            : v <= -9.2e18 ? std::numeric_limits<int64_t>::min() : static_cast<int64_t>(v);
+    if (!std::isnan(v))
+      x = v >= 9.2e18    ? std::numeric_limits<int64_t>::max()
+          : v <= -9.2e18 ? std::numeric_limits<int64_t>::min()
+                         : static_cast<int64_t>(v);
     store_int(t, i, x);
   }
 }
@@ -105,8 +107,10 @@ TensorData cast_tensor(const TensorData& in, DType to) {
   TensorData out = zero_tensor(to, in.shape);
   const int64_t count = in.elements();
   for (int64_t i = 0; i < count; ++i) {
-    if (is_float(in.dtype)) store_float(out, i, load_float(in, i));
-    else store_int(out, i, load_int(in, i));
+    if (is_float(in.dtype))
+      store_float(out, i, load_float(in, i));
+    else
+      store_int(out, i, load_int(in, i));
   }
   return out;
 }

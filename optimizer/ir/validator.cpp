@@ -34,7 +34,8 @@ class Validator {
     }
     for (const Node& n : g_.nodes) check_node(n);
     for (int v : g_.outputs) {
-      if (!valid_id(v)) problems_.push_back("graph output id " + std::to_string(v) + " is out of range");
+      if (!valid_id(v))
+        problems_.push_back("graph output id " + std::to_string(v) + " is out of range");
       else if (!defined_[static_cast<size_t>(v)])
         problems_.push_back("graph output '" + name(v) + "' is never produced");
     }
@@ -66,7 +67,8 @@ class Validator {
 
   void check_shape(int v, const std::string& role) {
     const Value& value = g_.values[static_cast<size_t>(v)];
-    if (!value.shape) problems_.push_back(role + " '" + value.name + "' has an unknown shape");
+    if (!value.shape)
+      problems_.push_back(role + " '" + value.name + "' has an unknown shape");
     else if (std::any_of(value.shape->begin(), value.shape->end(), [](int64_t d) { return d < 0; }))
       problems_.push_back(role + " '" + value.name + "' has a dynamic shape " + shape_string(*value.shape));
   }
@@ -91,7 +93,8 @@ class Validator {
         continue;
       }
       if (defined_[static_cast<size_t>(v)])
-        problems_.push_back(where + ": output '" + name(v) + "' is already defined (graph input, constant or another node)");
+        problems_.push_back(where + ": output '" + name(v) +
+                            "' is already defined (graph input, constant or another node)");
       defined_[static_cast<size_t>(v)] = true;
       check_shape(v, where + ": output");
     }
@@ -101,8 +104,10 @@ class Validator {
       return;
     }
     OpChecker checker(g_, n, canonical_, problems_);
-    if (canonical_) check_canonical_op(checker);
-    else check_constant_parameters(checker);
+    if (canonical_)
+      check_canonical_op(checker);
+    else
+      check_constant_parameters(checker);
   }
 
   void check_blocks() {

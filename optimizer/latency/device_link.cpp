@@ -37,7 +37,8 @@ class LocalLink : public DeviceLink {
 
 class AgentLink : public DeviceLink {
  public:
-  AgentLink(std::string address, agent::AgentClient client) : address_(std::move(address)), client_(std::move(client)) {}
+  AgentLink(std::string address, agent::AgentClient client)
+      : address_(std::move(address)), client_(std::move(client)) {}
   const agent::Device& device() const override { return client_.device(); }
   agent::MeasureReply measure(const agent::MeasureRequest& request) override {
     try {

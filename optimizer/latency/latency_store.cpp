@@ -58,8 +58,9 @@ const char* const kFingerprintColumns = "cpu, cores, isa, runtime_version, backe
 }  // namespace
 
 std::optional<TargetRecord> LatencyStore::target(const std::string& name) const {
-  Statement q(store_.database(), store_.index_path(),
-              std::string("SELECT ") + kFingerprintColumns + ", settings, complete FROM latency_targets WHERE name = ?");
+  Statement q(
+      store_.database(), store_.index_path(),
+      std::string("SELECT ") + kFingerprintColumns + ", settings, complete FROM latency_targets WHERE name = ?");
   q.bind(name);
   if (!q.step()) return std::nullopt;
   TargetRecord r;
@@ -137,7 +138,8 @@ void LatencyStore::put_table(const LatencyTable& table) {
     d.step();
   }
   const auto put_item = [&](const std::string& item, double ms, uint64_t arena, uint64_t weights) {
-    Statement q(db, file, "INSERT INTO latency_items (target, item, ms, arena_bytes, weights_bytes) VALUES (?, ?, ?, ?, ?)");
+    Statement q(db, file,
+                "INSERT INTO latency_items (target, item, ms, arena_bytes, weights_bytes) VALUES (?, ?, ?, ?, ?)");
     q.bind(table.target).bind(item).bind(ms).bind(static_cast<int64_t>(arena)).bind(static_cast<int64_t>(weights));
     q.step();
   };
@@ -165,15 +167,16 @@ LatencyTable load_latency_table(const house::HouseStore& store, const std::strin
                     "FROM latency_targets WHERE name = ? AND complete = 1");
     q.bind(target);
     if (!q.step())
-      throw LatencyError("target " + target + " is not profiled in " + store.dir() + ": run bespoke-opt profile --target " +
-                         target);
+      throw LatencyError("target " + target + " is not profiled in " + store.dir() +
+                         ": run bespoke-opt profile --target " + target);
     table.device = read_fingerprint(q);
     table.teacher_ms = q.real();
     table.teacher_drift = q.real();
     table.teacher_arena_bytes = static_cast<uint64_t>(q.integer());
     table.teacher_weights_bytes = static_cast<uint64_t>(q.integer());
   }
-  Statement q(store.database(), file, "SELECT item, ms, arena_bytes, weights_bytes FROM latency_items WHERE target = ?");
+  Statement q(store.database(), file,
+              "SELECT item, ms, arena_bytes, weights_bytes FROM latency_items WHERE target = ?");
   q.bind(target);
   std::vector<std::pair<size_t, std::pair<double, uint64_t>>> units;
   while (q.step()) {
@@ -198,7 +201,8 @@ LatencyTable load_latency_table(const house::HouseStore& store, const std::strin
 }
 
 std::vector<std::string> profiled_targets(const house::HouseStore& store) {
-  Statement q(store.database(), store.index_path(), "SELECT name FROM latency_targets WHERE complete = 1 ORDER BY name");
+  Statement q(store.database(), store.index_path(),
+              "SELECT name FROM latency_targets WHERE complete = 1 ORDER BY name");
   std::vector<std::string> names;
   while (q.step()) names.push_back(q.text());
   return names;

@@ -38,7 +38,7 @@ struct Fingerprint {
 };
 
 struct AlternativeLatency {
-  double ms = 0.0;               // in context: its block's median (0 for the identity)
+  double ms = 0.0;                 // in context: its block's median (0 for the identity)
   uint64_t probe_arena_bytes = 0;  // arena of the probe it was measured in
   uint64_t weights_bytes = 0;      // its parameters as stored
 };
@@ -46,12 +46,12 @@ struct AlternativeLatency {
 struct LatencyTable {
   std::string target;
   Fingerprint device;
-  double teacher_ms = 0.0;            // end to end, no profiling: median of round medians
-  double teacher_drift = 0.0;         // (max - min) / median of the teacher's re-measurements
-  std::vector<double> unit_ms;        // teacher unit i (between cuts i and i+1), in context
+  double teacher_ms = 0.0;      // end to end, no profiling: median of round medians
+  double teacher_drift = 0.0;   // (max - min) / median of the teacher's re-measurements
+  std::vector<double> unit_ms;  // teacher unit i (between cuts i and i+1), in context
   uint64_t teacher_arena_bytes = 0, teacher_weights_bytes = 0;
-  std::vector<uint64_t> unit_weights_bytes;                 // per teacher unit
-  std::map<std::string, AlternativeLatency> alternatives;   // by alternative key
+  std::vector<uint64_t> unit_weights_bytes;                // per teacher unit
+  std::map<std::string, AlternativeLatency> alternatives;  // by alternative key
 };
 
 // One replacement of a student: alternative `key` for teacher span [cut_begin, cut_end].

@@ -42,7 +42,8 @@ T field(const json& object, const std::string& key, const std::string& where) {
 agent::ModelMeasurement measurement_from_json(const json& m, const std::string& where) {
   agent::ModelMeasurement out;
   for (const json& r : field<json>(m, "rounds", where)) {
-    out.rounds.push_back({field<double>(r, "median_ms", where + ".rounds"), field<double>(r, "p90_ms", where + ".rounds"),
+    out.rounds.push_back({field<double>(r, "median_ms", where + ".rounds"),
+                          field<double>(r, "p90_ms", where + ".rounds"),
                           field<double>(r, "min_ms", where + ".rounds")});
   }
   for (const json& b : field<json>(m, "blocks", where)) {
@@ -55,7 +56,8 @@ agent::ModelMeasurement measurement_from_json(const json& m, const std::string& 
   out.arena_bytes = field<uint64_t>(m, "arena_bytes", where);
   out.weights_bytes = field<uint64_t>(m, "weights_bytes", where);
   for (const json& b : field<json>(m, "backends", where))
-    out.backends.push_back({field<std::string>(b, "backend", where + ".backends"), field<uint32_t>(b, "operators", where + ".backends")});
+    out.backends.push_back(
+        {field<std::string>(b, "backend", where + ".backends"), field<uint32_t>(b, "operators", where + ".backends")});
   return out;
 }
 
@@ -94,7 +96,8 @@ void write_bundle(const Bundle& b, const std::string& dir) {
   for (const BundleModel& m : b.models) {
     if (!written[m.file]) house::write_file_atomically((fs::path(dir) / m.file).string(), m.bytes);
     written[m.file] = true;
-    models.push_back({{"name", m.name}, {"file", m.file}, {"bytes", m.bytes.size()}, {"sha256", m.sha256}, {"profile", m.profile}});
+    models.push_back(
+        {{"name", m.name}, {"file", m.file}, {"bytes", m.bytes.size()}, {"sha256", m.sha256}, {"profile", m.profile}});
   }
   const json manifest = {{"format", kManifestFormat},
                          {"version", 1},
@@ -109,7 +112,8 @@ void write_bundle(const Bundle& b, const std::string& dir) {
                            {"seed", b.settings.seed}}},
                          {"models", models}};
   const std::string text = manifest.dump(2) + "\n";
-  house::write_file_atomically((fs::path(dir) / "manifest.json").string(), std::vector<uint8_t>(text.begin(), text.end()));
+  house::write_file_atomically((fs::path(dir) / "manifest.json").string(),
+                               std::vector<uint8_t>(text.begin(), text.end()));
 }
 
 std::string report_target(const std::string& report_path) {
@@ -129,13 +133,13 @@ ProfileResult import_report(house::HouseStore& house_store, const config::Profil
   const Bundle bundle = plan_bundle(house_store, profile, target, teacher);
   const std::string id = field<std::string>(report, "manifest_id", report_path);
   if (id != bundle.id)
-    throw LatencyError(report_path + ": answers manifest " + id.substr(0, 16) + "..., not this house's bundle for target " +
-                       target.name + " (" + bundle.id.substr(0, 16) +
+    throw LatencyError(report_path + ": answers manifest " + id.substr(0, 16) +
+                       "..., not this house's bundle for target " + target.name + " (" + bundle.id.substr(0, 16) +
                        "...): another manifest, or the house or settings changed since the export");
   const json models = field<json>(report, "models", report_path);
   if (!models.is_array() || models.size() != bundle.models.size())
-    throw LatencyError(report_path + ": has " + std::to_string(models.is_array() ? models.size() : 0) + " models, the manifest " +
-                       std::to_string(bundle.models.size()));
+    throw LatencyError(report_path + ": has " + std::to_string(models.is_array() ? models.size() : 0) +
+                       " models, the manifest " + std::to_string(bundle.models.size()));
   const json d = field<json>(report, "device", report_path);
   agent::Device device;
   device.cpu = field<std::string>(d, "cpu", report_path + ": device");

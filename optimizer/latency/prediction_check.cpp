@@ -106,15 +106,16 @@ PredictionCheck check_prediction(const house::HouseStore& store, const config::P
   for (double e : corrected)
     check.drift_corrected_worst_abs_error_percent = std::max(check.drift_corrected_worst_abs_error_percent, e);
   char line[200];
-  std::snprintf(line, sizeof line,
-                "check %s: median error %.1f%%, worst %.1f%%, %zu of %zu within 10%% (teacher now %.4f ms, %.3fx the table's)\n",
-                target.name.c_str(), check.median_abs_error_percent, check.worst_abs_error_percent,
-                check.within_10_percent, check.students.size(), check.teacher_ms, check.teacher_ratio);
+  std::snprintf(
+      line, sizeof line,
+      "check %s: median error %.1f%%, worst %.1f%%, %zu of %zu within 10%% (teacher now %.4f ms, %.3fx the table's)\n",
+      target.name.c_str(), check.median_abs_error_percent, check.worst_abs_error_percent, check.within_10_percent,
+      check.students.size(), check.teacher_ms, check.teacher_ratio);
   progress << line;
-  std::snprintf(line, sizeof line, "  drift-corrected (x%.3f): median error %.1f%%, worst %.1f%%, %zu of %zu within 10%%\n",
-                check.teacher_ratio, check.drift_corrected_median_abs_error_percent,
-                check.drift_corrected_worst_abs_error_percent, check.drift_corrected_within_10_percent,
-                check.students.size());
+  std::snprintf(
+      line, sizeof line, "  drift-corrected (x%.3f): median error %.1f%%, worst %.1f%%, %zu of %zu within 10%%\n",
+      check.teacher_ratio, check.drift_corrected_median_abs_error_percent,
+      check.drift_corrected_worst_abs_error_percent, check.drift_corrected_within_10_percent, check.students.size());
   progress << line;
   return check;
 }

@@ -9,9 +9,7 @@
 
 namespace bespoke::latency {
 
-bool is_identity(const house::AlternativeRecord& a) {
-  return a.status == house::ItemStatus::kDone && a.file.empty();
-}
+bool is_identity(const house::AlternativeRecord& a) { return a.status == house::ItemStatus::kDone && a.file.empty(); }
 
 std::vector<Probe> plan_probes(const std::vector<house::AlternativeRecord>& alternatives) {
   std::vector<const house::AlternativeRecord*> todo;

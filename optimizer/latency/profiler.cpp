@@ -68,7 +68,8 @@ ProfileResult profile_target(house::HouseStore& house_store, const config::Profi
   const std::string text = settings_text(settings, probes);
   const std::optional<TargetRecord> stored = store.target(target.name);
   if (!stored || !(stored->device == device) || stored->settings != text || options.fresh) {
-    if (stored && !options.fresh) progress << "target " << target.name << ": settings, probes or device changed: measuring afresh\n";
+    if (stored && !options.fresh)
+      progress << "target " << target.name << ": settings, probes or device changed: measuring afresh\n";
     store.start_target(TargetRecord{target.name, device, text, false});
   }
   progress << "target " << target.name << ": " << device.describe() << "\n"
@@ -108,12 +109,13 @@ ProfileResult profile_target(house::HouseStore& house_store, const config::Profi
       progress.flush();
     }
   }
-  result.table = build_table(target.name, device, host, alternatives, probes, settings.rounds,
-                             store.measurements(target.name));
+  result.table =
+      build_table(target.name, device, host, alternatives, probes, settings.rounds, store.measurements(target.name));
   store.put_table(result.table);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char line[200];
-  std::snprintf(line, sizeof line, "target %s: teacher %.4f ms (drift %.1f%% over %d rounds), %zu measured, %zu reused, %.1f s\n",
+  std::snprintf(line, sizeof line,
+                "target %s: teacher %.4f ms (drift %.1f%% over %d rounds), %zu measured, %zu reused, %.1f s\n",
                 target.name.c_str(), result.table.teacher_ms, 100.0 * result.table.teacher_drift, settings.rounds,
                 result.measured, result.reused, result.seconds);
   progress << line;

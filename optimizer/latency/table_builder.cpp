@@ -10,9 +10,9 @@
 namespace bespoke::latency {
 
 std::string settings_text(const MeasureSettings& s, const std::vector<Probe>& probes) {
-  std::string text = "backend=" + s.backend + " threads=" + std::to_string(s.threads) + " warmup=" +
-                     std::to_string(s.warmup) + " runs=" + std::to_string(s.runs) + " rounds=" + std::to_string(s.rounds) +
-                     " seed=" + std::to_string(s.seed) + "\n";
+  std::string text = "backend=" + s.backend + " threads=" + std::to_string(s.threads) +
+                     " warmup=" + std::to_string(s.warmup) + " runs=" + std::to_string(s.runs) +
+                     " rounds=" + std::to_string(s.rounds) + " seed=" + std::to_string(s.seed) + "\n";
   for (const Probe& p : probes) text += p.name + "\n";
   return text;
 }
@@ -20,8 +20,8 @@ std::string settings_text(const MeasureSettings& s, const std::vector<Probe>& pr
 ProbeMeasurement probe_measurement(const agent::ModelMeasurement& m, size_t round_in_reply, int round,
                                    const std::string& probe) {
   if (round_in_reply >= m.rounds.size())
-    throw LatencyError("probe '" + probe + "': the measurement has " + std::to_string(m.rounds.size()) + " rounds, not " +
-                       std::to_string(round_in_reply + 1));
+    throw LatencyError("probe '" + probe + "': the measurement has " + std::to_string(m.rounds.size()) +
+                       " rounds, not " + std::to_string(round_in_reply + 1));
   ProbeMeasurement out;
   out.round = round;
   out.probe = probe;
@@ -149,7 +149,8 @@ LatencyTable build_table(const std::string& target, const Fingerprint& device, c
       }
       own[k] = median(ms);
       const auto rec = records.find(key);
-      if (rec == records.end()) throw LatencyError("target " + target + ": probe '" + probe.name + "' names no alternative '" + key + "'");
+      if (rec == records.end())
+        throw LatencyError("target " + target + ": probe '" + probe.name + "' names no alternative '" + key + "'");
       double replaced = 0.0;
       for (int u = rec->second->cut_begin; u < rec->second->cut_end && u < static_cast<int>(units); ++u)
         replaced += table.unit_ms[static_cast<size_t>(u)];

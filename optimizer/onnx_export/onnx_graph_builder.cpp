@@ -57,7 +57,8 @@ std::string OnnxGraphBuilder::add_initializer(const std::string& name, const ir:
 }
 
 std::string OnnxGraphBuilder::add_int64s(const std::string& base, const std::vector<int64_t>& values) {
-  return add_initializer(unique_value_name(base), ir::TensorData::from_ints({static_cast<int64_t>(values.size())}, values));
+  return add_initializer(unique_value_name(base),
+                         ir::TensorData::from_ints({static_cast<int64_t>(values.size())}, values));
 }
 
 std::string OnnxGraphBuilder::add_scalar(const std::string& base, ir::DType dtype, double value) {

@@ -39,29 +39,50 @@ class NodeEmitter {
 
   void emit() {
     const std::string& op = n_.op;
-    if (op == "Conv" || op == "ConvTranspose") conv();
-    else if (op == "FullyConnected") fully_connected();
-    else if (op == "MaxPool" || op == "AveragePool") pool();
-    else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") with_activation(op, {in(0), in(1)}, [](auto&) {});
+    if (op == "Conv" || op == "ConvTranspose")
+      conv();
+    else if (op == "FullyConnected")
+      fully_connected();
+    else if (op == "MaxPool" || op == "AveragePool")
+      pool();
+    else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div")
+      with_activation(op, {in(0), in(1)}, [](auto&) {});
     else if (op == "GlobalAveragePool" || op == "Relu" || op == "Sigmoid" || op == "Tanh" || op == "Sqrt")
       single(op, {in(0)});
-    else if (op == "MatMul") single(op, {in(0), in(1)});
-    else if (op == "HardSwish") hard_swish();
-    else if (op == "SiLU") gated(b_.add_node("Sigmoid", {in(0)}, {fresh("sigmoid")}, n_.name + "/sigmoid"));
-    else if (op == "Clip") clip();
-    else if (op == "LeakyRelu") set(single(op, {in(0)}), "alpha", static_cast<float>(a_.real("alpha")));
-    else if (op == "HardSigmoid") hard_sigmoid();
-    else if (op == "Softmax" || op == "Concat") set(single(op, inputs()), "axis", a_.integer("axis"));
-    else if (op == "Reshape") single(op, {in(0), b_.add_int64s(out(0) + "_shape", shape(n_.outputs[0]))});
-    else if (op == "Transpose") set(single(op, {in(0)}), "perm", a_.ints("perm"));
-    else if (op == "Pad") pad();
-    else if (op == "Resize") resize();
-    else if (op == "ChannelShuffle") channel_shuffle();
-    else if (op == "ReduceMean") reduce_mean();
-    else if (op == "Slice") slice();
-    else if (op == "Split") split();
-    else if (op == "BatchNormalization") set(single(op, inputs()), "epsilon", static_cast<float>(a_.real("epsilon")));
-    else a_.fail("no ONNX mapping");
+    else if (op == "MatMul")
+      single(op, {in(0), in(1)});
+    else if (op == "HardSwish")
+      hard_swish();
+    else if (op == "SiLU")
+      gated(b_.add_node("Sigmoid", {in(0)}, {fresh("sigmoid")}, n_.name + "/sigmoid"));
+    else if (op == "Clip")
+      clip();
+    else if (op == "LeakyRelu")
+      set(single(op, {in(0)}), "alpha", static_cast<float>(a_.real("alpha")));
+    else if (op == "HardSigmoid")
+      hard_sigmoid();
+    else if (op == "Softmax" || op == "Concat")
+      set(single(op, inputs()), "axis", a_.integer("axis"));
+    else if (op == "Reshape")
+      single(op, {in(0), b_.add_int64s(out(0) + "_shape", shape(n_.outputs[0]))});
+    else if (op == "Transpose")
+      set(single(op, {in(0)}), "perm", a_.ints("perm"));
+    else if (op == "Pad")
+      pad();
+    else if (op == "Resize")
+      resize();
+    else if (op == "ChannelShuffle")
+      channel_shuffle();
+    else if (op == "ReduceMean")
+      reduce_mean();
+    else if (op == "Slice")
+      slice();
+    else if (op == "Split")
+      split();
+    else if (op == "BatchNormalization")
+      set(single(op, inputs()), "epsilon", static_cast<float>(a_.real("epsilon")));
+    else
+      a_.fail("no ONNX mapping");
     a_.reject_unread();
   }
 
@@ -101,8 +122,9 @@ class NodeEmitter {
     if (act.kind == Kind::kRelu) {
       b_.add_node("Relu", {target}, {out(0)}, n_.name + "/relu");
     } else if (act.kind == Kind::kClip) {
-      b_.add_node("Clip", {target, b_.add_scalar(out(0) + "_min", ir::DType::kF32, act.min),
-                           b_.add_scalar(out(0) + "_max", ir::DType::kF32, act.max)},
+      b_.add_node("Clip",
+                  {target, b_.add_scalar(out(0) + "_min", ir::DType::kF32, act.min),
+                   b_.add_scalar(out(0) + "_max", ir::DType::kF32, act.max)},
                   {out(0)}, n_.name + "/clip");
     }
   }
@@ -179,8 +201,8 @@ class NodeEmitter {
 
   void pad() {
     std::string pads = b_.add_int64s(out(0) + "_pads", a_.ints("pads", 2 * shape(n_.inputs[0]).size()));
-    std::string value = b_.add_scalar(out(0) + "_value", g_.values[static_cast<size_t>(n_.inputs[0])].dtype,
-                                      a_.real("value"));
+    std::string value =
+        b_.add_scalar(out(0) + "_value", g_.values[static_cast<size_t>(n_.inputs[0])].dtype, a_.real("value"));
     set(single("Pad", {in(0), pads, value}), "mode", std::string("constant"));
   }
 
@@ -188,8 +210,8 @@ class NodeEmitter {
     std::vector<double> scales = a_.reals("scales", 2);
     std::vector<std::string> ins{in(0), "", "", ""};
     if (scales[0] != 0.0 && scales[1] != 0.0) {
-      ir::TensorData s = ir::TensorData::from_floats({4}, {1.0f, 1.0f, static_cast<float>(scales[0]),
-                                                          static_cast<float>(scales[1])});
+      ir::TensorData s =
+          ir::TensorData::from_floats({4}, {1.0f, 1.0f, static_cast<float>(scales[0]), static_cast<float>(scales[1])});
       ins[2] = b_.add_initializer(b_.unique_value_name(out(0) + "_scales"), s);
     } else {
       ins[3] = b_.add_int64s(out(0) + "_sizes", shape(n_.outputs[0]));

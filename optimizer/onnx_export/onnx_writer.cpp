@@ -38,8 +38,8 @@ std::string write_onnx(const ir::Graph& g, int opset) {
   std::vector<std::string> names;
   names.reserve(g.values.size());
   for (size_t v = 0; v < g.values.size(); ++v)
-    names.push_back(builder.unique_value_name(g.values[v].name.empty() ? "value_" + std::to_string(v)
-                                                                      : g.values[v].name));
+    names.push_back(
+        builder.unique_value_name(g.values[v].name.empty() ? "value_" + std::to_string(v) : g.values[v].name));
 
   std::vector<bool> used(g.values.size(), false), produced(g.values.size(), false), is_output(g.values.size(), false);
   for (const ir::Node& n : g.nodes) {

@@ -101,8 +101,9 @@ class GraphImporter {
       for (const auto& dim : tensor_type.shape().dim()) {
         const bool fixed = dim.has_dim_value() && dim.dim_value() > 0;
         declared->push_back(fixed ? std::optional<int64_t>(dim.dim_value()) : std::nullopt);
-        symbolic += (declared->size() > 1 ? "," : "") +
-                    (fixed ? std::to_string(dim.dim_value()) : dim.dim_param().empty() ? "?" : dim.dim_param());
+        symbolic += (declared->size() > 1 ? "," : "") + (fixed                     ? std::to_string(dim.dim_value())
+                                                         : dim.dim_param().empty() ? "?"
+                                                                                   : dim.dim_param());
       }
     }
     symbolic += "]";
@@ -116,8 +117,7 @@ class GraphImporter {
         }
       if (declared) {
         bool conflict = declared->size() != shape.size();
-        for (size_t i = 0; !conflict && i < shape.size(); ++i)
-          conflict = (*declared)[i] && *(*declared)[i] != shape[i];
+        for (size_t i = 0; !conflict && i < shape.size(); ++i) conflict = (*declared)[i] && *(*declared)[i] != shape[i];
         if (conflict) {
           problem(what + ": the given shape " + ir::shape_string(shape) + " conflicts with the model's " + symbolic);
           return std::nullopt;
@@ -152,8 +152,8 @@ class GraphImporter {
     }
     if (batch_defaulted && report_)
       report_->notes.push_back(what + " " + symbolic + ": dynamic batch dimension set to " +
-                               std::to_string(options_.default_batch) + " (--input-shape " + vi.name() + "=" +
-                               example + " to choose)");
+                               std::to_string(options_.default_batch) + " (--input-shape " + vi.name() + "=" + example +
+                               " to choose)");
     return shape;
   }
 
@@ -186,8 +186,8 @@ class GraphImporter {
     }
     for (const auto& entry : options_.input_shapes) {
       if (std::find(names.begin(), names.end(), entry.first) == names.end())
-        problem("input_shapes names '" + entry.first + "', which is not a graph input (inputs: " +
-                names_list(names) + ")");
+        problem("input_shapes names '" + entry.first + "', which is not a graph input (inputs: " + names_list(names) +
+                ")");
     }
   }
 
@@ -311,9 +311,9 @@ class GraphImporter {
       const std::string& value = entry.value();
       total += key.size() + value.size();
       if (key.empty() || key.size() > kMaxKey || value.size() > kMaxValue || total > kMaxTotal) {
-        problem("metadata_props entry '" + key.substr(0, 64) + "' (key " + std::to_string(key.size()) + " bytes, value " +
-                std::to_string(value.size()) + " bytes) exceeds the limits: key 1.." + std::to_string(kMaxKey) +
-                " bytes, value <= 1 MiB, all entries <= 4 MiB");
+        problem("metadata_props entry '" + key.substr(0, 64) + "' (key " + std::to_string(key.size()) +
+                " bytes, value " + std::to_string(value.size()) + " bytes) exceeds the limits: key 1.." +
+                std::to_string(kMaxKey) + " bytes, value <= 1 MiB, all entries <= 4 MiB");
         return;
       }
       g_.metadata.emplace_back("onnx_meta:" + key, value);

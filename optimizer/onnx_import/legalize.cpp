@@ -128,11 +128,10 @@ void legalize(ir::Graph& g) {
     problems = waiting;
   else if (!waiting.empty())
     problems.push_back(std::to_string(waiting.size()) +
-                       " more node(s) could not be converted, waiting on the above (first: " +
-                       waiting.front() + ")");
+                       " more node(s) could not be converted, waiting on the above (first: " + waiting.front() + ")");
   if (problems.empty()) return;
-  throw ImportError(source_prefix(g) + "cannot convert to the canonical operator set: " +
-                    detail::join_problems(problems));
+  throw ImportError(source_prefix(g) +
+                    "cannot convert to the canonical operator set: " + detail::join_problems(problems));
 }
 
 }  // namespace bespoke::onnx_import

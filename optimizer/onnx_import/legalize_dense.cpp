@@ -27,8 +27,7 @@ ir::TensorData weights_nk(const ir::TensorData& b, bool b_is_nk, double scale) {
   const float* src = b.as<float>();
   for (int64_t i = 0; i < n; ++i)
     for (int64_t j = 0; j < k; ++j)
-      w[static_cast<size_t>(i * k + j)] =
-          static_cast<float>(scale * (b_is_nk ? src[i * cols + j] : src[j * cols + i]));
+      w[static_cast<size_t>(i * k + j)] = static_cast<float>(scale * (b_is_nk ? src[i * cols + j] : src[j * cols + i]));
   return ir::TensorData::from_floats({n, k}, w);
 }
 
@@ -62,8 +61,8 @@ void legalize_gemm(Rewriter& rw) {
   const int64_t out_n = trans_b ? b.shape[0] : b.shape[1];
   const int64_t b_k = trans_b ? b.shape[1] : b.shape[0];
   if (k != b_k)
-    rw.fail("A " + ir::shape_string(a) + " and B " + ir::shape_string(b.shape) + " do not multiply (transA=" +
-            std::to_string(trans_a) + ", transB=" + std::to_string(trans_b) + ")");
+    rw.fail("A " + ir::shape_string(a) + " and B " + ir::shape_string(b.shape) +
+            " do not multiply (transA=" + std::to_string(trans_a) + ", transB=" + std::to_string(trans_b) + ")");
   const ir::Shape y{m, out_n};
   const int out = n.outputs[0];
 
@@ -133,8 +132,9 @@ void legalize_runtime_matmul(Rewriter& rw) {
   const ir::Shape a = rw.input_shape(0), b = rw.input_shape(1);
   const ir::Graph& g = rw.graph();
   if (g.values[static_cast<size_t>(n.input(0))].is_constant())
-    rw.fail("A is a constant and B is computed at run time; supported are a constant B (FullyConnected) or "
-            "both operands computed at run time");
+    rw.fail(
+        "A is a constant and B is computed at run time; supported are a constant B (FullyConnected) or "
+        "both operands computed at run time");
   require_float_input(rw, 0);
   require_float_input(rw, 1);
   if (a.size() < 2 || a.size() > 4 || b.size() < 2 || b.size() > 4)
@@ -144,8 +144,7 @@ void legalize_runtime_matmul(Rewriter& rw) {
     rw.fail("A " + ir::shape_string(a) + " and B " + ir::shape_string(b) + " do not multiply");
   const auto batch = ir::broadcast_shapes(ir::Shape(a.begin(), a.end() - 2), ir::Shape(b.begin(), b.end() - 2));
   if (!batch)
-    rw.fail("the batch dimensions of A " + ir::shape_string(a) + " and B " + ir::shape_string(b) +
-            " do not broadcast");
+    rw.fail("the batch dimensions of A " + ir::shape_string(a) + " and B " + ir::shape_string(b) + " do not broadcast");
   ir::Shape y = *batch;
   y.push_back(a[a.size() - 2]);
   y.push_back(b.back());

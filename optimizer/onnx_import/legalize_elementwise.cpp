@@ -133,8 +133,8 @@ void legalize_batch_norm(Rewriter& rw) {
   if (x.size() < 2) rw.fail("input must have a channel dimension, got shape " + ir::shape_string(x));
   for (size_t i = 1; i <= 4; ++i)
     if (rw.input_shape(i) != ir::Shape{x[1]})
-      rw.fail("parameter " + value_label(rw.graph(), n.input(i)) + " has shape " +
-              ir::shape_string(rw.input_shape(i)) + ", expected [" + std::to_string(x[1]) + "]");
+      rw.fail("parameter " + value_label(rw.graph(), n.input(i)) + " has shape " + ir::shape_string(rw.input_shape(i)) +
+              ", expected [" + std::to_string(x[1]) + "]");
   ir::Node c = rw.canonical("BatchNormalization");
   c.outputs.resize(1);
   c.attrs["epsilon"] = n.get_float("epsilon", 1e-5);

@@ -97,10 +97,14 @@ void legalize_reshape_family(Rewriter& rw) {
   const ir::Node& n = rw.node();
   const ir::Shape x = rw.input_shape(0);
   ir::Shape y;
-  if (n.op == "Reshape") y = reshape_target(rw, x);
-  else if (n.op == "Flatten") y = flatten_target(rw, x);
-  else if (n.op == "Squeeze") y = squeeze_target(rw, x);
-  else y = unsqueeze_target(rw, x);
+  if (n.op == "Reshape")
+    y = reshape_target(rw, x);
+  else if (n.op == "Flatten")
+    y = flatten_target(rw, x);
+  else if (n.op == "Squeeze")
+    y = squeeze_target(rw, x);
+  else
+    y = unsqueeze_target(rw, x);
   ir::Node c = rw.canonical("Reshape");
   c.inputs.resize(1);
   rw.set_shape(c.outputs[0], y);
@@ -184,9 +188,8 @@ void legalize_slice(Rewriter& rw) {
   if (!starts || !ends) rw.fail("starts and ends are required");
   const auto axes = rw.int_param("axes", 3);
   const auto steps = rw.int_param("steps", 4);
-  const auto dims =
-      ir::resolve_slice(x, *starts, *ends, axes.value_or(std::vector<int64_t>{}),
-                        steps.value_or(std::vector<int64_t>{}), where(rw));
+  const auto dims = ir::resolve_slice(x, *starts, *ends, axes.value_or(std::vector<int64_t>{}),
+                                      steps.value_or(std::vector<int64_t>{}), where(rw));
   std::vector<int64_t> begin, end, stride;
   ir::Shape y;
   for (size_t i = 0; i < dims.size(); ++i) {
@@ -255,8 +258,10 @@ void legalize_reduce_mean(Rewriter& rw) {
   ir::Shape y;
   for (int64_t i = 0; i < rank; ++i) {
     const bool reduced = std::binary_search(axes.begin(), axes.end(), i);
-    if (!reduced) y.push_back(x[static_cast<size_t>(i)]);
-    else if (keepdims) y.push_back(1);
+    if (!reduced)
+      y.push_back(x[static_cast<size_t>(i)]);
+    else if (keepdims)
+      y.push_back(1);
   }
   ir::Node c = rw.canonical("ReduceMean");
   c.inputs.resize(1);

@@ -10,8 +10,7 @@ namespace bespoke::onnx_import::detail {
 namespace {
 
 void require_nchw(const Rewriter& rw, const ir::Shape& x) {
-  if (x.size() != 4)
-    rw.fail("only 1-D and 2-D (NCHW) inputs are supported, input has shape " + ir::shape_string(x));
+  if (x.size() != 4) rw.fail("only 1-D and 2-D (NCHW) inputs are supported, input has shape " + ir::shape_string(x));
 }
 
 void require_positive_output(const Rewriter& rw, const ir::WindowGeometry& geo) {
@@ -51,8 +50,8 @@ ConvOperands conv_operands(Rewriter& rw) {
 // Conv weights are [M, C / group, kH, kW]; ConvTranspose ones [C, M / group, kH, kW].
 void require_input_channels(const Rewriter& rw, const ConvOperands& o, int64_t expected, bool divisible) {
   if (o.x[1] != expected || !divisible)
-    rw.fail("input has " + std::to_string(o.x[1]) + " channels but weights " + ir::shape_string(o.w) +
-            " with group " + std::to_string(o.group) + " expect " + std::to_string(expected));
+    rw.fail("input has " + std::to_string(o.x[1]) + " channels but weights " + ir::shape_string(o.w) + " with group " +
+            std::to_string(o.group) + " expect " + std::to_string(expected));
 }
 
 void legalize_conv(Rewriter& rw) {
@@ -147,8 +146,9 @@ void legalize_average_pool(Rewriter& rw) {
   // With count_include_pad the divisor counts explicit padding but not the
   // ceil_mode overhang, which explicit padding cannot express.
   if (overhang && count_include_pad != 0)
-    rw.fail("ceil_mode=1 with count_include_pad=1 cannot be expressed exactly (the ceil_mode overhang would be "
-            "counted as padding)");
+    rw.fail(
+        "ceil_mode=1 with count_include_pad=1 cannot be expressed exactly (the ceil_mode overhang would be "
+        "counted as padding)");
   ir::Node c = rw.canonical("AveragePool");
   set_window_attrs(c, geo, pads);
   c.attrs["count_include_pad"] = count_include_pad != 0 ? int64_t{1} : int64_t{0};

@@ -1,7 +1,7 @@
 // load_onnx_for_inference(): the whole ONNX -> canonical IR pipeline.
 #include "ir/passes.h"
-#include "onnx_import/legalize_rules.h"
 #include "onnx_import/import_messages.h"
+#include "onnx_import/legalize_rules.h"
 #include "onnx_import/onnx_importer.h"
 
 namespace bespoke::onnx_import {
@@ -39,8 +39,7 @@ ir::Graph load_onnx_for_inference(const std::string& path, const ImportOptions& 
                      (v.constant ? "is a constant: the model computes nothing for it"
                                  : "is a graph input passed through unchanged"));
   }
-  if (!issues.empty())
-    throw ImportError(prefix + "the converted graph is not valid: " + detail::join_problems(issues));
+  if (!issues.empty()) throw ImportError(prefix + "the converted graph is not valid: " + detail::join_problems(issues));
   return g;
 }
 

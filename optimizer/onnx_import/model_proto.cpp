@@ -116,8 +116,8 @@ ParsedModel parse_model(const void* data, size_t size, const std::string& source
   const onnx::ModelProto& model = parsed.proto;
   // Random or cut bytes can still parse as a protobuf message; a model has these.
   if (model.ir_version() <= 0 || !model.has_graph())
-    fail(source, std::string("truncated or not an ONNX model (no ") + (model.has_graph() ? "ir_version" : "graph") +
-                     ")");
+    fail(source,
+         std::string("truncated or not an ONNX model (no ") + (model.has_graph() ? "ir_version" : "graph") + ")");
   if (model.graph().sparse_initializer_size() > 0) fail(source, "sparse initializers are not supported");
 
   parsed.source_opset = default_opset(model);

@@ -47,8 +47,8 @@ float half_to_float(uint16_t h) {
     const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
     return sign ? -magnitude : magnitude;
   }
-  uint32_t bits = exponent == 31 ? (sign | 0x7f800000u | (mantissa << 13))
-                                 : (sign | ((exponent + 112u) << 23) | (mantissa << 13));
+  uint32_t bits =
+      exponent == 31 ? (sign | 0x7f800000u | (mantissa << 13)) : (sign | ((exponent + 112u) << 23) | (mantissa << 13));
   float f;
   std::memcpy(&f, &bits, sizeof f);
   return f;
@@ -182,8 +182,8 @@ ir::TensorData tensor_from_proto(const TensorProto& t, const std::string& where)
       fail(where + ": raw_data holds " + std::to_string(t.raw_data().size()) + " bytes, expected " +
            std::to_string(expected) + " for " + kind);
   } else if (typed_count(t) != count) {
-    fail(where + ": holds " + std::to_string(typed_count(t)) + " values, expected " + std::to_string(count) +
-         " for " + kind + (typed_count(t) == 0 ? " (no data)" : ""));
+    fail(where + ": holds " + std::to_string(typed_count(t)) + " values, expected " + std::to_string(count) + " for " +
+         kind + (typed_count(t) == 0 ? " (no data)" : ""));
   }
   out.bytes.resize(static_cast<size_t>(bytes));
 
@@ -210,12 +210,18 @@ std::optional<ir::Attribute> attribute_from_proto(const onnx::AttributeProto& a,
   using onnx::AttributeProto;
   auto type = a.type();
   if (type == AttributeProto::UNDEFINED) {  // IR version 1 files did not record the type
-    if (a.has_f()) type = AttributeProto::FLOAT;
-    else if (a.has_i()) type = AttributeProto::INT;
-    else if (a.has_s()) type = AttributeProto::STRING;
-    else if (a.has_t()) type = AttributeProto::TENSOR;
-    else if (a.floats_size() > 0) type = AttributeProto::FLOATS;
-    else if (a.ints_size() > 0) type = AttributeProto::INTS;
+    if (a.has_f())
+      type = AttributeProto::FLOAT;
+    else if (a.has_i())
+      type = AttributeProto::INT;
+    else if (a.has_s())
+      type = AttributeProto::STRING;
+    else if (a.has_t())
+      type = AttributeProto::TENSOR;
+    else if (a.floats_size() > 0)
+      type = AttributeProto::FLOATS;
+    else if (a.ints_size() > 0)
+      type = AttributeProto::INTS;
   }
   // Built in place: moving a variant into an optional trips GCC 12's
   // -Wmaybe-uninitialized under the sanitizers.

@@ -8,9 +8,9 @@
 #include <deque>
 #include <numeric>
 
+#include "torch_bridge/graph_module.h"
 #include "train/batch_tensors.h"
 #include "train/lr_schedule.h"
-#include "torch_bridge/graph_module.h"
 
 namespace bespoke::pipeline {
 
@@ -24,9 +24,9 @@ double mean(const std::deque<double>& values) {
 
 }  // namespace
 
-FinetuneResult finetune_student(const ir::Graph& student, const ir::Graph& teacher_graph, const house::TeacherData& data,
-                                const config::FinetuneConfig& s, uint64_t seed, int threads,
-                                const std::function<void(const FinetuneProgress&)>& progress) {
+FinetuneResult finetune_student(const ir::Graph& student, const ir::Graph& teacher_graph,
+                                const house::TeacherData& data, const config::FinetuneConfig& s, uint64_t seed,
+                                int threads, const std::function<void(const FinetuneProgress&)>& progress) {
   const auto start = Clock::now();
   FinetuneResult out;
   out.student = student;

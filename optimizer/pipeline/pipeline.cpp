@@ -21,9 +21,9 @@
 #include "latency/latency_table.h"
 #include "latency/offline_bundle.h"
 #include "latency/profiler.h"
+#include "latency/sha256.h"
 #include "onnx_export/onnx_writer.h"
 #include "pipeline/device_acceptance.h"
-#include "latency/sha256.h"
 #include "pipeline/finetune.h"
 #include "search/search_error.h"
 #include "search/search_target.h"
@@ -92,10 +92,11 @@ std::vector<ReplacedSpan> replaced_spans(const house::HouseStore& store, const s
   for (const std::string& key : keys) {
     const std::optional<house::AlternativeRecord> a = store.find(key);
     if (!a) continue;
-    spans.push_back({key, house::kind_name(a->kind), a->cut_begin, a->cut_end, units[{a->cut_begin, a->cut_end}],
-                     a->origin_model});
+    spans.push_back(
+        {key, house::kind_name(a->kind), a->cut_begin, a->cut_end, units[{a->cut_begin, a->cut_end}], a->origin_model});
   }
-  std::sort(spans.begin(), spans.end(), [](const ReplacedSpan& a, const ReplacedSpan& b) { return a.cut_begin < b.cut_begin; });
+  std::sort(spans.begin(), spans.end(),
+            [](const ReplacedSpan& a, const ReplacedSpan& b) { return a.cut_begin < b.cut_begin; });
   return spans;
 }
 
@@ -153,10 +154,11 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
       } catch (const latency::LatencyError&) {
         const fs::path bundle = out / "bundles" / t.name;
         latency::write_bundle(latency::plan_bundle(store, config.profile, t, request.teacher), bundle.string());
-        throw latency::LatencyError(
-            "target " + t.name + " is offline and not profiled yet: copy " + bundle.string() +
-            " to the device, run `bespoke-bench --manifest manifest.json --json > report.json` there, then `bespoke-opt "
-            "profile import " + config.source + " report.json` here and run again");
+        throw latency::LatencyError("target " + t.name + " is offline and not profiled yet: copy " + bundle.string() +
+                                    " to the device, run `bespoke-bench --manifest manifest.json --json > report.json` "
+                                    "there, then `bespoke-opt "
+                                    "profile import " +
+                                    config.source + " report.json` here and run again");
       }
     }
     links[t.name] = latency::connect(t);

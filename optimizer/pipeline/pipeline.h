@@ -38,7 +38,7 @@ struct PipelineRequest {
   ir::Graph teacher;               // canonical, single input and output
   std::vector<house::PretrainedSource> sources;
   std::vector<std::string> only_targets;  // empty = every [[targets]] entry
-  bool force = false;  // accept a house or a profile from another config / device
+  bool force = false;                     // accept a house or a profile from another config / device
 };
 
 // Throws (house::HouseError, latency::LatencyError, data::DataError,

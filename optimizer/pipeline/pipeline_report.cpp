@@ -51,8 +51,12 @@ std::string status_of(const StudentSummary& s) {
 json to_json(const StudentSummary& s) {
   json replaced = json::array();
   for (const ReplacedSpan& r : s.replaced)
-    replaced.push_back({{"key", r.key}, {"kind", r.kind}, {"cut_begin", r.cut_begin}, {"cut_end", r.cut_end},
-                        {"units", r.units}, {"origin_model", r.origin_model}});
+    replaced.push_back({{"key", r.key},
+                        {"kind", r.kind},
+                        {"cut_begin", r.cut_begin},
+                        {"cut_end", r.cut_end},
+                        {"units", r.units},
+                        {"origin_model", r.origin_model}});
   return {{"name", s.target},
           {"device", s.device},
           {"backend", s.backend},
@@ -137,18 +141,20 @@ json to_json(const PipelineReport& r) {
 
 std::string report_table(const PipelineReport& r) {
   std::ostringstream t;
-  t << "| target | budget ms | latency ms (p90) | vs teacher | test accuracy | params | FLOPs | arena bytes | status |\n"
+  t << "| target | budget ms | latency ms (p90) | vs teacher | test accuracy | params | FLOPs | arena bytes | status "
+       "|\n"
     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
-  t << "| teacher | | " << fixed(r.teacher.latency_ms, 4) << " | 100% | " << fixed(100 * r.teacher.accuracy, 2) << "% | "
-    << millions(r.teacher.params) << " | " << millions(r.teacher.flops) << " | | |\n";
+  t << "| teacher | | " << fixed(r.teacher.latency_ms, 4) << " | 100% | " << fixed(100 * r.teacher.accuracy, 2)
+    << "% | " << millions(r.teacher.params) << " | " << millions(r.teacher.flops) << " | | |\n";
   for (const StudentSummary& s : r.targets) {
     if (s.bspk.empty()) {  // the search found no student: nothing was measured
-      t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | - | - | - | - | - | - | " << s.acceptance << " |\n";
+      t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | - | - | - | - | - | - | " << s.acceptance
+        << " |\n";
       continue;
     }
     const double ratio = s.teacher_latency_ms > 0 ? s.latency_ms / s.teacher_latency_ms : 0.0;
-    t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | " << fixed(s.latency_ms, 4) << " (" << fixed(s.p90_ms, 4)
-      << ") | " << fixed(100 * ratio, 0) << "% | " << fixed(100 * s.accuracy, 2) << "% ("
+    t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | " << fixed(s.latency_ms, 4) << " ("
+      << fixed(s.p90_ms, 4) << ") | " << fixed(100 * ratio, 0) << "% | " << fixed(100 * s.accuracy, 2) << "% ("
       << (s.accuracy >= r.teacher.accuracy ? "+" : "") << fixed(100 * (s.accuracy - r.teacher.accuracy), 2) << ") | "
       << millions(s.params) << " | " << millions(s.flops) << " | " << s.arena_bytes << " | " << status_of(s) << " |\n";
   }
@@ -171,12 +177,13 @@ void write_report(const PipelineReport& r, const std::string& dir) {
     }
     md << "## " << s.target << "\n\n"
        << "Device `" << s.device << "`, backend `" << s.backend << "`, " << s.threads << " thread(s); budget "
-       << fixed(s.budget_ms, 4) << " ms" << (s.memory_budget_bytes > 0 ? ", memory budget " + std::to_string(s.memory_budget_bytes) + " B" : "")
+       << fixed(s.budget_ms, 4) << " ms"
+       << (s.memory_budget_bytes > 0 ? ", memory budget " + std::to_string(s.memory_budget_bytes) + " B" : "")
        << ". Predicted " << fixed(s.predicted_ms, 4) << " ms, measured " << fixed(s.latency_ms, 4) << " ms (p90 "
-       << fixed(s.p90_ms, 4) << "; teacher " << fixed(s.acceptance_teacher_ms, 4)
-       << " ms in the same rounds). Arena " << s.arena_bytes << " B, weights " << s.weights_bytes << " B. Device check: "
-       << s.acceptance << (s.acceptance_measurements > 1 ? " (measured twice: the first was over the budget)" : "")
-       << ". Files: `" << s.bspk << "` (SHA-256 `" << s.sha256 << "`), `" << s.onnx << "`.\n\n";
+       << fixed(s.p90_ms, 4) << "; teacher " << fixed(s.acceptance_teacher_ms, 4) << " ms in the same rounds). Arena "
+       << s.arena_bytes << " B, weights " << s.weights_bytes << " B. Device check: " << s.acceptance
+       << (s.acceptance_measurements > 1 ? " (measured twice: the first was over the budget)" : "") << ". Files: `"
+       << s.bspk << "` (SHA-256 `" << s.sha256 << "`), `" << s.onnx << "`.\n\n";
     if (s.replaced.empty()) {
       md << "No block replaced: the teacher itself meets the budget.\n\n";
       continue;
@@ -189,8 +196,8 @@ void write_report(const PipelineReport& r, const std::string& dir) {
   }
   write_text((fs::path(dir) / "report.md").string(), md.str());
 
-  static const std::array<unsigned char, 3> kColors[] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},
-                                                          {214, 39, 40},  {148, 103, 189}, {140, 86, 75}};
+  static const std::array<unsigned char, 3> kColors[] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},
+                                                         {214, 39, 40},  {148, 103, 189}, {140, 86, 75}};
   Plot plot;
   plot.title = "Test accuracy against measured latency";
   plot.x_label = "latency, ms (end to end, median)";

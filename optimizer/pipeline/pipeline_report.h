@@ -18,8 +18,8 @@
 namespace bespoke::pipeline {
 
 struct ReplacedSpan {
-  std::string key;    // the alternative, "s1-3/pruned/0.5"
-  std::string kind;   // drop, pretrained, pruned, low_rank
+  std::string key;   // the alternative, "s1-3/pruned/0.5"
+  std::string kind;  // drop, pretrained, pruned, low_rank
   int cut_begin = 0, cut_end = 0;
   std::string units;  // teacher units it replaces, comma-separated
   std::string origin_model;
@@ -44,11 +44,12 @@ struct StudentSummary {
   int64_t params = 0, flops = 0;
   uint64_t arena_bytes = 0, weights_bytes = 0;
   std::vector<ReplacedSpan> replaced;
-  std::string bspk, onnx, sha256;  // files relative to the output folder
-  std::string acceptance;          // "accepted" or what failed
+  std::string bspk, onnx, sha256;      // files relative to the output folder
+  std::string acceptance;              // "accepted" or what failed
   double acceptance_teacher_ms = 0.0;  // the teacher, measured side by side at acceptance
-  double acceptance_budget_ms = 0.0;   // the budget held to at acceptance (the tighter of budget_ms, ratio x that teacher)
-  int acceptance_measurements = 0;     // 1, or 2 when the first measurement was over the budget
+  double acceptance_budget_ms =
+      0.0;                          // the budget held to at acceptance (the tighter of budget_ms, ratio x that teacher)
+  int acceptance_measurements = 0;  // 1, or 2 when the first measurement was over the budget
   bool meets_budget = false, meets_memory = false, meets_floor = false;
   double search_seconds = 0.0, finetune_seconds = 0.0;
 };

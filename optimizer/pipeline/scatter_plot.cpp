@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include <stb/stb_image_write.h>
 #include <stb/stb_easy_font.h>
+#include <stb/stb_image_write.h>
 
 namespace bespoke::pipeline {
 

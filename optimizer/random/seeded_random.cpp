@@ -15,7 +15,9 @@ uint64_t mix(uint64_t z) {
 
 }  // namespace
 
-uint64_t derive_seed(uint64_t seed, uint64_t key) { return mix(mix(seed + 0x9e3779b97f4a7c15ULL) ^ (key + 0x632be59bd9b4e019ULL)); }
+uint64_t derive_seed(uint64_t seed, uint64_t key) {
+  return mix(mix(seed + 0x9e3779b97f4a7c15ULL) ^ (key + 0x632be59bd9b4e019ULL));
+}
 
 uint64_t derive_seed(uint64_t seed, uint64_t key1, uint64_t key2) { return derive_seed(derive_seed(seed, key1), key2); }
 

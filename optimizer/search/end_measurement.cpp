@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "export/bspk_writer.h"
-#include "latency/statistics.h"
 #include "house/student.h"
+#include "latency/statistics.h"
 #include "search/search_error.h"
 
 namespace bespoke::search {

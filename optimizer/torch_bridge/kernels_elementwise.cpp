@@ -27,12 +27,9 @@ FusedActivation::FusedActivation(const ir::Node& n) {
 
 at::Tensor FusedActivation::operator()(const at::Tensor& x) const {
   switch (kind_) {
-    case Kind::kNone:
-      return x;
-    case Kind::kRelu:
-      return x.relu();
-    case Kind::kClamp:
-      return x.clamp(min_, max_);
+    case Kind::kNone: return x;
+    case Kind::kRelu: return x.relu();
+    case Kind::kClamp: return x.clamp(min_, max_);
   }
   return x;
 }

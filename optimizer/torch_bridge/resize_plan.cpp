@@ -13,18 +13,15 @@ double source_coordinate(CoordinateTransform transform, int64_t x, int64_t in, i
     return scale > 0.0f ? v / static_cast<double>(scale) : v * static_cast<double>(in) / static_cast<double>(out);
   };
   switch (transform) {
-    case CoordinateTransform::kHalfPixel:
-      return unscale(static_cast<double>(x) + 0.5) - 0.5;
-    case CoordinateTransform::kPytorchHalfPixel:
-      return out > 1 ? unscale(static_cast<double>(x) + 0.5) - 0.5 : 0.0;
+    case CoordinateTransform::kHalfPixel: return unscale(static_cast<double>(x) + 0.5) - 0.5;
+    case CoordinateTransform::kPytorchHalfPixel: return out > 1 ? unscale(static_cast<double>(x) + 0.5) - 0.5 : 0.0;
     case CoordinateTransform::kAlignCorners: {
       // ONNX: the resized length is in * scale (fractional) when a scale was given.
-      const double resized = scale > 0.0f ? static_cast<double>(in) * static_cast<double>(scale)
-                                          : static_cast<double>(out);
+      const double resized =
+          scale > 0.0f ? static_cast<double>(in) * static_cast<double>(scale) : static_cast<double>(out);
       return out > 1 && resized > 1.0 ? static_cast<double>(x) * static_cast<double>(in - 1) / (resized - 1.0) : 0.0;
     }
-    case CoordinateTransform::kAsymmetric:
-      return unscale(static_cast<double>(x));
+    case CoordinateTransform::kAsymmetric: return unscale(static_cast<double>(x));
   }
   return 0.0;
 }
@@ -33,14 +30,10 @@ int64_t round_coordinate(NearestRounding rounding, double coordinate) {
   const double floor = std::floor(coordinate);
   const double fraction = coordinate - floor;
   switch (rounding) {
-    case NearestRounding::kRoundPreferFloor:
-      return static_cast<int64_t>(fraction > 0.5 ? floor + 1 : floor);
-    case NearestRounding::kRoundPreferCeil:
-      return static_cast<int64_t>(fraction >= 0.5 ? floor + 1 : floor);
-    case NearestRounding::kFloor:
-      return static_cast<int64_t>(floor);
-    case NearestRounding::kCeil:
-      return static_cast<int64_t>(std::ceil(coordinate));
+    case NearestRounding::kRoundPreferFloor: return static_cast<int64_t>(fraction > 0.5 ? floor + 1 : floor);
+    case NearestRounding::kRoundPreferCeil: return static_cast<int64_t>(fraction >= 0.5 ? floor + 1 : floor);
+    case NearestRounding::kFloor: return static_cast<int64_t>(floor);
+    case NearestRounding::kCeil: return static_cast<int64_t>(std::ceil(coordinate));
   }
   return static_cast<int64_t>(floor);
 }

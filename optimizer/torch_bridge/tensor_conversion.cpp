@@ -18,38 +18,25 @@ at::Tensor copy_of(const void* bytes, size_t byte_count, const std::vector<int64
 
 at::ScalarType scalar_type_of(ir::DType dtype) {
   switch (dtype) {
-    case ir::DType::kF32:
-      return at::kFloat;
-    case ir::DType::kI8:
-      return at::kChar;
-    case ir::DType::kU8:
-      return at::kByte;
-    case ir::DType::kI32:
-      return at::kInt;
-    case ir::DType::kI64:
-      return at::kLong;
-    case ir::DType::kBool:
-      return at::kBool;
+    case ir::DType::kF32: return at::kFloat;
+    case ir::DType::kI8: return at::kChar;
+    case ir::DType::kU8: return at::kByte;
+    case ir::DType::kI32: return at::kInt;
+    case ir::DType::kI64: return at::kLong;
+    case ir::DType::kBool: return at::kBool;
   }
   throw BridgeError("unknown IR dtype " + std::to_string(static_cast<int>(dtype)));
 }
 
 ir::DType dtype_of(at::ScalarType type) {
   switch (type) {
-    case at::kFloat:
-      return ir::DType::kF32;
-    case at::kChar:
-      return ir::DType::kI8;
-    case at::kByte:
-      return ir::DType::kU8;
-    case at::kInt:
-      return ir::DType::kI32;
-    case at::kLong:
-      return ir::DType::kI64;
-    case at::kBool:
-      return ir::DType::kBool;
-    default:
-      throw BridgeError(std::string("tensor type ") + c10::toString(type) + " has no IR dtype");
+    case at::kFloat: return ir::DType::kF32;
+    case at::kChar: return ir::DType::kI8;
+    case at::kByte: return ir::DType::kU8;
+    case at::kInt: return ir::DType::kI32;
+    case at::kLong: return ir::DType::kI64;
+    case at::kBool: return ir::DType::kBool;
+    default: throw BridgeError(std::string("tensor type ") + c10::toString(type) + " has no IR dtype");
   }
 }
 

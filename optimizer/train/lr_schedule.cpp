@@ -6,7 +6,10 @@
 namespace bespoke::train {
 
 CosineSchedule::CosineSchedule(double peak_lr, double min_lr, int64_t warmup_steps, int64_t total_steps)
-    : peak_(peak_lr), min_(min_lr), warmup_(std::max<int64_t>(0, warmup_steps)), total_(std::max<int64_t>(1, total_steps)) {
+    : peak_(peak_lr),
+      min_(min_lr),
+      warmup_(std::max<int64_t>(0, warmup_steps)),
+      total_(std::max<int64_t>(1, total_steps)) {
   warmup_ = std::min(warmup_, total_);
 }
 

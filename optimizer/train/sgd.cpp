@@ -68,8 +68,8 @@ void Sgd::load(const std::string& path) {
   if (!value.isGenericDict()) throw std::runtime_error("optimizer state '" + path + "': does not hold a dict");
   const c10::impl::GenericDict dict = value.toGenericDict();
   if (dict.size() != parameters_.size()) {
-    throw std::runtime_error("optimizer state '" + path + "': " + std::to_string(dict.size()) + " buffers, the model has " +
-                             std::to_string(parameters_.size()) + " parameters");
+    throw std::runtime_error("optimizer state '" + path + "': " + std::to_string(dict.size()) +
+                             " buffers, the model has " + std::to_string(parameters_.size()) + " parameters");
   }
   std::vector<at::Tensor> loaded;
   for (size_t i = 0; i < parameters_.size(); ++i) {
@@ -79,7 +79,8 @@ void Sgd::load(const std::string& path) {
     }
     at::Tensor t = it->value().toTensor();
     if (t.sizes() != momentum_[i].sizes() || t.scalar_type() != momentum_[i].scalar_type()) {
-      throw std::runtime_error("optimizer state '" + path + "': buffer '" + parameters_[i].first + "' has another shape or type");
+      throw std::runtime_error("optimizer state '" + path + "': buffer '" + parameters_[i].first +
+                               "' has another shape or type");
     }
     loaded.push_back(t);
   }

@@ -137,11 +137,19 @@ struct TomlWriter {
     out << (table.empty() ? "" : "\n") << "[" << t << "]\n";
     table = t;
   }
-  void operator()(const std::string& t, const std::string& key, const std::string& v) { header(t), out << key << " = " << toml_string(v) << "\n"; }
-  void operator()(const std::string& t, const std::string& key, bool v) { header(t), out << key << " = " << (v ? "true" : "false") << "\n"; }
-  void operator()(const std::string& t, const std::string& key, int64_t v) { header(t), out << key << " = " << v << "\n"; }
+  void operator()(const std::string& t, const std::string& key, const std::string& v) {
+    header(t), out << key << " = " << toml_string(v) << "\n";
+  }
+  void operator()(const std::string& t, const std::string& key, bool v) {
+    header(t), out << key << " = " << (v ? "true" : "false") << "\n";
+  }
+  void operator()(const std::string& t, const std::string& key, int64_t v) {
+    header(t), out << key << " = " << v << "\n";
+  }
   void operator()(const std::string& t, const std::string& key, int v) { header(t), out << key << " = " << v << "\n"; }
-  void operator()(const std::string& t, const std::string& key, uint64_t v) { header(t), out << key << " = " << v << "\n"; }
+  void operator()(const std::string& t, const std::string& key, uint64_t v) {
+    header(t), out << key << " = " << v << "\n";
+  }
   void operator()(const std::string& t, const std::string& key, double v) {
     header(t), out << key << " = " << toml_float(v) << "\n";
   }
@@ -173,7 +181,8 @@ void TrainConfig::check() const {
   require(momentum >= 0 && momentum < 1, "optimizer.momentum must be in [0, 1)");
   require(!nesterov || momentum > 0, "optimizer.nesterov needs momentum > 0");
   require(weight_decay >= 0 && std::isfinite(weight_decay), "optimizer.weight_decay must not be negative");
-  require(warmup_epochs >= 0 && warmup_epochs <= static_cast<double>(epochs), "optimizer.warmup_epochs must be 0..epochs");
+  require(warmup_epochs >= 0 && warmup_epochs <= static_cast<double>(epochs),
+          "optimizer.warmup_epochs must be 0..epochs");
   require(min_lr >= 0 && min_lr <= lr, "optimizer.min_lr must be 0..lr");
   require(label_smoothing >= 0 && label_smoothing < 1, "optimizer.label_smoothing must be in [0, 1)");
   require(threads >= 0 && threads <= 1024, "run.threads must be 0..1024");

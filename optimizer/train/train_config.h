@@ -28,7 +28,7 @@ struct TrainConfig {
   std::string data_dir;                // Fashion-MNIST directory override
   int64_t validation_count = 5000;     // held out of the training set
   uint64_t split_seed = 1;
-  int64_t limit_train = 0;             // > 0: only the first N training images (smoke tests)
+  int64_t limit_train = 0;  // > 0: only the first N training images (smoke tests)
   int64_t limit_validation = 0;
   // [augment]
   int64_t crop_padding = 2;

@@ -25,9 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 std::string percent(double fraction) {
   char buf[16];
@@ -79,7 +77,8 @@ std::vector<int64_t> training_input_shape(const TrainConfig& config) {
 Trainer::Trainer(const TrainConfig& config, const std::string& checkpoint_dir, std::ostream& log)
     : config_(config), log_(log), store_(checkpoint_dir) {
   config_.check();
-  const int threads = config_.threads > 0 ? config_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads =
+      config_.threads > 0 ? config_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torchbridge::GraphModule::set_num_threads(threads);
   input_shape_ = training_input_shape(config_);
   dataset_ = data::open_dataset(dataset_request(config_, input_shape_));
@@ -104,7 +103,8 @@ Trainer::Trainer(const TrainConfig& config, const std::string& checkpoint_dir, s
   train_options.seed = random::derive_seed(config_.seed, 0xda7a);
   train_loader_ = std::make_unique<data::BatchLoader>(
       train.set, limited(train.indices, config_.limit_train),
-      data::Preprocessor({train.set->channels, train.set->height, train.set->width}, target, normalization_), train_options);
+      data::Preprocessor({train.set->channels, train.set->height, train.set->width}, target, normalization_),
+      train_options);
   if (train_loader_->batches_per_epoch() < 1) {
     throw std::invalid_argument("training config: batch_size " + std::to_string(config_.batch_size) + " exceeds the " +
                                 std::to_string(train_loader_->samples()) + " training images");
@@ -118,8 +118,8 @@ Trainer::Trainer(const TrainConfig& config, const std::string& checkpoint_dir, s
        << val_loader_->samples() << "\n"
        << "preprocessing: " << train_loader_->preprocessor().describe() << "; augmentation: crop padding "
        << config_.crop_padding << ", flip " << (config_.horizontal_flip ? "yes" : "no") << "\n"
-       << "model: " << config_.arch << ", input " << ir::shape_string(input_shape_) << ", "
-       << trainable << " trainable parameters, " << fixed(static_cast<double>(summary.flops) / 1e6, 1)
+       << "model: " << config_.arch << ", input " << ir::shape_string(input_shape_) << ", " << trainable
+       << " trainable parameters, " << fixed(static_cast<double>(summary.flops) / 1e6, 1)
        << " MFLOPs per image (before BatchNorm folding)\n"
        << "threads: " << threads << ", seed " << config_.seed << ", checkpoints in " << store_.dir() << std::endl;
 }
@@ -151,8 +151,8 @@ const CheckpointState& Trainer::run(bool resume, int64_t stop_after_epoch) {
     }
     state_ = store_.load_state();
     restore(state_.epochs_done);
-    log_ << "resuming after epoch " << state_.epochs_done << " (step " << state_.steps_done << ") from "
-         << store_.dir() << std::endl;
+    log_ << "resuming after epoch " << state_.epochs_done << " (step " << state_.steps_done << ") from " << store_.dir()
+         << std::endl;
   } else {
     if (store_.has_state()) {
       throw std::runtime_error("checkpoint directory '" + store_.dir() +
@@ -178,9 +178,9 @@ const CheckpointState& Trainer::run(bool resume, int64_t stop_after_epoch) {
 EpochRecord Trainer::train_epoch(int64_t epoch) {
   const int64_t steps_per_epoch = train_loader_->batches_per_epoch();
   const int64_t total_steps = steps_per_epoch * config_.epochs;
-  const CosineSchedule schedule(config_.lr, config_.min_lr,
-                                static_cast<int64_t>(std::llround(config_.warmup_epochs * static_cast<double>(steps_per_epoch))),
-                                total_steps);
+  const CosineSchedule schedule(
+      config_.lr, config_.min_lr,
+      static_cast<int64_t>(std::llround(config_.warmup_epochs * static_cast<double>(steps_per_epoch))), total_steps);
   const auto start = Clock::now();
   auto last_log = start;
   EpochRecord record;
@@ -237,8 +237,8 @@ EpochRecord Trainer::train_epoch(int64_t epoch) {
   record.val_accuracy = val.accuracy();
   record.seconds = seconds_since(start);
   record.images_per_second = static_cast<double>(seen) / train_seconds;
-  log_ << "epoch " << epoch + 1 << "/" << config_.epochs << " done: train loss " << fixed(record.train_loss, 4) << " acc "
-       << percent(record.train_accuracy) << ", val loss " << fixed(record.val_loss, 4) << " acc "
+  log_ << "epoch " << epoch + 1 << "/" << config_.epochs << " done: train loss " << fixed(record.train_loss, 4)
+       << " acc " << percent(record.train_accuracy) << ", val loss " << fixed(record.val_loss, 4) << " acc "
        << percent(record.val_accuracy) << ", " << format_duration(record.seconds) << " ("
        << fixed(record.images_per_second, 0) << " img/s)" << std::endl;
   return record;

@@ -158,11 +158,9 @@ void print_json(const Args& args, Report& r, const bt::CpuDescription& cpu) {
 void print_text(const Args& args, Report& r, const bt::CpuDescription& cpu) {
   std::printf("model      %s\n", args.model.c_str());
   std::printf("cpu        %s (%d cores; %s)\n", cpu.name.c_str(), cpu.cores, cpu.isa.c_str());
-  std::printf("backend    %s  threads %d  (available: %s)\n",
-              bt::describe_backends(args.backend, r.backends).c_str(), args.threads,
-              bespoke::available_backends().c_str());
-  std::printf("load       %.3f ms  (file %.3f ms, session %.3f ms)\n", r.load_ms + r.create_ms, r.load_ms,
-              r.create_ms);
+  std::printf("backend    %s  threads %d  (available: %s)\n", bt::describe_backends(args.backend, r.backends).c_str(),
+              args.threads, bespoke::available_backends().c_str());
+  std::printf("load       %.3f ms  (file %.3f ms, session %.3f ms)\n", r.load_ms + r.create_ms, r.load_ms, r.create_ms);
   std::printf("memory     arena %zu bytes  weights %zu bytes\n", r.arena_bytes, r.weights_bytes);
   const double med = median(r.run_ms);
   const double p90 = percentile(r.run_ms, 90);
@@ -184,8 +182,9 @@ void print_text(const Args& args, Report& r, const bt::CpuDescription& cpu) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Measures the latency of a .bspk model on this machine.\n"
-               "Exit codes: 0 ok, 2 bad arguments, 10 + bsp_status for runtime errors."};
+  CLI::App app{
+      "Measures the latency of a .bspk model on this machine.\n"
+      "Exit codes: 0 ok, 2 bad arguments, 10 + bsp_status for runtime errors."};
   Args args;
   std::string manifest;
   auto* model = app.add_option("model", args.model, "the .bspk model");

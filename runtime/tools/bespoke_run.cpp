@@ -74,13 +74,13 @@ int run(const Args& args) {
   std::vector<bt::HostTensor> inputs;
   if (const int code = load_inputs(args, model, &inputs); code != 0) return code;
   if (args.outputs.size() > model.output_count()) {
-    return bt::report_error(kTool, std::to_string(args.outputs.size()) + " --output files for " +
-                                       std::to_string(model.output_count()) + " model output(s)",
+    return bt::report_error(kTool,
+                            std::to_string(args.outputs.size()) + " --output files for " +
+                                std::to_string(model.output_count()) + " model output(s)",
                             bt::kExitUsage);
   }
-  bespoke::Session session(model, bespoke::SessionOptions()
-                                      .backend(bt::parse_backend(args.backend))
-                                      .threads(args.threads));
+  bespoke::Session session(model,
+                           bespoke::SessionOptions().backend(bt::parse_backend(args.backend)).threads(args.threads));
   for (size_t i = 0; i < inputs.size(); ++i) session.set_input(i, inputs[i].data);
   session.run();
   std::printf("model %s  backend %s  threads %d\n", args.model.c_str(),
@@ -100,8 +100,9 @@ int run(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Runs a .bspk model once and prints its outputs (shape, summary, top-5).\n"
-               "Exit codes: 0 ok, 2 bad arguments, 3 tensor file error, 10 + bsp_status for runtime errors."};
+  CLI::App app{
+      "Runs a .bspk model once and prints its outputs (shape, summary, top-5).\n"
+      "Exit codes: 0 ok, 2 bad arguments, 3 tensor file error, 10 + bsp_status for runtime errors."};
   Args args;
   app.add_option("model", args.model, "the .bspk model")->required();
   app.add_option("-i,--input", args.inputs, "input tensor (.npy or .pb), one per model input, in order");

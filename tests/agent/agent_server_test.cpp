@@ -80,8 +80,8 @@ TEST_CASE("the agent measures two models interleaved, with per-block medians per
     REQUIRE(profiled.models.size() == 1);
     const std::vector<agent::ProfileTime>& ops = profiled.models[0].operators;
     REQUIRE(ops.size() == 6);
-    const std::vector<std::string> kinds{"CONV_2D", "MAX_POOL_2D", "GLOBAL_AVERAGE_POOL", "RESHAPE",
-                                         "FULLY_CONNECTED", "SOFTMAX"};
+    const std::vector<std::string> kinds{"CONV_2D", "MAX_POOL_2D",     "GLOBAL_AVERAGE_POOL",
+                                         "RESHAPE", "FULLY_CONNECTED", "SOFTMAX"};
     for (size_t i = 0; i < ops.size(); ++i) {
       CHECK(ops[i].id == i);
       CHECK(ops[i].kind == kinds[i]);

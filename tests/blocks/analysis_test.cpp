@@ -71,8 +71,7 @@ TEST_CASE("a residual block is one unit: the skip path and the Add stay together
   const BlockAnalysis a = analyze_blocks(g);
   CHECK(cut_names(g, a) == std::vector<std::string>{"x", "res/add_out", "res/relu_out_out"});
   REQUIRE(a.units.size() == 2);
-  CHECK(node_names(g, a.units[0].nodes) ==
-        std::vector<std::string>{"res/conv1", "res/relu", "res/conv2", "res/add"});
+  CHECK(node_names(g, a.units[0].nodes) == std::vector<std::string>{"res/conv1", "res/relu", "res/conv2", "res/add"});
   CHECK(a.units[0].name == "res");
   CHECK(a.units[1].name == "res/Relu");  // the block's final Relu, named apart
   CHECK(a.units[0].stride == 1.0);
@@ -171,8 +170,9 @@ TEST_CASE("unit blocks: nodes regrouped per unit, one TEACHER_SPAN block each") 
 
 TEST_CASE("names: module paths without PyTorch's repeated parents, fallbacks, uniqueness") {
   ir::Graph g;
-  for (const char* name : {"/layer1/layer1.0/conv1/Conv", "/layer1/layer1.0/Add", "/features/features.3/conv/conv.0/conv.0.0/Conv",
-                           "/avgpool/GlobalAveragePool", "/fc/Gemm", "/Flatten", "p2o.Conv.4", "p2o.Add.9"}) {
+  for (const char* name :
+       {"/layer1/layer1.0/conv1/Conv", "/layer1/layer1.0/Add", "/features/features.3/conv/conv.0/conv.0.0/Conv",
+        "/avgpool/GlobalAveragePool", "/fc/Gemm", "/Flatten", "p2o.Conv.4", "p2o.Add.9"}) {
     ir::Node n;
     n.name = name;
     n.op = "Relu";

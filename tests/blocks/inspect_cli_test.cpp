@@ -2,7 +2,6 @@
 // PP-OCR detector, a .bspk with stored blocks, and bad inputs.
 #include <doctest/doctest.h>
 
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,10 +13,10 @@
 #include "blocks/unit_blocks.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
+#include "ir/passes.h"
 #include "support/graph_builder.h"
 #include "support/run_tool.h"
 #include "support/test_assets.h"
-#include "ir/passes.h"
 
 namespace fs = std::filesystem;
 
@@ -31,13 +30,14 @@ const std::string kWork = BESPOKE_BINARY_DIR "/tests/blocks/cli_work";
 const std::string kFixtures = BESPOKE_BINARY_DIR "/fixtures/torchvision/";
 const std::string kOcrDetector = BESPOKE_SOURCE_DIR "/.assets/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx";
 
-using test::ToolRun;
 using test::count_lines;
+using test::ToolRun;
 
 ToolRun run(const std::string& args) { return test::run_tool(kTool, args, kWork); }
 
 bool present(const std::string& path) {
-  return bespoke::test::require_asset(path, "npm assets (scripts/install-deps) or the CTest fixture onnx_torchvision_export");
+  return bespoke::test::require_asset(path,
+                                      "npm assets (scripts/install-deps) or the CTest fixture onnx_torchvision_export");
 }
 
 // A failure: a one-line message on stderr, nothing on stdout, a small exit code.

@@ -17,8 +17,8 @@
 #include "ir/passes.h"
 #include "onnx_export/onnx_writer.h"
 #include "onnx_import/onnx_importer.h"
-#include "support/test_assets.h"
 #include "runtime_runner.h"
+#include "support/test_assets.h"
 #include "test_util.h"
 
 namespace {
@@ -66,8 +66,8 @@ TEST_CASE("resnet18: stem, eight basic blocks as single units, head") {
   if (!g) return;
   const BlockAnalysis a = analyze_blocks(*g);
   CHECK(names_of(a) == std::vector<std::string>{"conv1", "maxpool", "layer1.0", "layer1.1", "layer2.0", "layer2.1",
-                                                  "layer3.0", "layer3.1", "layer4.0", "layer4.1", "avgpool", "Flatten",
-                                                  "fc"});
+                                                "layer3.0", "layer3.1", "layer4.0", "layer4.1", "avgpool", "Flatten",
+                                                "fc"});
   CHECK(a.cuts.size() == 14);
   CHECK(a.span_count() == 91);
   for (const char* downsampling : {"layer2.0", "layer3.0", "layer4.0"}) {

@@ -83,8 +83,8 @@ TEST_CASE("extract_span: a standalone SISO graph with the span's nodes, names an
   // Constants are shared, not duplicated.
   const int w = s.find_value("res1/conv1.weight");
   REQUIRE(w >= 0);
-  const bool shared =
-      s.values[static_cast<size_t>(w)].constant == g.values[static_cast<size_t>(g.find_value("res1/conv1.weight"))].constant;
+  const bool shared = s.values[static_cast<size_t>(w)].constant ==
+                      g.values[static_cast<size_t>(g.find_value("res1/conv1.weight"))].constant;
   CHECK(shared);
   CHECK_THROWS_AS(extract_span(g, 2, 2), BlockError);
 }
@@ -206,10 +206,10 @@ TEST_CASE("channel adapters: identity 1x1 conv and channel selection select and 
     CHECK(p.teacher_cut_end == 1);
     REQUIRE(p.parameters.size() == 3);
     CHECK(p.parameters[0] == std::pair<std::string, std::string>{"keep_ratio", "0.5"});
-    CHECK(p.parameters[1] == std::pair<std::string, std::string>{
-                                 "adapter_in", conv ? "conv1x1 4->2 identity" : "select first 4->2"});
-    CHECK(p.parameters[2] == std::pair<std::string, std::string>{
-                                 "adapter_out", conv ? "conv1x1 2->4 identity" : "zero-pad 2->4"});
+    CHECK(p.parameters[1] ==
+          std::pair<std::string, std::string>{"adapter_in", conv ? "conv1x1 4->2 identity" : "select first 4->2"});
+    CHECK(p.parameters[2] ==
+          std::pair<std::string, std::string>{"adapter_out", conv ? "conv1x1 2->4 identity" : "zero-pad 2->4"});
     CHECK(back.blocks[1].provenance.kind == ir::ProvenanceKind::kTeacherSpan);
   }
 }
@@ -251,8 +251,9 @@ TEST_CASE("stitch errors name the spans and shapes") {
   Replacement bad = self_replacement(host, 1, 3);
   bad.cut_end = 6;
   bad.name = "far";
-  CHECK(error_of([&] { stitch(host, {bad}); })
-            .find("replacement 'far' for span [1, 6]: not a span of host 'two_residual', which has 6 cuts") !=
+  CHECK(error_of([&] {
+          stitch(host, {bad});
+        }).find("replacement 'far' for span [1, 6]: not a span of host 'two_residual', which has 6 cuts") !=
         std::string::npos);
 
   // The chain's conv2 halves H and W: a [1,4,8,8] -> [1,4,8,8] block cannot replace it.

@@ -10,7 +10,6 @@
 
 namespace bespoke::test {
 
-
 // Canonical Conv (explicit kernel/strides/dilations/pads/group, bias) with
 // seeded weights; "same" padding for odd kernels.
 int conv(GraphBuilder& b, int x, int64_t cin, int64_t cout, int64_t kernel, int64_t stride, const std::string& name,

@@ -161,7 +161,8 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
   CHECK(f.error(m + "[run\n").find("x.toml:3:") == 0);
   // Unknown tables (the future [[targets]] and [search] included) and keys, with what is known.
   CHECK(f.error(m + "[searches]\nbudget = 1\n") ==
-        "x.toml:3: searches: unknown table (known: teacher, data, house, distill, run, profile, search, finetune, targets)");
+        "x.toml:3: searches: unknown table (known: teacher, data, house, distill, run, profile, search, finetune, "
+        "targets)");
   const std::string unknown_key = f.error(m + "[house]\nspans = 3\nspanz = 4\n");
   CHECK(unknown_key.find("x.toml:5: house.spanz: unknown key (known in [house]: pretrained, spans, ") == 0);
   CHECK(f.error("house = 3\n" + m) == "x.toml:1: house: expected a table, got an integer");
@@ -174,24 +175,31 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
   CHECK(f.error(m + "[run]\nseed = -1\n") == "x.toml:4: run.seed: -1 is negative");
   CHECK(f.error(m + "[run]\nthreads = 5000000000\n") == "x.toml:4: run.threads: 5000000000 is out of range");
   // Ranges and names.
-  CHECK(f.error(m + "[house]\nprune_ratios = [0.25,\n  1.5]\n") == "x.toml:5: house.prune_ratios[1]: 1.5 is not in (0, 1)");
-  CHECK(f.error(m + "[house]\nlow_rank_ratios = [0.5, 0.5]\n") == "x.toml:4: house.low_rank_ratios[1]: 0.5 is listed twice");
+  CHECK(f.error(m + "[house]\nprune_ratios = [0.25,\n  1.5]\n") ==
+        "x.toml:5: house.prune_ratios[1]: 1.5 is not in (0, 1)");
+  CHECK(f.error(m + "[house]\nlow_rank_ratios = [0.5, 0.5]\n") ==
+        "x.toml:4: house.low_rank_ratios[1]: 0.5 is listed twice");
   CHECK(f.error(m + "[house]\nkinds = [\"drop\", \"prunned\"]\n") ==
         "x.toml:4: house.kinds[1]: unknown value \"prunned\" (known: drop, pretrained, pruned, low_rank)");
   CHECK(f.error(m + "[house]\nkinds = []\n").find("x.toml:4: house.kinds: empty") == 0);
-  CHECK(f.error(m + "[house]\nprune_ratios = []\n") == "x.toml:4: house.prune_ratios: empty while house.kinds has \"pruned\"");
-  CHECK(f.error(m + "[house]\nmin_units = 3\nmax_units = 2\n") == "x.toml:5: house.max_units: 2 is below house.min_units = 3");
+  CHECK(f.error(m + "[house]\nprune_ratios = []\n") ==
+        "x.toml:4: house.prune_ratios: empty while house.kinds has \"pruned\"");
+  CHECK(f.error(m + "[house]\nmin_units = 3\nmax_units = 2\n") ==
+        "x.toml:5: house.max_units: 2 is below house.min_units = 3");
   CHECK(f.error(m + "[house]\nspans = 0\n") == "x.toml:4: house.spans: 0 is not in 1..100000");
-  CHECK(f.error(m + "[house]\nmax_params_ratio = -1\n") == "x.toml:4: house.max_params_ratio: -1.0 is not a positive number");
+  CHECK(f.error(m + "[house]\nmax_params_ratio = -1\n") ==
+        "x.toml:4: house.max_params_ratio: -1.0 is not a positive number");
   CHECK(f.error(m + "input_shape = [1, 3, 0, 28]\n") == "x.toml:3: teacher.input_shape[2]: 0 is below 1");
   CHECK(f.error(m + "input_shape = [1, 28, 28]\n") ==
         "x.toml:3: teacher.input_shape: expected [N, C, H, W] or [], got 3 values");
   CHECK(f.error(m + "channels = 3\nmean = [0.5]\n") == "x.toml:4: teacher.mean: 1 values for teacher.channels = 3");
   CHECK(f.error(m + "std = [0.5, 0]\n") == "x.toml:3: teacher.std[1]: 0.0 is not a positive number");
-  CHECK(f.error(m + "[distill]\noptimizer = \"sgd\"\n") == "x.toml:4: distill.optimizer: unknown value \"sgd\" (known: adam)");
+  CHECK(f.error(m + "[distill]\noptimizer = \"sgd\"\n") ==
+        "x.toml:4: distill.optimizer: unknown value \"sgd\" (known: adam)");
   CHECK(f.error(m + "[distill]\nschedule = \"step\"\n") ==
         "x.toml:4: distill.schedule: unknown value \"step\" (known: cosine, constant)");
-  CHECK(f.error(m + "[distill]\nsteps = 10\nwarmup_steps = 11\n") == "x.toml:5: distill.warmup_steps: 11 is not in 0..10");
+  CHECK(f.error(m + "[distill]\nsteps = 10\nwarmup_steps = 11\n") ==
+        "x.toml:5: distill.warmup_steps: 11 is not in 0..10");
   CHECK(f.error(m + "[distill]\nmin_lr = 0.1\n") == "x.toml:4: distill.min_lr: 0.1 is above distill.lr = 0.001");
   CHECK(f.error(m + "[run]\nlog_seconds = 0\n") == "x.toml:4: run.log_seconds: 0.0 is not a positive number");
   // Required settings and files.
@@ -200,7 +208,8 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
         "x.toml:2: teacher.model: no such file: " + (f.dir.path() / "absent.onnx").string());
   CHECK(f.error(m + "[house]\npretrained = [\"other.onnx\", \"gone.onnx\"]\n") ==
         "x.toml:4: house.pretrained[1]: no such file: " + (f.dir.path() / "gone.onnx").string());
-  CHECK(f.error(m + "[house]\npretrained = [\"other.onnx\", \"./other.onnx\"]\n").find("house.pretrained[1]: ") != std::string::npos);
+  CHECK(f.error(m + "[house]\npretrained = [\"other.onnx\", \"./other.onnx\"]\n").find("house.pretrained[1]: ") !=
+        std::string::npos);
   CHECK(f.error(m + "[data]\nsource = \"no-images\"\n") ==
         "x.toml:4: data.source: no such directory: " + (f.dir.path() / "no-images").string());
   CHECK(f.error(m + "[data]\nsource = \"teacher.onnx\"\n").find("x.toml:4: data.source: no such directory") == 0);
@@ -250,7 +259,8 @@ memory_budget_bytes = 1000000
   CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nbudget = 2\n") ==
         "x.toml:6: targets[0].budget: unknown key (known in [[targets]]: name, device, address, token_file, backend, "
         "threads, budget_ms, budget_ratio, memory_budget_bytes)");
-  CHECK(f.error(t + "name = \"a b\"\nbudget_ms = 1\n") == "x.toml:4: targets[0].name: \"a b\" is not made of A-Z a-z 0-9 _ . -");
+  CHECK(f.error(t + "name = \"a b\"\nbudget_ms = 1\n") ==
+        "x.toml:4: targets[0].name: \"a b\" is not made of A-Z a-z 0-9 _ . -");
   CHECK(f.error(t + "budget_ms = 1\n").find("x.toml:3: targets[0].name: missing") == 0);
   CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\n[[targets]]\nname = \"a\"\nbudget_ms = 2\n") ==
         "x.toml:7: targets[1].name: \"a\" names another target too");
@@ -258,23 +268,27 @@ memory_budget_bytes = 1000000
         "x.toml:6: targets[0].device: unknown value \"ssh\" (known: local, agent, offline)");
   CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"agent\"\ntoken_file = \"token\"\n") ==
         "x.toml:3: targets[0].address: missing (device = \"agent\" needs \"host:port\")");
-  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"agent\"\naddress = \"h:1\"\n").find(
-            "x.toml:3: targets[0].token_file: missing") == 0);
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"agent\"\naddress = \"h:1\"\n")
+            .find("x.toml:3: targets[0].token_file: missing") == 0);
   // A token file that does not exist yet is fine: it is read when the agent is connected.
   CHECK(f.parse(t + "name = \"a\"\nbudget_ms = 1\ndevice = \"agent\"\naddress = \"h:1\"\ntoken_file = \"none\"\n")
             .targets[0]
             .token_file == f.dir.file("none"));
   CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\naddress = \"host:99999\"\n") ==
         "x.toml:6: targets[0].address: \"host:99999\" is not host:port with a port in 1..65535");
-  CHECK(f.error(t + "name = \"a\"\n") == "x.toml:3: targets[0].budget_ms: exactly one of budget_ms and budget_ratio must be set (> 0)");
+  CHECK(f.error(t + "name = \"a\"\n") ==
+        "x.toml:3: targets[0].budget_ms: exactly one of budget_ms and budget_ratio must be set (> 0)");
   CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nbudget_ratio = 0.5\n") ==
         "x.toml:6: targets[0].budget_ratio: exactly one of budget_ms and budget_ratio must be set (> 0)");
   CHECK(f.error(t + "name = \"a\"\nbudget_ratio = 1.5\n") == "x.toml:5: targets[0].budget_ratio: 1.5 is not in (0, 1]");
-  CHECK(f.error(t + "name = \"a\"\nbudget_ms = -1\n") == "x.toml:5: targets[0].budget_ms: -1.0 is negative or not finite");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = -1\n") ==
+        "x.toml:5: targets[0].budget_ms: -1.0 is negative or not finite");
   CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nbackend = \"cuda\"\n") ==
         "x.toml:6: targets[0].backend: unknown value \"cuda\" (known: auto, reference, xnnpack, onednn)");
-  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nthreads = 0\n") == "x.toml:6: targets[0].threads: 0 is not in 1..1024");
-  CHECK(f.error(t + "name = \"a\"\nbudget_ms = \"1\"\n") == "x.toml:5: targets[0].budget_ms: expected a number, got another type");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = 1\nthreads = 0\n") ==
+        "x.toml:6: targets[0].threads: 0 is not in 1..1024");
+  CHECK(f.error(t + "name = \"a\"\nbudget_ms = \"1\"\n") ==
+        "x.toml:5: targets[0].budget_ms: expected a number, got another type");
   CHECK(f.error("targets = 3\n" + m) == "x.toml:1: targets: expected an array of tables ([[targets]] blocks)");
 }
 
@@ -291,8 +305,9 @@ TEST_CASE("config: house_differences lists the keys that change the house, and o
   now.house.spans = 10;
   now.house.prune_ratios = {0.5};
   now.run.seed = 3;
-  CHECK(config::house_differences(built, now) ==
-        std::vector<std::string>{"house.spans: 8 -> 10", "house.prune_ratios: [0.25, 0.5] -> [0.5]", "run.seed: 0 -> 3"});
+  CHECK(config::house_differences(built, now) == std::vector<std::string>{"house.spans: 8 -> 10",
+                                                                          "house.prune_ratios: [0.25, 0.5] -> [0.5]",
+                                                                          "run.seed: 0 -> 3"});
 }
 
 TEST_CASE("config: the shipped examples are valid configs") {
@@ -305,23 +320,25 @@ TEST_CASE("config: the shipped examples are valid configs") {
     text << in.rdbuf();
     return text.str();
   };
-  const OptimizerConfig demo = config::parse_optimizer_config(
-      text_of("house-demo.toml"), "house-demo.toml", examples, assets ? config::FileChecks::kRequireExisting : config::FileChecks::kNone);
+  const OptimizerConfig demo =
+      config::parse_optimizer_config(text_of("house-demo.toml"), "house-demo.toml", examples,
+                                     assets ? config::FileChecks::kRequireExisting : config::FileChecks::kNone);
   CHECK(demo.teacher.model == fs::path(BESPOKE_SOURCE_DIR "/models/fashion_resnet.onnx").lexically_normal().string());
   CHECK(demo.house.pretrained.size() == 1);
   CHECK(demo.house.kinds.size() == 4);
   CHECK(demo.run.out == fs::path(BESPOKE_SOURCE_DIR "/out/house-demo").lexically_normal().string());
   // profile-demo.toml names the same house as house-demo.toml, plus its targets.
-  const OptimizerConfig profiled = config::parse_optimizer_config(
-      text_of("profile-demo.toml"), "profile-demo.toml", examples, assets ? config::FileChecks::kRequireExisting : config::FileChecks::kNone);
+  const OptimizerConfig profiled =
+      config::parse_optimizer_config(text_of("profile-demo.toml"), "profile-demo.toml", examples,
+                                     assets ? config::FileChecks::kRequireExisting : config::FileChecks::kNone);
   CHECK(config::house_differences(demo, profiled).empty());
   CHECK(profiled.run.out == demo.run.out);
   REQUIRE(profiled.targets.size() == 4);
   CHECK(profiled.targets[0].name == "pc-1t");
   CHECK(profiled.targets[1].backend == "xnnpack");
   CHECK(profiled.targets[1].threads == 2);
-  const OptimizerConfig own =
-      config::parse_optimizer_config(text_of("house-own-model.toml"), "house-own-model.toml", examples, config::FileChecks::kNone);
+  const OptimizerConfig own = config::parse_optimizer_config(text_of("house-own-model.toml"), "house-own-model.toml",
+                                                             examples, config::FileChecks::kNone);
   CHECK(own.teacher.channels == 3);
   CHECK(own.data.source == examples + "/my-model/images");
 }

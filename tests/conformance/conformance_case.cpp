@@ -111,8 +111,10 @@ Prepared prepare(const OnnxTestCase& test, const onnx::ModelProto& model, const 
   for (size_t i = 0; i < fed.size(); ++i) {
     FloatTensor t;
     std::string why;
-    if (to_float_tensor(data.inputs[i], &t, &why)) all_float[fed[i]] = std::move(t);
-    else if (non_float.empty()) non_float = "input '" + fed[i] + "': " + why;
+    if (to_float_tensor(data.inputs[i], &t, &why))
+      all_float[fed[i]] = std::move(t);
+    else if (non_float.empty())
+      non_float = "input '" + fed[i] + "': " + why;
   }
   const std::string model_path = test.dir + "/model.onnx";
   std::string as_is_reason;
@@ -126,8 +128,7 @@ Prepared prepare(const OnnxTestCase& test, const onnx::ModelProto& model, const 
   if (fed.empty() || !all_float.count(fed[0]))
     return not_ready(Verdict::kSkipped, "non-float32 " + (non_float.empty() ? std::string("input") : non_float));
   if (fed.size() < 2) return not_ready(Verdict::kSkipped, "non-float32 " + non_float);
-  const std::string frozen_path =
-      scratch_dir + "/" + test.name + "." + std::to_string(::getpid()) + ".frozen.onnx";
+  const std::string frozen_path = scratch_dir + "/" + test.name + "." + std::to_string(::getpid()) + ".frozen.onnx";
   write_frozen_model(model, fed, data.inputs, frozen_path);
   Prepared p = convert(frozen_path, {{fed[0], all_float.at(fed[0])}}, "frozen");
   fs::remove(frozen_path);
@@ -173,8 +174,8 @@ size_t position_of(const std::vector<std::string>& names, const std::string& nam
 }
 
 BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backend, const Prepared& prepared,
-                              const std::vector<std::string>& expected_names,
-                              const std::vector<FloatTensor>& expected, const test::e2e::Tolerance& tol) {
+                              const std::vector<std::string>& expected_names, const std::vector<FloatTensor>& expected,
+                              const test::e2e::Tolerance& tol) {
   BackendVerdict v{backend.name, Verdict::kFailed, "", ""};
   // Feed inputs in the model's order, by name.
   std::vector<FloatTensor> inputs;
@@ -196,8 +197,8 @@ BackendVerdict run_on_backend(const bsp_model* model, const BackendChoice& backe
     return v;
   }
   if (run.outputs.size() != expected.size()) {
-    v.detail = "model has " + std::to_string(run.outputs.size()) + " outputs, expected " +
-               std::to_string(expected.size());
+    v.detail =
+        "model has " + std::to_string(run.outputs.size()) + " outputs, expected " + std::to_string(expected.size());
     return v;
   }
   const std::vector<std::string> names = test::e2e::output_names(model);
@@ -240,7 +241,7 @@ void export_for_emulation(const std::string& dir, size_t set, const bsp_model* m
   const std::vector<std::string> out_names = test::e2e::output_names(model);
   for (size_t j = 0; j < expected.size(); ++j)
     test::e2e::write_npy(prefix + "expected_" + std::to_string(position_of(out_names, expected_names[j], j)) + ".npy",
-                   expected[j]);
+                         expected[j]);
 }
 
 // Folds the verdicts of several data sets: the first failure wins, then unsupported.
@@ -301,17 +302,16 @@ CaseResult run_conformance_case(const OnnxTestCase& test, const std::vector<Back
     std::string message;
     test::e2e::ModelHandle loaded = test::e2e::load_model(prepared.bspk, &status, &message);
     if (!loaded) {
-      merge(&result, uniform(test, backends,
-                             status == BSP_ERROR_UNSUPPORTED ? Verdict::kUnsupported : Verdict::kFailed, message,
-                             prepared.mode));
+      merge(&result, uniform(test, backends, status == BSP_ERROR_UNSUPPORTED ? Verdict::kUnsupported : Verdict::kFailed,
+                             message, prepared.mode));
       continue;
     }
     CaseResult one{test.name, prepared.mode, {}};
     for (const auto& b : backends)
       one.backends.push_back(run_on_backend(loaded.get(), b, prepared, names, expected, tol));
     if (!one.backends.empty() && one.backends.front().verdict == Verdict::kPassed)
-      export_for_emulation(scratch_dir + "/cases/" + test.name, static_cast<size_t>(&data - sets.data()),
-                           loaded.get(), prepared, names, expected, tol);
+      export_for_emulation(scratch_dir + "/cases/" + test.name, static_cast<size_t>(&data - sets.data()), loaded.get(),
+                           prepared, names, expected, tol);
     merge(&result, one);
   }
   return result;

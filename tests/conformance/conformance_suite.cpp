@@ -55,8 +55,8 @@ std::string format_table(const std::string& label, const std::vector<CaseResult>
   out += line;
   for (const auto& name : backend_order) {
     const auto& c = counts[name];
-    std::snprintf(line, sizeof line, "  %-10s %8d %22d %8d %12d %8d\n", name.c_str(), c[0], fell_back[name], c[1],
-                  c[2], c[3]);
+    std::snprintf(line, sizeof line, "  %-10s %8d %22d %8d %12d %8d\n", name.c_str(), c[0], fell_back[name], c[1], c[2],
+                  c[3]);
     out += line;
   }
   return out;
@@ -143,8 +143,8 @@ SuiteRun run_suite(const std::string& suite_dir, const std::string& label, int s
     const OnnxTestCase& test = all[i];
     if (only && test.name != only) continue;
     fs::remove_all(report_dir + "/cases/" + test.name);  // rewritten if it still passes
-    CaseResult r = in_process ? run_conformance_case(test, backends, report_dir)
-                              : run_case_isolated(test, backends, report_dir);
+    CaseResult r =
+        in_process ? run_conformance_case(test, backends, report_dir) : run_case_isolated(test, backends, report_dir);
     for (const auto& b : r.backends)
       if (b.verdict == Verdict::kFailed)
         run.failures.push_back(r.name + " [" + b.backend + (r.mode.empty() ? "" : ", " + r.mode) + "]: " + b.detail);

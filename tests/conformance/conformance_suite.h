@@ -13,7 +13,7 @@
 namespace bespoke::test::conformance {
 
 struct SuiteRun {
-  std::string label;  // e.g. "node.0of2"
+  std::string label;                  // e.g. "node.0of2"
   std::vector<std::string> backends;  // backends_under_test(), in result order
   std::vector<CaseResult> results;
   std::vector<std::string> failures;  // "test [backend] mode: detail"

@@ -29,7 +29,7 @@ void check_suite(const std::string& folder, int shard, int shards) {
   if (!bespoke::test::require_asset(dir, "install libonnx-testdata (scripts/install-deps)")) return;
   const std::string label = shards > 1 ? folder + "." + std::to_string(shard) + "of" + std::to_string(shards) : folder;
   const auto run = bespoke::test::conformance::run_suite(dir, label, shard, shards,
-                                                   std::string(BESPOKE_BINARY_DIR) + "/conformance");
+                                                         std::string(BESPOKE_BINARY_DIR) + "/conformance");
   std::cout << run.table;
   for (const auto& f : run.failures) std::cout << "  FAILED " << f << "\n";
   const std::string verdict_file = std::string(BESPOKE_SOURCE_DIR) + "/tests/conformance/verdicts/" + label + ".tsv";
@@ -44,8 +44,9 @@ void check_suite(const std::string& folder, int shard, int shards) {
   for (const auto& d : differences) std::cout << "  DIFFERS " << d << "\n";
   std::cout.flush();
   CHECK(!run.results.empty());
-  CHECK_MESSAGE(differences.empty(), differences.size() << " verdicts of " << label << " differ from " << verdict_file
-                                                        << " (BESPOKE_UPDATE_VERDICTS=1 rewrites it; say why in the commit)");
+  CHECK_MESSAGE(differences.empty(), differences.size()
+                                         << " verdicts of " << label << " differ from " << verdict_file
+                                         << " (BESPOKE_UPDATE_VERDICTS=1 rewrites it; say why in the commit)");
 }
 
 }  // namespace

@@ -114,8 +114,7 @@ void write_expected_verdicts(const std::string& path, const std::string& label, 
                              const std::vector<std::string>& backends, const ExpectedVerdicts& previous) {
   std::ofstream out(path);
   if (!out) throw std::runtime_error("cannot write '" + path + "'");
-  out << "# Expected verdicts of the ONNX conformance suite " << label
-      << " (tests/conformance/expected_verdicts.h).\n"
+  out << "# Expected verdicts of the ONNX conformance suite " << label << " (tests/conformance/expected_verdicts.h).\n"
       << "# A cell is the verdict and, for a run, how many operators each backend ran.\n"
       << "# Rewritten by BESPOKE_UPDATE_VERDICTS=1; an expected failure needs a reason.\n"
       << kCpuPrefix << host_cpu_class() << "\n"

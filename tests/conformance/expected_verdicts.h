@@ -21,10 +21,10 @@
 namespace bespoke::test::conformance {
 
 struct ExpectedVerdicts {
-  std::string cpu;                     // CPU class the file was recorded on (see host_cpu_class)
-  std::vector<std::string> backends;   // column order
+  std::string cpu;                    // CPU class the file was recorded on (see host_cpu_class)
+  std::vector<std::string> backends;  // column order
   std::map<std::string, std::map<std::string, std::string>> cells;  // test -> backend -> cell
-  std::map<std::string, std::string> reasons;                        // test -> why it is expected to fail
+  std::map<std::string, std::string> reasons;                       // test -> why it is expected to fail
 };
 
 // "passed [onednn 3]", "unsupported", "FAILED", "skipped".

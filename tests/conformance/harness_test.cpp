@@ -56,10 +56,19 @@ TEST_CASE("harness.isolated_call reports results, crashes and hangs") {
   IsolatedResult thrown = run_isolated([]() -> std::string { throw std::runtime_error("boom"); }, 10);
   CHECK(thrown.completed);
   CHECK(thrown.output == "exception: boom");
-  IsolatedResult crashed = run_isolated([]() -> std::string { std::raise(SIGSEGV); return ""; }, 10);
+  IsolatedResult crashed = run_isolated(
+      []() -> std::string {
+        std::raise(SIGSEGV);
+        return "";
+      },
+      10);
   CHECK(!crashed.completed);
   CHECK(crashed.failure.find("signal 11") != std::string::npos);
-  IsolatedResult hung = run_isolated([]() -> std::string { for (;;) ::pause(); }, 1);
+  IsolatedResult hung = run_isolated(
+      []() -> std::string {
+        for (;;) ::pause();
+      },
+      1);
   CHECK(!hung.completed);
   CHECK(hung.failure.find("timed out") != std::string::npos);
 }

@@ -103,8 +103,8 @@ bool to_float_tensor(const onnx::TensorProto& t, test::e2e::FloatTensor* out, st
     }
     count *= d;
   }
-  const int64_t available = t.has_raw_data() ? static_cast<int64_t>(t.raw_data().size() / sizeof(float))
-                                             : t.float_data_size();
+  const int64_t available =
+      t.has_raw_data() ? static_cast<int64_t>(t.raw_data().size() / sizeof(float)) : t.float_data_size();
   if (t.has_raw_data() && t.raw_data().size() % sizeof(float) != 0) {
     *why = "raw_data size is not a multiple of 4";
     return false;
@@ -116,8 +116,10 @@ bool to_float_tensor(const onnx::TensorProto& t, test::e2e::FloatTensor* out, st
   }
   out->shape.assign(t.dims().begin(), t.dims().end());
   out->values.resize(static_cast<size_t>(count));
-  if (t.has_raw_data()) std::memcpy(out->values.data(), t.raw_data().data(), t.raw_data().size());  // little-endian host
-  else std::copy(t.float_data().begin(), t.float_data().end(), out->values.begin());
+  if (t.has_raw_data())
+    std::memcpy(out->values.data(), t.raw_data().data(), t.raw_data().size());  // little-endian host
+  else
+    std::copy(t.float_data().begin(), t.float_data().end(), out->values.begin());
   return true;
 }
 

@@ -8,12 +8,11 @@ namespace {
 struct Exception {
   const char* prefix;  // test name prefix
   test::e2e::Tolerance tolerance;
-  const char* why;     // kept next to the numbers on purpose
+  const char* why;  // kept next to the numbers on purpose
 };
 
 const std::vector<Exception>& exceptions() {
-  static const std::vector<Exception> table = {
-  };
+  static const std::vector<Exception> table = {};
   return table;
 }
 

@@ -7,9 +7,9 @@
 #include <functional>
 
 #include "data/data_error.h"
-#include "support/data_test_util.h"
 #include "data/dataset.h"
 #include "data/image_folder.h"
+#include "support/data_test_util.h"
 
 using namespace bespoke;
 using bespoke::test::ScratchDir;
@@ -48,66 +48,66 @@ std::string error_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST_SUITE("data") {
-
-TEST_CASE("image folder: classes sorted by name, images decoded, converted and resized") {
-  ScratchDir dir("folder");
-  write_folder(dir.path());
-  data::ImageFolderOptions options;
-  options.geometry = {3, 4, 4};
-  const data::ImageSet set = data::load_image_folder(dir.path().string(), options);
-  CHECK(set.class_names == std::vector<std::string>{"apple", "zebra"});
-  CHECK(set.labels == std::vector<int32_t>{0, 0, 1});
-  CHECK(set.pixels.size() == 3u * 48u);
-  // a1.png (gray) replicated to the three channels, exactly (PNG is lossless).
-  const std::vector<uint8_t> gray = gradient(4, 4, 1, 0);
-  for (int c = 0; c < 3; ++c) {
-    for (int k = 0; k < 16; ++k) CHECK(set.image(0)[c * 16 + k] == gray[static_cast<size_t>(k)]);
+  TEST_CASE("image folder: classes sorted by name, images decoded, converted and resized") {
+    ScratchDir dir("folder");
+    write_folder(dir.path());
+    data::ImageFolderOptions options;
+    options.geometry = {3, 4, 4};
+    const data::ImageSet set = data::load_image_folder(dir.path().string(), options);
+    CHECK(set.class_names == std::vector<std::string>{"apple", "zebra"});
+    CHECK(set.labels == std::vector<int32_t>{0, 0, 1});
+    CHECK(set.pixels.size() == 3u * 48u);
+    // a1.png (gray) replicated to the three channels, exactly (PNG is lossless).
+    const std::vector<uint8_t> gray = gradient(4, 4, 1, 0);
+    for (int c = 0; c < 3; ++c) {
+      for (int k = 0; k < 16; ++k) CHECK(set.image(0)[c * 16 + k] == gray[static_cast<size_t>(k)]);
+    }
+    // As 1-channel 8x8, the 8x8 PNG needs no resizing: its gray value is stb's RGB -> Y.
+    options.geometry = {1, 8, 8};
+    const data::ImageSet gray_set = data::load_image_folder(dir.path().string(), options);
+    CHECK(gray_set.pixels.size() == 3u * 64u);
   }
-  // As 1-channel 8x8, the 8x8 PNG needs no resizing: its gray value is stb's RGB -> Y.
-  options.geometry = {1, 8, 8};
-  const data::ImageSet gray_set = data::load_image_folder(dir.path().string(), options);
-  CHECK(gray_set.pixels.size() == 3u * 64u);
-}
 
-TEST_CASE("image folder: a size mismatch without resizing, a corrupt file, an empty class are named") {
-  ScratchDir dir("folder-bad");
-  write_folder(dir.path());
-  data::ImageFolderOptions options;
-  options.geometry = {3, 4, 4};
-  options.resize = false;
-  const std::string mismatch = error_of([&] { data::load_image_folder(dir.path().string(), options); });
-  CHECK(mismatch.find("a2.PNG': 8x8, expected 4x4") != std::string::npos);
+  TEST_CASE("image folder: a size mismatch without resizing, a corrupt file, an empty class are named") {
+    ScratchDir dir("folder-bad");
+    write_folder(dir.path());
+    data::ImageFolderOptions options;
+    options.geometry = {3, 4, 4};
+    options.resize = false;
+    const std::string mismatch = error_of([&] { data::load_image_folder(dir.path().string(), options); });
+    CHECK(mismatch.find("a2.PNG': 8x8, expected 4x4") != std::string::npos);
 
-  options.resize = true;
-  bespoke::test::write_file_bytes((dir.path() / "apple" / "broken.png").string(),
-                                     {0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5, 6, 7, 8});
-  const std::string corrupt = error_of([&] { data::load_image_folder(dir.path().string(), options); });
-  CHECK(corrupt.find((dir.path() / "apple" / "broken.png").string()) != std::string::npos);
-  CHECK(corrupt.find("cannot decode") != std::string::npos);
-  std::filesystem::remove(dir.path() / "apple" / "broken.png");
+    options.resize = true;
+    bespoke::test::write_file_bytes((dir.path() / "apple" / "broken.png").string(),
+                                    {0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5, 6, 7, 8});
+    const std::string corrupt = error_of([&] { data::load_image_folder(dir.path().string(), options); });
+    CHECK(corrupt.find((dir.path() / "apple" / "broken.png").string()) != std::string::npos);
+    CHECK(corrupt.find("cannot decode") != std::string::npos);
+    std::filesystem::remove(dir.path() / "apple" / "broken.png");
 
-  std::filesystem::create_directories(dir.path() / "empty");
-  const std::string empty = error_of([&] { data::load_image_folder(dir.path().string(), options); });
-  CHECK(empty.find("empty' has no .png/.jpg images") != std::string::npos);
-  CHECK(error_of([&] { data::load_image_folder((dir.path() / "absent").string(), options); }).find("not a directory") !=
-        std::string::npos);
-}
+    std::filesystem::create_directories(dir.path() / "empty");
+    const std::string empty = error_of([&] { data::load_image_folder(dir.path().string(), options); });
+    CHECK(empty.find("empty' has no .png/.jpg images") != std::string::npos);
+    CHECK(error_of([&] {
+            data::load_image_folder((dir.path() / "absent").string(), options);
+          }).find("not a directory") != std::string::npos);
+  }
 
-TEST_CASE("dataset: an image folder with train/ and test/ gives its splits and statistics") {
-  ScratchDir dir("folder-splits");
-  write_folder(dir.path() / "train");
-  write_folder(dir.path() / "test");
-  data::DatasetRequest r;
-  r.name = dir.path().string();
-  r.folder_geometry = {3, 4, 4};
-  r.validation_count = 1;
-  const data::Dataset d = data::open_dataset(r);
-  CHECK(d.train.indices.size() == 2);
-  CHECK(d.validation.indices.size() == 1);
-  CHECK(d.test.indices.size() == 3);
-  CHECK(d.class_names == std::vector<std::string>{"apple", "zebra"});
-  REQUIRE(d.normalization.mean.size() == 3);
-  CHECK(d.normalization.std[0] > 0.0f);
-}
+  TEST_CASE("dataset: an image folder with train/ and test/ gives its splits and statistics") {
+    ScratchDir dir("folder-splits");
+    write_folder(dir.path() / "train");
+    write_folder(dir.path() / "test");
+    data::DatasetRequest r;
+    r.name = dir.path().string();
+    r.folder_geometry = {3, 4, 4};
+    r.validation_count = 1;
+    const data::Dataset d = data::open_dataset(r);
+    CHECK(d.train.indices.size() == 2);
+    CHECK(d.validation.indices.size() == 1);
+    CHECK(d.test.indices.size() == 3);
+    CHECK(d.class_names == std::vector<std::string>{"apple", "zebra"});
+    REQUIRE(d.normalization.mean.size() == 3);
+    CHECK(d.normalization.std[0] > 0.0f);
+  }
 
 }  // TEST_SUITE

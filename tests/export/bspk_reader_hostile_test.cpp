@@ -139,8 +139,9 @@ TEST_CASE("semantic problems name the part of the file") {
     int y = b.add_tensor("y", {1, 4});
     b.add_op(fb::OpCode::SOFTMAX, {x}, {y}, fb::OperatorOptions::ConcatOptions,
              fb::CreateConcatOptions(b.fbb(), 1).Union(), "sm");
-    CHECK(read_error(b.finish()).find("options table ConcatOptions does not belong to this opcode (expected "
-                                      "SoftmaxOptions)") != std::string::npos);
+    CHECK(read_error(b.finish())
+              .find("options table ConcatOptions does not belong to this opcode (expected "
+                    "SoftmaxOptions)") != std::string::npos);
   }
   SUBCASE("missing required options") {
     test::ModelBuilder b;

@@ -9,9 +9,9 @@
 #include <set>
 
 #include "export/bspk_op_table.h"
-#include "export/canonical_attrs.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
+#include "export/canonical_attrs.h"
 #include "graph_diff.h"
 #include "graph_fixtures.h"
 #include "ir/op_set.h"
@@ -179,7 +179,8 @@ TEST_CASE("constants sharing one ConstantPtr share one buffer and stay shared af
   std::vector<uint8_t> file = exporter::write_bspk(m.g);
   const fb::Model& model = model_of(file);
   CHECK(model.buffers()->size() == 2);
-  CHECK(model.tensors()->Get(static_cast<uint32_t>(w))->buffer() == model.tensors()->Get(static_cast<uint32_t>(w2))->buffer());
+  CHECK(model.tensors()->Get(static_cast<uint32_t>(w))->buffer() ==
+        model.tensors()->Get(static_cast<uint32_t>(w2))->buffer());
   ir::Graph back = exporter::read_bspk(file.data(), file.size());
   CHECK(test::first_difference(m.g, back) == "");
   CHECK(back.values[static_cast<size_t>(w)].constant.get() == back.values[static_cast<size_t>(w2)].constant.get());

@@ -44,7 +44,8 @@ std::string value_difference(const ir::Value& a, const ir::Value& b) {
   if (a.name != b.name) return "name '" + a.name + "' vs '" + b.name + "'";
   if (a.dtype != b.dtype) return std::string("dtype ") + ir::dtype_name(a.dtype) + " vs " + ir::dtype_name(b.dtype);
   if (a.shape.has_value() != b.shape.has_value()) return "shape known vs unknown";
-  if (a.shape && *a.shape != *b.shape) return "shape " + ir::shape_string(*a.shape) + " vs " + ir::shape_string(*b.shape);
+  if (a.shape && *a.shape != *b.shape)
+    return "shape " + ir::shape_string(*a.shape) + " vs " + ir::shape_string(*b.shape);
   if (a.is_constant() != b.is_constant()) return "constant vs not constant";
   if (!a.is_constant()) return "";
   const ir::TensorData &ca = *a.constant, &cb = *b.constant;
@@ -61,10 +62,12 @@ std::string node_difference(const ir::Node& a, const ir::Node& b) {
   for (const auto& [key, value] : a.attrs) {
     auto it = b.attrs.find(key);
     if (it == b.attrs.end()) return "attribute '" + key + "' missing in the second graph";
-    if (!(value == it->second)) return "attribute '" + key + "': " + attribute_string(value) + " vs " + attribute_string(it->second);
+    if (!(value == it->second))
+      return "attribute '" + key + "': " + attribute_string(value) + " vs " + attribute_string(it->second);
   }
   for (const auto& [key, value] : b.attrs)
-    if (!a.attrs.count(key)) return "attribute '" + key + "' (" + attribute_string(value) + ") only in the second graph";
+    if (!a.attrs.count(key))
+      return "attribute '" + key + "' (" + attribute_string(value) + ") only in the second graph";
   return "";
 }
 
@@ -74,11 +77,13 @@ std::string block_difference(const ir::Block& a, const ir::Block& b) {
   if (a.input_value != b.input_value || a.output_value != b.output_value) return "input/output value differs";
   const ir::Provenance &p = a.provenance, &q = b.provenance;
   if (p.kind != q.kind) return "provenance kind differs";
-  if (p.teacher_cut_begin != q.teacher_cut_begin || p.teacher_cut_end != q.teacher_cut_end) return "teacher cut differs";
+  if (p.teacher_cut_begin != q.teacher_cut_begin || p.teacher_cut_end != q.teacher_cut_end)
+    return "teacher cut differs";
   if (p.source_model != q.source_model || p.source_node_begin != q.source_node_begin ||
       p.source_node_end != q.source_node_end)
     return "provenance source differs";
-  if (p.parameters != q.parameters) return "provenance parameters " + kv_string(p.parameters) + " vs " + kv_string(q.parameters);
+  if (p.parameters != q.parameters)
+    return "provenance parameters " + kv_string(p.parameters) + " vs " + kv_string(q.parameters);
   if (p.distill_loss != q.distill_loss) return "distill_loss differs";
   return "";
 }

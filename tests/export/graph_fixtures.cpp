@@ -93,11 +93,15 @@ ir::Graph every_op_graph() {
   int th = m.node("Tanh", "tanh", {silu}, {1, 4, 4, 4});
   int cs = m.node("ChannelShuffle", "shuffle", {th}, {1, 4, 4, 4}, {{"group", I(2)}});
   int rs = m.node("Resize", "upsample", {cs}, {1, 4, 8, 8},
-                  {{"mode", S("nearest")}, {"coordinate_transformation_mode", S("asymmetric")},
-                   {"nearest_mode", S("floor")}, {"scales", Fs({2.0f, 2.0f})}});
+                  {{"mode", S("nearest")},
+                   {"coordinate_transformation_mode", S("asymmetric")},
+                   {"nearest_mode", S("floor")},
+                   {"scales", Fs({2.0f, 2.0f})}});
   int rs2 = m.node("Resize", "resize_to", {rs}, {1, 4, 6, 6},
-                   {{"mode", S("linear")}, {"coordinate_transformation_mode", S("align_corners")},
-                    {"nearest_mode", S("round_prefer_floor")}, {"scales", Fs({0.0f, 0.0f})}});
+                   {{"mode", S("linear")},
+                    {"coordinate_transformation_mode", S("align_corners")},
+                    {"nearest_mode", S("round_prefer_floor")},
+                    {"scales", Fs({0.0f, 0.0f})}});
   int pd = m.node("Pad", "pad", {rs2}, {1, 4, 8, 8}, {{"pads", Is({0, 0, 1, 1, 0, 0, 1, 1})}, {"value", F(0.5f)}});
   int sl = m.node("Slice", "slice", {pd}, {1, 4, 4, 4},
                   {{"starts", Is({0, 0, 0, 1})}, {"ends", Is({1, 4, 8, 8})}, {"steps", Is({1, 1, 2, 2})}});
@@ -116,8 +120,8 @@ ir::Graph every_op_graph() {
   int fc1 = m.node("FullyConnected", "fc1", {sum, m.weight("fc1.w", {6, 4}), m.weight("fc1.b", {6})}, {1, 6},
                    clip_act(-inf, 3.0f));
   int seq = m.node("Reshape", "to_seq", {fc1}, {1, 2, 3});
-  int fc2 = m.node("FullyConnected", "fc2", {seq, m.weight("fc2.w", {5, 3}), m.weight("fc2.b", {5})}, {1, 2, 5},
-                   relu_act());
+  int fc2 =
+      m.node("FullyConnected", "fc2", {seq, m.weight("fc2.w", {5, 3}), m.weight("fc2.b", {5})}, {1, 2, 5}, relu_act());
   int root = m.node("Sqrt", "root", {fc2}, {1, 2, 5});  // fc2 >= 0: its fused Relu
   int fc3 = m.node("FullyConnected", "fc3", {root, m.weight("fc3.w", {4, 5}), -1}, {1, 2, 4});
   // Self-attention style run-time products (runtime 0.2.0 opcodes).

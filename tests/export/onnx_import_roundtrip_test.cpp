@@ -20,9 +20,12 @@ using namespace bespoke;
 namespace {
 
 const char* const kModels[] = {
-    "test_Conv2d",          "test_Conv2d_depthwise_strided", "test_Conv2d_no_bias", "test_ConvTranspose2d",
-    "test_Linear",          "test_MaxPool2d",                "test_AvgPool2d_stride", "test_BatchNorm2d_eval",
-    "test_LeakyReLU",       "test_Softmax",                  "test_ZeroPad2d",        "test_Sigmoid",
+    "test_Conv2d",           "test_Conv2d_depthwise_strided",
+    "test_Conv2d_no_bias",   "test_ConvTranspose2d",
+    "test_Linear",           "test_MaxPool2d",
+    "test_AvgPool2d_stride", "test_BatchNorm2d_eval",
+    "test_LeakyReLU",        "test_Softmax",
+    "test_ZeroPad2d",        "test_Sigmoid",
 };
 
 std::string model_path(const std::string& name) {
@@ -57,8 +60,7 @@ std::string structure(const ir::Graph& g) {
     }
     int p = g.producer(v);
     const auto& outs = g.nodes[static_cast<size_t>(p)].outputs;
-    return "node" + std::to_string(p) + ":" +
-           std::to_string(std::find(outs.begin(), outs.end(), v) - outs.begin());
+    return "node" + std::to_string(p) + ":" + std::to_string(std::find(outs.begin(), outs.end(), v) - outs.begin());
   };
   for (const auto& n : g.nodes) {
     os << n.op << " {";

@@ -80,13 +80,35 @@ TEST_CASE("every canonical op exports to a checked ONNX model whose inferred sha
 
 TEST_CASE("node counts by type show each expansion") {
   const ir::Graph g = test::every_op_graph();
-  std::map<std::string, int> at17 = {
-      {"Conv", 2},       {"ConvTranspose", 1}, {"MaxPool", 1},     {"AveragePool", 1}, {"GlobalAveragePool", 1},
-      {"Relu", 4},       {"Clip", 4},          {"Add", 3},         {"Sub", 1},         {"Mul", 2},
-      {"Div", 1},        {"LeakyRelu", 1},     {"Sigmoid", 2},     {"HardSigmoid", 1}, {"HardSwish", 1},
-      {"Tanh", 1},       {"Reshape", 4},       {"Transpose", 3},   {"Resize", 2},      {"Pad", 1},
-      {"Slice", 1},      {"Split", 1},         {"Concat", 1},      {"BatchNormalization", 1},
-      {"ReduceMean", 1}, {"Gemm", 1},          {"MatMul", 4},      {"Softmax", 1},     {"Sqrt", 1}};
+  std::map<std::string, int> at17 = {{"Conv", 2},
+                                     {"ConvTranspose", 1},
+                                     {"MaxPool", 1},
+                                     {"AveragePool", 1},
+                                     {"GlobalAveragePool", 1},
+                                     {"Relu", 4},
+                                     {"Clip", 4},
+                                     {"Add", 3},
+                                     {"Sub", 1},
+                                     {"Mul", 2},
+                                     {"Div", 1},
+                                     {"LeakyRelu", 1},
+                                     {"Sigmoid", 2},
+                                     {"HardSigmoid", 1},
+                                     {"HardSwish", 1},
+                                     {"Tanh", 1},
+                                     {"Reshape", 4},
+                                     {"Transpose", 3},
+                                     {"Resize", 2},
+                                     {"Pad", 1},
+                                     {"Slice", 1},
+                                     {"Split", 1},
+                                     {"Concat", 1},
+                                     {"BatchNormalization", 1},
+                                     {"ReduceMean", 1},
+                                     {"Gemm", 1},
+                                     {"MatMul", 4},
+                                     {"Softmax", 1},
+                                     {"Sqrt", 1}};
   CHECK(count_node_types(parse(onnx_export::write_onnx(g, 17))) == at17);
   // Before opset 14 HardSwish becomes HardSigmoid(1/6, 1/2) * x.
   std::map<std::string, int> at13 = at17;
@@ -125,7 +147,7 @@ TEST_CASE("value names, graph inputs/outputs and attributes are kept") {
   const onnx::NodeProto& gemm = node_named(model, "fc1_node");
   CHECK(gemm.op_type() == "Gemm");
   CHECK(attribute(gemm, "transB")->i() == 1);
-  CHECK(node_named(model, "upsample_node").input_size() == 3);  // X, roi "", scales
+  CHECK(node_named(model, "upsample_node").input_size() == 3);   // X, roi "", scales
   CHECK(node_named(model, "resize_to_node").input_size() == 4);  // X, "", "", sizes
 }
 
@@ -136,7 +158,8 @@ TEST_CASE("what ONNX cannot express is rejected with a message") {
   CHECK_THROWS_WITH_AS(onnx_export::write_onnx(g, 18), doctest::Contains("opset 18"), exporter::ExportError);
   for (auto& n : g.nodes)
     if (n.op == "AveragePool") n.attrs["dilations"] = std::vector<int64_t>{2, 2};
-  CHECK_THROWS_WITH_AS(onnx_export::write_onnx(g, 17), doctest::Contains("'avgpool_node' (AveragePool): AveragePool with dilations"),
+  CHECK_THROWS_WITH_AS(onnx_export::write_onnx(g, 17),
+                       doctest::Contains("'avgpool_node' (AveragePool): AveragePool with dilations"),
                        exporter::ExportError);
   ir::Graph aux = test::small_graph();
   aux.nodes[1].op = "Flatten";

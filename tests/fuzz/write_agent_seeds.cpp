@@ -14,8 +14,8 @@ namespace {
 using namespace bespoke::agent;
 
 void write(const std::filesystem::path& dir, const std::string& name, const std::vector<uint8_t>& bytes) {
-  std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                     static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(dir / name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace

@@ -37,15 +37,13 @@ std::vector<uint8_t> tensor_ops_model() {
   const int s2 = b.add_tensor("s2", {1, 5, 4, 4});
   b.add_op(fb::OpCode::SPLIT, {sh}, {s1, s2}, O::SplitOptions, fb::CreateSplitOptionsDirect(f, 1, &sizes).Union());
   const int r = b.add_tensor("r", {1, 5, 8, 8});
-  b.add_op(fb::OpCode::RESIZE, {s2}, {r}, O::ResizeOptions,
-           fb::CreateResizeOptions(f, fb::ResizeMode::LINEAR).Union());
+  b.add_op(fb::OpCode::RESIZE, {s2}, {r}, O::ResizeOptions, fb::CreateResizeOptions(f, fb::ResizeMode::LINEAR).Union());
   const std::vector<int32_t> perm{0, 2, 3, 1};
   const int t = b.add_tensor("t", {1, 8, 8, 5});
   b.add_op(fb::OpCode::TRANSPOSE, {r}, {t}, O::TransposeOptions, fb::CreateTransposeOptionsDirect(f, &perm).Union());
   const std::vector<int32_t> axes{1, 2};
   const int m = b.add_tensor("m", {1, 5});
-  b.add_op(fb::OpCode::REDUCE_MEAN, {t}, {m}, O::ReduceOptions,
-           fb::CreateReduceOptionsDirect(f, &axes, false).Union());
+  b.add_op(fb::OpCode::REDUCE_MEAN, {t}, {m}, O::ReduceOptions, fb::CreateReduceOptionsDirect(f, &axes, false).Union());
   const int hs = b.add_tensor("hs", {1, 5});
   b.add_op(fb::OpCode::HARD_SWISH, {m}, {hs});
   const int g = b.add_tensor("g", {1, 3, 1, 1});

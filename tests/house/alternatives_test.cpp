@@ -11,8 +11,8 @@
 #include <map>
 #include <set>
 
-#include "blocks/unit_blocks.h"
 #include "blocks/surgery.h"
+#include "blocks/unit_blocks.h"
 #include "house/channel_pruning.h"
 #include "house/low_rank.h"
 #include "house/pretrained_spans.h"
@@ -57,7 +57,9 @@ at::Tensor random_input(const ir::Graph& g, int64_t batch = 4) {
   return at::relu(at::randn(shape));  // the teacher's features are ReLU outputs
 }
 
-const ir::Shape& cut_shape(int cut) { return teacher().graph.shape_of(teacher().analysis.cuts.at(static_cast<size_t>(cut))); }
+const ir::Shape& cut_shape(int cut) {
+  return teacher().graph.shape_of(teacher().analysis.cuts.at(static_cast<size_t>(cut)));
+}
 
 }  // namespace
 
@@ -98,7 +100,8 @@ TEST_CASE("teacher drops keep the span's shapes, include the identity where shap
     CHECK(d.graph.shape_of(d.graph.outputs[0]) == cut_shape(3));
   }
   // The kept block computes what the teacher's block computes.
-  const Alternative& kept = *std::find_if(drops.begin(), drops.end(), [](const Alternative& d) { return d.key == "s1-3/drop/2-3"; });
+  const Alternative& kept =
+      *std::find_if(drops.begin(), drops.end(), [](const Alternative& d) { return d.key == "s1-3/drop/2-3"; });
   const at::Tensor x = random_input(kept.graph);
   CHECK(at::allclose(run(kept.graph, x), run(blocks::extract_span(t.graph, 2, 3), x)));
   // Stage 2 starts with a stride-2 block: no shorter span keeps 32x14x14 -> 64x7x7 but the block itself.
@@ -178,8 +181,10 @@ TEST_CASE("channel pruning keeps the strongest filters and equals zeroing the ot
     bv[static_cast<size_t>(f)] = 0.0f;
   }
   const int wid = first.input(1), bid = first.input(2);
-  zeroed.values[static_cast<size_t>(wid)].constant = std::make_shared<ir::TensorData>(ir::TensorData::from_floats(w.shape, wv));
-  zeroed.values[static_cast<size_t>(bid)].constant = std::make_shared<ir::TensorData>(ir::TensorData::from_floats(b.shape, bv));
+  zeroed.values[static_cast<size_t>(wid)].constant =
+      std::make_shared<ir::TensorData>(ir::TensorData::from_floats(w.shape, wv));
+  zeroed.values[static_cast<size_t>(bid)].constant =
+      std::make_shared<ir::TensorData>(ir::TensorData::from_floats(b.shape, bv));
   const at::Tensor x = random_input(span);
   CHECK(at::allclose(run(*pruned, x), run(zeroed, x), 1e-4, 1e-5));
 
@@ -196,12 +201,18 @@ TEST_CASE("low-rank factorization: exact on a rank-r convolution, closer to the 
   const int x = gb.input("x", {1, 8, 6, 6});
   std::vector<float> w(16 * 72);
   for (int o = 0; o < 16; ++o)
-    for (int i = 0; i < 72; ++i) w[static_cast<size_t>(o * 72 + i)] = std::sin(0.3f * o + 0.1f * i) + 0.5f * std::cos(0.7f * o) * std::cos(0.2f * i);
+    for (int i = 0; i < 72; ++i)
+      w[static_cast<size_t>(o * 72 + i)] =
+          std::sin(0.3f * o + 0.1f * i) + 0.5f * std::cos(0.7f * o) * std::cos(0.2f * i);
   std::vector<float> bias(16);
   for (int o = 0; o < 16; ++o) bias[static_cast<size_t>(o)] = 0.1f * o;
   const int y = gb.op("Conv", {x, gb.floats("w", {16, 8, 3, 3}, w), gb.floats("b", {16}, bias)},
-                      {{"kernel_shape", ints_attr({3, 3})}, {"strides", ints_attr({1, 1})}, {"dilations", ints_attr({1, 1})},
-                       {"pads", ints_attr({1, 1, 1, 1})}, {"group", int_attr(1)}, {"activation", str_attr("Relu")}});
+                      {{"kernel_shape", ints_attr({3, 3})},
+                       {"strides", ints_attr({1, 1})},
+                       {"dilations", ints_attr({1, 1})},
+                       {"pads", ints_attr({1, 1, 1, 1})},
+                       {"group", int_attr(1)},
+                       {"activation", str_attr("Relu")}});
   gb.output(y);
   // sin(a+b) = sin a cos b + cos a sin b: rank 2, plus a rank-1 term: rank 3.
   std::string why;
@@ -232,7 +243,8 @@ TEST_CASE("pretrained spans of the PP-OCRv4 detector: re-instantiated at the tea
   REQUIRE_MESSAGE(std::filesystem::exists(det), det << " is missing: run scripts/install-deps");
   onnx_import::ImportOptions options;
   options.input_shapes["x"] = {1, 3, 224, 224};
-  const PretrainedSource source = make_pretrained_source("det", det, onnx_import::load_onnx_for_inference(det, options));
+  const PretrainedSource source =
+      make_pretrained_source("det", det, onnx_import::load_onnx_for_inference(det, options));
   const Teacher& t = teacher();
   PretrainedOptions o;
   o.max_per_span = 3;
@@ -261,12 +273,19 @@ TEST_CASE("pretrained spans that fix a size are skipped with their reason") {
   GraphBuilder gb;
   const int x = gb.input("x", {1, 4, 8, 8});
   auto conv = [&](int in, const std::string& name) {
-    return gb.op("Conv", {in, gb.floats(name + ".w", {4, 4, 3, 3}, std::vector<float>(144, 0.01f)), gb.floats(name + ".b", {4}, {0, 0, 0, 0})},
-                 {{"kernel_shape", ints_attr({3, 3})}, {"strides", ints_attr({1, 1})}, {"dilations", ints_attr({1, 1})},
-                  {"pads", ints_attr({1, 1, 1, 1})}, {"group", int_attr(1)}}, name);
+    return gb.op("Conv",
+                 {in, gb.floats(name + ".w", {4, 4, 3, 3}, std::vector<float>(144, 0.01f)),
+                  gb.floats(name + ".b", {4}, {0, 0, 0, 0})},
+                 {{"kernel_shape", ints_attr({3, 3})},
+                  {"strides", ints_attr({1, 1})},
+                  {"dilations", ints_attr({1, 1})},
+                  {"pads", ints_attr({1, 1, 1, 1})},
+                  {"group", int_attr(1)}},
+                 name);
   };
   const int r = gb.op("Reshape", {conv(x, "c1")}, {}, "reshape");
-  gb.g.values[static_cast<size_t>(r)].shape = ir::Shape{1, 4, 8, 8};  // a canonical Reshape's target is its output shape
+  gb.g.values[static_cast<size_t>(r)].shape =
+      ir::Shape{1, 4, 8, 8};  // a canonical Reshape's target is its output shape
   gb.output(conv(r, "c2"));
   ir::infer_shapes(gb.g);
   const PretrainedSource source = make_pretrained_source("toy", "toy.onnx", gb.g);

@@ -136,9 +136,13 @@ TEST_CASE("an output adapter starts from the least-squares fit") {
   using namespace bespoke::test;
   GraphBuilder gb;
   const int x = gb.input("x", {1, 6, 5, 5});
-  gb.output(gb.op("Conv", {x, gb.floats("w", {4, 6, 1, 1}, std::vector<float>(24, 0.0f)), gb.floats("b", {4}, {0, 0, 0, 0})},
-                  {{"kernel_shape", ints_attr({1, 1})}, {"strides", ints_attr({1, 1})}, {"dilations", ints_attr({1, 1})},
-                   {"pads", ints_attr({0, 0, 0, 0})}, {"group", int_attr(1)}},
+  gb.output(gb.op("Conv",
+                  {x, gb.floats("w", {4, 6, 1, 1}, std::vector<float>(24, 0.0f)), gb.floats("b", {4}, {0, 0, 0, 0})},
+                  {{"kernel_shape", ints_attr({1, 1})},
+                   {"strides", ints_attr({1, 1})},
+                   {"dilations", ints_attr({1, 1})},
+                   {"pads", ints_attr({0, 0, 0, 0})},
+                   {"group", int_attr(1)}},
                   "span/adapter_out"));
   at::manual_seed(3);
   const at::Tensor in = at::randn({64, 6, 5, 5});
@@ -162,9 +166,13 @@ TEST_CASE("an input adapter starts as whitened PCA of the teacher's feature") {
   using namespace bespoke::test;
   GraphBuilder gb;
   const int x = gb.input("x", {1, 5, 4, 4});
-  gb.output(gb.op("Conv", {x, gb.floats("w", {3, 5, 1, 1}, std::vector<float>(15, 0.0f)), gb.floats("b", {3}, {0, 0, 0})},
-                  {{"kernel_shape", ints_attr({1, 1})}, {"strides", ints_attr({1, 1})}, {"dilations", ints_attr({1, 1})},
-                   {"pads", ints_attr({0, 0, 0, 0})}, {"group", int_attr(1)}},
+  gb.output(gb.op("Conv",
+                  {x, gb.floats("w", {3, 5, 1, 1}, std::vector<float>(15, 0.0f)), gb.floats("b", {3}, {0, 0, 0})},
+                  {{"kernel_shape", ints_attr({1, 1})},
+                   {"strides", ints_attr({1, 1})},
+                   {"dilations", ints_attr({1, 1})},
+                   {"pads", ints_attr({0, 0, 0, 0})},
+                   {"group", int_attr(1)}},
                   "span/adapter_in"));
   // Correlated channels with different scales and means.
   at::manual_seed(5);

@@ -16,13 +16,13 @@
 
 #include "support/run_tool.h"
 
-#include "support/data_test_util.h"
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
 #include "house/house_store.h"
-#include "support/store_test_util.h"
 #include "ir/passes.h"
+#include "support/data_test_util.h"
 #include "support/graph_builder.h"
+#include "support/store_test_util.h"
 
 namespace bespoke::house {
 
@@ -94,7 +94,8 @@ void write_house(const std::string& dir, int which = 0) {
   }
   if (which != 1) {
     test::put_with_file(store, span_record(3, 5), tiny_bspk(5));
-    AlternativeRecord pretrained = test::done_alternative("s3-5/pretrained/det/4-6", AlternativeKind::kPretrained, 3, 5);
+    AlternativeRecord pretrained =
+        test::done_alternative("s3-5/pretrained/det/4-6", AlternativeKind::kPretrained, 3, 5);
     pretrained.origin_model = "/models/det.onnx";
     pretrained.adapters = "in: conv1x1 2->16; out: conv1x1 16->2";
     test::put_with_file(store, pretrained, tiny_bspk(6));
@@ -181,7 +182,7 @@ TEST_CASE("house export copies the runnable files with a manifest") {
     CHECK(bytes == test::read_file_bytes(dir + "/" + file));
     CHECK(entry["size"] == bytes.size());
     CHECK(exporter::read_bspk(bytes.data(), bytes.size()).nodes.size() == 2);  // a runnable model
-    CHECK(entry["kind"] != "low_rank");  // the failed one has no file
+    CHECK(entry["kind"] != "low_rank");                                        // the failed one has no file
   }
   CHECK(bespoke_opt(scratch, "house export " + q(dir) + " " + q(dir)).status == 2);
 }
@@ -212,8 +213,8 @@ TEST_CASE("house merge joins shards into the house built whole") {
   test::new_house(other, 3);
   const Outcome refused = bespoke_opt(scratch, "house merge " + q(scratch.file("m2")) + " " + q(a) + " " + q(other));
   CHECK(refused.status == 1);
-  CHECK(refused.err == "bespoke-opt house merge: " + other + ": built from a different config than " + a +
-                           ": house.spans: 8 -> 3\n");
+  CHECK(refused.err ==
+        "bespoke-opt house merge: " + other + ": built from a different config than " + a + ": house.spans: 8 -> 3\n");
 }
 
 TEST_CASE("house commands refuse bad stores with one line naming the file") {
@@ -227,7 +228,8 @@ TEST_CASE("house commands refuse bad stores with one line naming the file") {
   bad.emplace_back(scratch.file("no-index"), scratch.file("no-index") + ": not a model house (no house.sqlite)");
   fs::create_directories(scratch.file("garbage"));
   test::write_file_bytes(scratch.file("garbage") + index, std::vector<uint8_t>(4096, 0x5a));
-  bad.emplace_back(scratch.file("garbage"), scratch.file("garbage") + index + ": not a model house (not an SQLite database)");
+  bad.emplace_back(scratch.file("garbage"),
+                   scratch.file("garbage") + index + ": not a model house (not an SQLite database)");
   const std::string truncated = scratch.file("truncated");
   write_house(truncated);
   {
@@ -235,7 +237,8 @@ TEST_CASE("house commands refuse bad stores with one line naming the file") {
     for (int i = 0; i < 100; ++i) store.set_meta("note" + std::to_string(i), std::string(500, 'n'));
   }
   const std::vector<uint8_t> full = test::read_file_bytes(truncated + index);
-  test::write_file_bytes(truncated + index, std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 3)));
+  test::write_file_bytes(truncated + index,
+                         std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 3)));
   bad.emplace_back(truncated, truncated + index + ": corrupt");
   const std::string newer = scratch.file("newer");
   write_house(newer);

@@ -10,9 +10,9 @@
 #include <sqlite3.h>
 
 #include "config/config_checks.h"
-#include "support/data_test_util.h"
 #include "house/house_merge.h"
 #include "house/house_store.h"
+#include "support/data_test_util.h"
 #include "support/store_test_util.h"
 
 namespace bespoke::house {
@@ -144,7 +144,8 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
   const test::ScratchDir scratch("house-bad");
   const std::string file_of = "/house.sqlite";
   // No folder, a file instead of a folder, a folder without an index.
-  CHECK(house_error([&] { HouseStore::open(scratch.file("none"), false); }) == scratch.file("none") + ": no such folder");
+  CHECK(house_error([&] { HouseStore::open(scratch.file("none"), false); }) ==
+        scratch.file("none") + ": no such folder");
   test::write_file_bytes(scratch.file("plain"), {1});
   CHECK(house_error([&] { HouseStore::open(scratch.file("plain"), true); }) ==
         scratch.file("plain") + ": not a folder (a model house is a folder)");
@@ -158,7 +159,8 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
   std::vector<uint8_t> noise(8192);
   for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<uint8_t>(i * 37 + 11);
   test::write_file_bytes(garbage + file_of, noise);
-  CHECK(house_error([&] { HouseStore::open(garbage, true); }) == garbage + file_of + ": not a model house (not an SQLite database)");
+  CHECK(house_error([&] { HouseStore::open(garbage, true); }) ==
+        garbage + file_of + ": not a model house (not an SQLite database)");
   CHECK(test::read_file_bytes(garbage + file_of) == noise);
 
   // A store cut short (a copy that stopped half-way).
@@ -173,7 +175,8 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
   }
   const auto full = test::read_file_bytes(truncated + file_of);
   REQUIRE(full.size() > 16384);
-  test::write_file_bytes(truncated + file_of, std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 2)));
+  test::write_file_bytes(truncated + file_of,
+                         std::vector<uint8_t>(full.begin(), full.begin() + static_cast<long>(full.size() / 2)));
   CHECK(house_error([&] { HouseStore::open(truncated, false); }) ==
         truncated + file_of + ": corrupt or unreadable (database disk image is malformed)");
 
@@ -199,7 +202,8 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
   const std::string empty_db = scratch.file("empty-db");
   fs::create_directories(empty_db);
   test::write_file_bytes(empty_db + file_of, {});
-  CHECK(house_error([&] { HouseStore::open(empty_db, false); }) == empty_db + file_of + ": not a model house (an empty database)");
+  CHECK(house_error([&] { HouseStore::open(empty_db, false); }) ==
+        empty_db + file_of + ": not a model house (an empty database)");
 }
 
 TEST_CASE("house store: write_file_atomically replaces whole files and leaves no temporary file") {
@@ -213,7 +217,8 @@ TEST_CASE("house store: write_file_atomically replaces whole files and leaves no
   write_file_atomically(path, {});
   CHECK(fs::file_size(path) == 0);
   const std::string nowhere = scratch.file("no/such/folder/b.bspk");
-  CHECK(house_error([&] { write_file_atomically(nowhere, {1}); }) == nowhere + ": cannot write: No such file or directory");
+  CHECK(house_error([&] { write_file_atomically(nowhere, {1}); }) ==
+        nowhere + ": cannot write: No such file or directory");
   CHECK(house_error([&] { read_file_bytes(nowhere); }) == nowhere + ": cannot open");
 }
 
@@ -274,17 +279,22 @@ TEST_CASE("house merge: refuses different configs, conflicting keys and broken i
     HouseStore sc = new_house(c);
     put_with_file(sc, done_alternative("s1-3/pruned/0.5", AlternativeKind::kPruned, 1, 3), {1, 2, 4});
   }
-  CHECK(house_error([&] { merge_houses(out, {a, b}); }) ==
-        b + ": built from a different config than " + a + ": house.spans: 8 -> 9");
-  CHECK(house_error([&] { merge_houses(out, {a, c}); }) ==
-        "'s1-3/pruned/0.5' differs between " + a + " and " + c + " (status, reason or file bytes)");
+  CHECK(house_error([&] {
+          merge_houses(out, {a, b});
+        }) == b + ": built from a different config than " + a + ": house.spans: 8 -> 9");
+  CHECK(house_error([&] {
+          merge_houses(out, {a, c});
+        }) == "'s1-3/pruned/0.5' differs between " + a + " and " + c + " (status, reason or file bytes)");
   CHECK(!fs::exists(out + "/house.sqlite"));  // refused before anything was written
   CHECK(house_error([&] { merge_houses(out, {a, a}); }) == a + ": listed twice");
   CHECK(house_error([&] { merge_houses(a, {a}); }) == a + ": is the output folder too");
-  CHECK(house_error([&] { merge_houses(out, {a, scratch.file("none")}); }) == scratch.file("none") + ": no such folder");
+  CHECK(house_error([&] {
+          merge_houses(out, {a, scratch.file("none")});
+        }) == scratch.file("none") + ": no such folder");
   fs::remove(c + "/s1-3_pruned_0.5.bspk");
-  CHECK(house_error([&] { merge_houses(out, {a, c}); }) ==
-        c + "/s1-3_pruned_0.5.bspk: missing (referenced by alternative 's1-3/pruned/0.5')");
+  CHECK(house_error([&] {
+          merge_houses(out, {a, c});
+        }) == c + "/s1-3_pruned_0.5.bspk: missing (referenced by alternative 's1-3/pruned/0.5')");
   HouseStore::open(scratch.file("bare"), true);  // no config: not made by house build
   CHECK(house_error([&] { merge_houses(out, {scratch.file("bare")}); }) ==
         scratch.file("bare") + "/house.sqlite: no config in meta (not written by bespoke-opt house build)");

@@ -34,7 +34,7 @@ void check_fold(const ConvSpec& s, bool with_bias, bool canonical) {
   REQUIRE(op_sequence(b.g) == std::vector<std::string>{s.op()});
   const Node& folded = b.g.nodes[0];
   CHECK(folded.name == "conv");
-  CHECK(folded.attrs == attrs);  // strides, pads, output_padding, ... untouched
+  CHECK(folded.attrs == attrs);    // strides, pads, output_padding, ... untouched
   CHECK(folded.outputs[0] == bn);  // the graph output value survives
   REQUIRE(folded.inputs.size() == 3);
   const std::vector<float> w2 = constant_floats(b.g.values[static_cast<size_t>(folded.inputs[1])]);
@@ -75,8 +75,9 @@ TEST_CASE("BatchNormalization folds into a strided ConvTranspose, groups 1 and 2
       }
 }
 
-TEST_CASE("no fold when the layer output has another reader or is a graph output, the layer has a fused "
-          "activation, or the statistics are not constant") {
+TEST_CASE(
+    "no fold when the layer output has another reader or is a graph output, the layer has a fused "
+    "activation, or the statistics are not constant") {
   for (const char* op : {"Conv", "ConvTranspose"}) {
     CAPTURE(op);
     GraphBuilder shared;

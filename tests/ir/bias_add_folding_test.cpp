@@ -18,9 +18,7 @@ namespace {
 
 using Ops = std::vector<std::string>;
 
-const Value& input_value(const Graph& g, const Node& n, size_t i) {
-  return g.values[static_cast<size_t>(n.inputs[i])];
-}
+const Value& input_value(const Graph& g, const Node& n, size_t i) { return g.values[static_cast<size_t>(n.inputs[i])]; }
 
 // layer -> Add(layer, c) (or Add(c, layer)), c of `addend_shape` with M elements.
 void check_fold(const ConvSpec& s, bool with_bias, bool constant_first, const Shape& addend_shape) {
@@ -137,11 +135,11 @@ TEST_CASE("the pipeline folds Paddle's ConvTranspose -> Add -> BatchNormalizatio
 
 TEST_CASE("no fold when the addend is not one value per output channel") {
   for (const char* op : {"Conv", "ConvTranspose"})
-    for (const Shape& shape : {Shape{1, 1, 2, 2},      // per position
-                               Shape{1, 2, 2, 2},      // per element
-                               Shape{1, 2, 1},         // M values along H
-                               Shape{1, 1, 1, 2},      // ... along W
-                               Shape{2, 1},            // ... along H, rank 2
+    for (const Shape& shape : {Shape{1, 1, 2, 2},        // per position
+                               Shape{1, 2, 2, 2},        // per element
+                               Shape{1, 2, 1},           // M values along H
+                               Shape{1, 1, 1, 2},        // ... along W
+                               Shape{2, 1},              // ... along H, rank 2
                                Shape{1, 2, 1, 1, 1}}) {  // per channel, but grows the output to rank 5
       CAPTURE(op);
       CAPTURE(shape_string(shape));
@@ -151,8 +149,9 @@ TEST_CASE("no fold when the addend is not one value per output channel") {
     }
 }
 
-TEST_CASE("no fold when the layer output has another reader or is a graph output, the addend is not constant, "
-          "or the layer or the Add has a fused activation") {
+TEST_CASE(
+    "no fold when the layer output has another reader or is a graph output, the addend is not constant, "
+    "or the layer or the Add has a fused activation") {
   for (const char* op : {"Conv", "ConvTranspose"}) {
     CAPTURE(op);
     SmallLayer shared(op);
@@ -174,8 +173,9 @@ TEST_CASE("no fold when the layer output has another reader or is a graph output
     CHECK(activated.folds() == 0);
 
     SmallLayer activated_add(op);
-    activated_add.b.output(activated_add.b.op(
-        "Add", {activated_add.out, activated_add.b.floats("c", {1, 2, 1, 1}, {1, 1})}, {{"activation", str_attr("Relu")}}));
+    activated_add.b.output(activated_add.b.op("Add",
+                                              {activated_add.out, activated_add.b.floats("c", {1, 2, 1, 1}, {1, 1})},
+                                              {{"activation", str_attr("Relu")}}));
     CHECK(activated_add.folds() == 0);
   }
 }

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "support/graph_builder.h"
 #include "ir/passes.h"
+#include "support/graph_builder.h"
 
 using namespace bespoke::ir;
 using namespace bespoke::test;
@@ -102,7 +102,7 @@ TEST_CASE("topological_sort: stable, fixes out-of-order nodes, reports cycles by
   CHECK(topological_sort(b.g) == 0);
 
   std::swap(b.g.nodes[0], b.g.nodes[2]);  // sum, c, a
-  CHECK(topological_sort(b.g) == 3);  // every node changed place
+  CHECK(topological_sort(b.g) == 3);      // every node changed place
   std::vector<std::string> names;
   for (const auto& n : b.g.nodes) names.push_back(n.name);
   CHECK(names == std::vector<std::string>{"c", "a", "sum"});  // ready nodes keep their relative order

@@ -3,8 +3,8 @@
 
 #include <limits>
 
-#include "support/graph_builder.h"
 #include "ir/passes.h"
+#include "support/graph_builder.h"
 
 using namespace bespoke::ir;
 using namespace bespoke::test;
@@ -37,8 +37,8 @@ TEST_CASE("folds PyTorch's x.view(x.size(0), -1) chain, opset 11 and opset 13 sp
     const int x = b.input("x", {2, 3, 4, 5});
     const int shape = b.op("Shape", {x});
     const int n = b.op("Gather", {shape, scalar_int(b, "zero", 0)}, {{"axis", int_attr(0)}});
-    const int n1 = opset13 ? b.op("Unsqueeze", {n, b.ints("axes", {0})})
-                           : b.op("Unsqueeze", {n}, {{"axes", ints_attr({0})}});
+    const int n1 =
+        opset13 ? b.op("Unsqueeze", {n, b.ints("axes", {0})}) : b.op("Unsqueeze", {n}, {{"axes", ints_attr({0})}});
     const int target = b.op("Concat", {n1, b.ints("minus_one", {-1})}, {{"axis", int_attr(0)}});
     const int y = b.op("Reshape", {x, target}, {}, "reshape");
     b.output(y);
@@ -60,9 +60,10 @@ TEST_CASE("folds Shape -> Slice -> Concat and the Equal / Where that resolve 0 e
   const int x = b.input("x", {1, 8, 7, 7});
   const int shape = b.op("Shape", {x});
   const int head = b.op("Slice", {shape, b.ints("s0", {0}), b.ints("e0", {2})});
-  const int target = b.op("Concat", {b.ints("zero", {0}), b.op("Slice", {head, b.ints("s1", {1}), b.ints("e1", {2})}),
-                                     b.ints("tail", {-1})},
-                          {{"axis", int_attr(0)}});
+  const int target =
+      b.op("Concat",
+           {b.ints("zero", {0}), b.op("Slice", {head, b.ints("s1", {1}), b.ints("e1", {2})}), b.ints("tail", {-1})},
+           {{"axis", int_attr(0)}});
   const int is_zero = b.op("Equal", {target, b.ints("zeros", {0, 0, 0})});
   const int first3 = b.op("Slice", {shape, b.ints("s2", {0}), b.ints("e2", {3})});
   const int resolved = b.op("Where", {is_zero, first3, target});
@@ -162,7 +163,8 @@ TEST_CASE("Cast, unary math, ConstantOfShape, Range, Expand, Squeeze, Flatten, I
 
   GraphBuilder m;
   const int w = m.floats("w", {1, 2, 1, 3}, {1, 2, 3, 4, 5, 6});
-  const Value& flat = folded(m, m.op("Flatten", {m.op("Identity", {m.op("Squeeze", {w}, {{"axes", ints_attr({0})}})})}));
+  const Value& flat =
+      folded(m, m.op("Flatten", {m.op("Identity", {m.op("Squeeze", {w}, {{"axes", ints_attr({0})}})})}));
   CHECK(flat.shape == Shape{2, 3});
   CHECK(constant_floats(flat) == std::vector<float>{1, 2, 3, 4, 5, 6});
 }

@@ -58,8 +58,9 @@ inline std::vector<float> naive_conv(const ConvSpec& s, const std::vector<float>
 
 // Direct NCHW transposed convolution (weights [C, M/group, k, k], optional bias):
 // input element (c, i, j) scatters w[c][jo] into output channel group(c) * M/group + jo.
-inline std::vector<float> naive_conv_transpose(const ConvSpec& s, const std::vector<float>& x, const std::vector<float>& w,
-                                               const std::vector<float>* bias, int64_t& oh, int64_t& ow) {
+inline std::vector<float> naive_conv_transpose(const ConvSpec& s, const std::vector<float>& x,
+                                               const std::vector<float>& w, const std::vector<float>* bias, int64_t& oh,
+                                               int64_t& ow) {
   oh = (s.h - 1) * s.stride - 2 * s.pad + s.k + s.output_padding;
   ow = (s.w - 1) * s.stride - 2 * s.pad + s.k + s.output_padding;
   const int64_t cg = s.c / s.group, mg = s.m / s.group;

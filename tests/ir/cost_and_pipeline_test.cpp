@@ -1,9 +1,9 @@
 // Cost model (hand-computed MACs/FLOPs) and the optimize_for_inference pipeline.
 #include <doctest/doctest.h>
 
-#include "support/graph_builder.h"
 #include "ir/cost.h"
 #include "ir/passes.h"
+#include "support/graph_builder.h"
 
 using namespace bespoke::ir;
 using namespace bespoke::test;
@@ -29,7 +29,7 @@ TEST_CASE("node_cost and summarize on a small canonical graph") {
   CHECK(conv.params == 112);
   CHECK(node_cost(b.g, 1).flops == 64 * 4);  // 64 outputs x 2x2 window
   CHECK(node_cost(b.g, 2).flops == 0);
-  CHECK(node_cost(b.g, 2).params == 0);      // int64 shape constant is not a parameter
+  CHECK(node_cost(b.g, 2).params == 0);  // int64 shape constant is not a parameter
   CHECK(node_cost(b.g, 3).macs == 640);
   CHECK(node_cost(b.g, 4).flops == 30);
 
@@ -79,12 +79,12 @@ TEST_CASE("optimize_for_inference cleans a PyTorch-style export to a fixed point
   const int x = b.input("x", {1, 3, 8, 8});
   const int c1 = b.op("Conv", {x, b.floats("w1", {4, 3, 3, 3}, random_floats(108, 1))},
                       {{"pads", ints_attr({1, 1, 1, 1})}}, "conv1");
-  const int bn = b.op("BatchNormalization",
-                      {c1, b.floats("g", {4}, {1, 2, 3, 4}), b.floats("be", {4}, {0, 0, 1, 1}),
-                       b.floats("m", {4}, {0, 1, 0, 1}), b.floats("v", {4}, {1, 1, 2, 2})});
+  const int bn = b.op("BatchNormalization", {c1, b.floats("g", {4}, {1, 2, 3, 4}), b.floats("be", {4}, {0, 0, 1, 1}),
+                                             b.floats("m", {4}, {0, 1, 0, 1}), b.floats("v", {4}, {1, 1, 2, 2})});
   const int relu = b.op("Identity", {b.op("Relu", {bn})});
-  const int c2 = b.op("Conv", {relu, b.floats("w2", {4, 4, 1, 1}, random_floats(16, 2)), b.floats("b2", {4}, {0, 0, 0, 0})},
-                      {}, "conv2");
+  const int c2 =
+      b.op("Conv", {relu, b.floats("w2", {4, 4, 1, 1}, random_floats(16, 2)), b.floats("b2", {4}, {0, 0, 0, 0})}, {},
+           "conv2");
   const int silu = b.op("Mul", {c2, b.op("Sigmoid", {c2})});
   const int pooled = b.op("GlobalAveragePool", {silu});
   const int shape = b.op("Shape", {pooled});
@@ -92,8 +92,9 @@ TEST_CASE("optimize_for_inference cleans a PyTorch-style export to a fixed point
   const int target = b.op("Concat", {b.op("Unsqueeze", {n}, {{"axes", ints_attr({0})}}), b.ints("rest", {-1})},
                           {{"axis", int_attr(0)}});
   const int flat = b.op("Reshape", {pooled, target});
-  const int gemm = b.op("Gemm", {flat, b.floats("fw", {5, 4}, random_floats(20, 3)), b.floats("fb", {5}, random_floats(5, 4))},
-                        {{"transB", int_attr(1)}}, "fc");
+  const int gemm =
+      b.op("Gemm", {flat, b.floats("fw", {5, 4}, random_floats(20, 3)), b.floats("fb", {5}, random_floats(5, 4))},
+           {{"transB", int_attr(1)}}, "fc");
   const int out = b.op("Dropout", {gemm}, {}, "dropout");
   b.output(out);
   b.op("Tanh", {x}, {}, "unused");
@@ -119,8 +120,8 @@ TEST_CASE("the pipeline fuses HardSwish and ChannelShuffle patterns") {
   GraphBuilder b;
   const int x = b.input("x", {1, 4, 2, 2});
   const int add = b.op("Add", {x, b.scalar("three", 3)});
-  const int hs = b.op("Div", {b.op("Mul", {x, b.op("Clip", {add, b.scalar("zero", 0), b.scalar("six", 6)})}),
-                              b.scalar("six_d", 6)});
+  const int hs = b.op(
+      "Div", {b.op("Mul", {x, b.op("Clip", {add, b.scalar("zero", 0), b.scalar("six", 6)})}), b.scalar("six_d", 6)});
   const int grouped = b.op("Reshape", {hs, b.ints("s1", {1, 2, 2, 2, 2})});
   const int t = b.op("Transpose", {grouped}, {{"perm", ints_attr({0, 2, 1, 3, 4})}});
   b.output(b.op("Reshape", {t, b.ints("s2", {1, 4, 2, 2})}));

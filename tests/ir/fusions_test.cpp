@@ -3,8 +3,8 @@
 
 #include <limits>
 
-#include "support/graph_builder.h"
 #include "ir/passes.h"
+#include "support/graph_builder.h"
 
 using namespace bespoke::ir;
 using namespace bespoke::test;
@@ -79,7 +79,8 @@ TEST_CASE("fuse_hard_swish: HardSigmoid form and the Relu6 arithmetic forms") {
   SUBCASE("Relu6(x + 3) with a second reader is kept") {
     GraphBuilder b;
     const int x = b.input("x", {1, 8});
-    const int relu6 = b.op("Clip", {b.op("Add", {x, b.scalar("three", 3)})}, {{"min", float_attr(0)}, {"max", float_attr(6)}});
+    const int relu6 =
+        b.op("Clip", {b.op("Add", {x, b.scalar("three", 3)})}, {{"min", float_attr(0)}, {"max", float_attr(6)}});
     b.output(b.op("Div", {b.op("Mul", {x, relu6}), b.scalar("six", 6)}));
     b.output(relu6);
     CHECK(fuse_hard_swish(b.g) == 0);

@@ -37,8 +37,8 @@ TEST_CASE("optimize_for_inference counts each pass's changes, then none on a sec
   CHECK(count_of(first, "fold_batch_norm") == 1);
   CHECK(count_of(first, "fuse_activation") == 1);
   CHECK(count_of(first, "fuse_silu") == 0);
-  CHECK(count_of(first, "eliminate_dead_code") > 0);  // Tanh, then the values nobody reads
-  CHECK(first.rounds >= 2);                           // the last round is the one that changed nothing
+  CHECK(count_of(first, "eliminate_dead_code") > 0);        // Tanh, then the values nobody reads
+  CHECK(first.rounds >= 2);                                 // the last round is the one that changed nothing
   CHECK(first.changes.front().first == "remove_identity");  // listed in pipeline order
   CHECK(first.changes.size() == 10);
 

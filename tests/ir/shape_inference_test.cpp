@@ -3,8 +3,8 @@
 
 #include <limits>
 
-#include "support/graph_builder.h"
 #include "ir/passes.h"
+#include "support/graph_builder.h"
 
 using namespace bespoke::ir;
 using namespace bespoke::test;
@@ -36,8 +36,9 @@ TEST_CASE("Conv: explicit pads and strides, auto_pad without kernel_shape, group
   GraphBuilder b;
   const int x = b.input("x", {1, 3, 32, 32});
   const int w = b.floats("w", {8, 3, 3, 3}, std::vector<float>(8 * 27, 0.1f));
-  const int y = b.op("Conv", {x, w}, {{"kernel_shape", ints_attr({3, 3})}, {"pads", ints_attr({1, 1, 1, 1})},
-                                      {"strides", ints_attr({2, 2})}});
+  const int y =
+      b.op("Conv", {x, w},
+           {{"kernel_shape", ints_attr({3, 3})}, {"pads", ints_attr({1, 1, 1, 1})}, {"strides", ints_attr({2, 2})}});
   CHECK(inferred(b, y) == Shape{1, 8, 16, 16});
 
   GraphBuilder same;
@@ -69,13 +70,14 @@ TEST_CASE("ConvTranspose: pads + output_padding, groups, output_shape") {
   GraphBuilder b;
   const int x = b.input("x", {1, 4, 5, 5});
   const int w = b.floats("w", {4, 2, 3, 3}, std::vector<float>(72));
-  const int y = b.op("ConvTranspose", {x, w}, {{"strides", ints_attr({2, 2})}, {"pads", ints_attr({1, 1, 1, 1})},
-                                               {"output_padding", ints_attr({1, 1})}});
+  const int y =
+      b.op("ConvTranspose", {x, w},
+           {{"strides", ints_attr({2, 2})}, {"pads", ints_attr({1, 1, 1, 1})}, {"output_padding", ints_attr({1, 1})}});
   CHECK(inferred(b, y) == Shape{1, 2, 10, 10});
 
   const int wg = b.floats("wg", {4, 1, 3, 3}, std::vector<float>(36));
-  const int yg = b.op("ConvTranspose", {x, wg}, {{"group", int_attr(2)}, {"strides", ints_attr({2, 2})},
-                                                 {"output_shape", ints_attr({10, 10})}});
+  const int yg = b.op("ConvTranspose", {x, wg},
+                      {{"group", int_attr(2)}, {"strides", ints_attr({2, 2})}, {"output_shape", ints_attr({10, 10})}});
   CHECK(inferred(b, yg) == Shape{1, 2, 10, 10});
 }
 
@@ -97,8 +99,11 @@ TEST_CASE("pooling: floor and ceil modes, auto_pad, PyTorch's ceil rule, global 
   // The last window would start in the end padding only: dropped, as PyTorch does.
   GraphBuilder edge;
   const int x5 = edge.input("x", {1, 1, 5, 5});
-  const int y5 = edge.op("MaxPool", {x5}, {{"kernel_shape", ints_attr({2, 2})}, {"strides", ints_attr({2, 2})},
-                                           {"pads", ints_attr({1, 1, 1, 1})}, {"ceil_mode", int_attr(1)}});
+  const int y5 = edge.op("MaxPool", {x5},
+                         {{"kernel_shape", ints_attr({2, 2})},
+                          {"strides", ints_attr({2, 2})},
+                          {"pads", ints_attr({1, 1, 1, 1})},
+                          {"ceil_mode", int_attr(1)}});
   CHECK(inferred(edge, y5) == Shape{1, 1, 3, 3});
 
   GraphBuilder global;
@@ -160,8 +165,7 @@ TEST_CASE("Gemm, MatMul (numpy rules) and FullyConnected") {
   const int keys = b.input("keys", {1, 8, 10, 25});
   CHECK(inferred(b, b.op("MatMul", {heads, keys})) == Shape{1, 8, 25, 25});
   CHECK(inferred(b, b.op("MatMul", {heads, b.input("shared", {10, 4})})) == Shape{1, 8, 25, 4});
-  CHECK(inferred(b, b.op("MatMul", {b.input("one", {3, 1, 2, 5}), b.input("many", {4, 5, 7})})) ==
-        Shape{3, 4, 2, 7});
+  CHECK(inferred(b, b.op("MatMul", {b.input("one", {3, 1, 2, 5}), b.input("many", {4, 5, 7})})) == Shape{3, 4, 2, 7});
 
   GraphBuilder bad;
   const int p = bad.input("p", {2, 4});
@@ -262,13 +266,13 @@ TEST_CASE("Split: attribute sizes, input sizes, equal parts") {
 TEST_CASE("Slice: opset-9 attributes, inputs, negative and huge values, negative steps") {
   GraphBuilder b;
   const int x = b.input("x", {4, 10});
-  CHECK(inferred(b, b.op("Slice", {x}, {{"starts", ints_attr({1})}, {"ends", ints_attr({1000})},
-                                        {"axes", ints_attr({1})}})) == Shape{4, 9});
-  CHECK(inferred(b, b.op("Slice", {x, b.ints("st", {-3}), b.ints("en", {kMax}), b.ints("ax", {-1})})) ==
-        Shape{4, 3});
+  CHECK(inferred(b, b.op("Slice", {x},
+                         {{"starts", ints_attr({1})}, {"ends", ints_attr({1000})}, {"axes", ints_attr({1})}})) ==
+        Shape{4, 9});
+  CHECK(inferred(b, b.op("Slice", {x, b.ints("st", {-3}), b.ints("en", {kMax}), b.ints("ax", {-1})})) == Shape{4, 3});
   // Reverse the whole axis with a step of -2: 9, 7, 5, 3, 1.
   CHECK(inferred(b, b.op("Slice", {x, b.ints("st2", {-1}), b.ints("en2", {kMin}), b.ints("ax2", {1}),
-                                    b.ints("sp2", {-2})})) == Shape{4, 5});
+                                   b.ints("sp2", {-2})})) == Shape{4, 5});
   CHECK(inferred(b, b.op("Slice", {x, b.ints("st3", {5}), b.ints("en3", {2})})) == Shape{0, 10});
 
   GraphBuilder bad;
@@ -303,8 +307,7 @@ TEST_CASE("Softmax, ReduceMean, Shape, Gather, Cast, ConstantOfShape, Expand, Ra
   const int x = b.input("x", {2, 8, 5, 5});
   CHECK(inferred(b, b.op("Softmax", {x}, {{"axis", int_attr(1)}})) == Shape{2, 8, 5, 5});
   CHECK(inferred(b, b.op("ReduceMean", {x}, {{"axes", ints_attr({2, 3})}})) == Shape{2, 8, 1, 1});
-  CHECK(inferred(b, b.op("ReduceMean", {x}, {{"axes", ints_attr({-1})}, {"keepdims", int_attr(0)}})) ==
-        Shape{2, 8, 5});
+  CHECK(inferred(b, b.op("ReduceMean", {x}, {{"axes", ints_attr({-1})}, {"keepdims", int_attr(0)}})) == Shape{2, 8, 5});
   const int shape = b.op("Shape", {x});
   CHECK(inferred(b, shape) == Shape{4});
   CHECK(b.g.values[static_cast<size_t>(shape)].dtype == DType::kI64);
@@ -401,7 +404,7 @@ TEST_CASE("hostile attributes and sizes give errors, not overflow") {
 
   GraphBuilder slice;
   const int s = slice.input("s", {5});
-  const int y = slice.op("Slice", {s, slice.ints("a", {kMax}), slice.ints("b", {kMin}), slice.ints("c", {0}),
-                                   slice.ints("d", {kMin})});
+  const int y = slice.op(
+      "Slice", {s, slice.ints("a", {kMax}), slice.ints("b", {kMin}), slice.ints("c", {0}), slice.ints("d", {kMin})});
   CHECK(inferred(slice, y) == Shape{1});  // start clamps to 4, one step past the front
 }

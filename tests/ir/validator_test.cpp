@@ -1,8 +1,8 @@
 // validate(): structural problems always, op_set.h contract with require_canonical.
 #include <doctest/doctest.h>
 
-#include "support/graph_builder.h"
 #include "ir/passes.h"
+#include "support/graph_builder.h"
 
 using namespace bespoke::ir;
 using namespace bespoke::test;
@@ -22,8 +22,11 @@ std::string joined(const std::vector<std::string>& problems) {
 }
 
 Attrs conv_attrs() {
-  return {{"kernel_shape", ints_attr({3, 3})}, {"strides", ints_attr({1, 1})}, {"dilations", ints_attr({1, 1})},
-          {"pads", ints_attr({1, 1, 1, 1})},   {"group", int_attr(1)}};
+  return {{"kernel_shape", ints_attr({3, 3})},
+          {"strides", ints_attr({1, 1})},
+          {"dilations", ints_attr({1, 1})},
+          {"pads", ints_attr({1, 1, 1, 1})},
+          {"group", int_attr(1)}};
 }
 
 // A small canonical graph: Conv(+Relu) -> MaxPool -> Reshape -> FullyConnected -> Softmax.
@@ -32,10 +35,15 @@ GraphBuilder canonical_graph() {
   const int x = b.input("x", {1, 3, 8, 8});
   Attrs conv = conv_attrs();
   conv["activation"] = str_attr("Relu");
-  const int c = b.op("Conv", {x, b.floats("w", {4, 3, 3, 3}, std::vector<float>(108)), b.floats("b", {4}, {0, 0, 0, 0})},
-                     conv, "conv");
-  const int p = b.op("MaxPool", {c}, {{"kernel_shape", ints_attr({2, 2})}, {"strides", ints_attr({2, 2})},
-                                      {"dilations", ints_attr({1, 1})}, {"pads", ints_attr({0, 0, 0, 0})}}, "pool");
+  const int c =
+      b.op("Conv", {x, b.floats("w", {4, 3, 3, 3}, std::vector<float>(108)), b.floats("b", {4}, {0, 0, 0, 0})}, conv,
+           "conv");
+  const int p = b.op("MaxPool", {c},
+                     {{"kernel_shape", ints_attr({2, 2})},
+                      {"strides", ints_attr({2, 2})},
+                      {"dilations", ints_attr({1, 1})},
+                      {"pads", ints_attr({0, 0, 0, 0})}},
+                     "pool");
   const int r = b.op("Reshape", {p}, {}, "flatten");
   b.g.values[static_cast<size_t>(r)].shape = Shape{1, 64};
   const int fc = b.op("FullyConnected", {r, b.floats("fw", {10, 64}, std::vector<float>(640))}, {}, "fc");

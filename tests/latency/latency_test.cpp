@@ -13,7 +13,6 @@
 #include <set>
 
 #include "agent/running_agent.h"
-#include "support/data_test_util.h"
 #include "export/bspk_writer.h"
 #include "house/house_store.h"
 #include "latency/device_link.h"
@@ -25,6 +24,7 @@
 #include "latency/table_builder.h"
 #include "onnx_import/onnx_importer.h"
 #include "random/seeded_random.h"
+#include "support/data_test_util.h"
 
 namespace bespoke {
 
@@ -83,7 +83,8 @@ TEST_CASE("probes: non-overlapping, every measurable alternative once, as few as
       for (const std::string& key : p.keys) {
         seen.insert(key);
         name += (name.empty() ? "" : "+") + key;
-        const auto a = std::find_if(alternatives.begin(), alternatives.end(), [&](const auto& r) { return r.key == key; });
+        const auto a =
+            std::find_if(alternatives.begin(), alternatives.end(), [&](const auto& r) { return r.key == key; });
         REQUIRE(a != alternatives.end());
         for (int u = a->cut_begin; u < a->cut_end; ++u) {
           CHECK(!used[static_cast<size_t>(u)]);
@@ -236,7 +237,7 @@ TEST_CASE("build_table: drift cancelled by the interleaved teacher, context effe
   }
   const latency::LatencyTable t = latency::build_table("pc", {}, host, alternatives, probes, 3, m);
   CHECK(t.teacher_ms == doctest::Approx(2.2));
-  CHECK(t.teacher_drift == doctest::Approx(1.0));  // (4.4 - 2.2) / 2.2
+  CHECK(t.teacher_drift == doctest::Approx(1.0));                  // (4.4 - 2.2) / 2.2
   for (double ms : t.unit_ms) CHECK(ms == doctest::Approx(0.22));  // 0.2 profiled * 2.2 / 2.0
   // Savings 0.3 (x) and 0.1 (y): x takes 3/4 of the -0.1 ms, y 1/4; then * 1.1.
   CHECK(t.alternatives.at("x").ms == doctest::Approx((0.1 - 0.075) * 1.1));

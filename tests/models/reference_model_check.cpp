@@ -7,10 +7,10 @@
 #include <fstream>
 #include <map>
 
+#include "expected_verdicts.h"
 #include "harness/bespoke_runner.h"
 #include "harness/isolated_call.h"
 #include "harness/npy.h"
-#include "expected_verdicts.h"
 #include "harness/onnx_to_bspk.h"
 #include "support/test_assets.h"
 
@@ -116,8 +116,7 @@ void check_reference_model(const ReferenceModel& model) {
   std::printf("%-22s %-10s %-7s %-28s %s\n", "model", "backend", "threads", "operators ran on", "result");
   for (const test::e2e::BackendChoice& backend : combinations()) {
     const test::e2e::IsolatedResult iso = test::e2e::run_isolated(
-        [&] { return run_and_compare(converted.bspk, backend, input, expected, model.tolerance); },
-        kRunTimeoutSeconds);
+        [&] { return run_and_compare(converted.bspk, backend, input, expected, model.tolerance); }, kRunTimeoutSeconds);
     const bool ok = iso.completed && iso.output.rfind("ok ", 0) == 0;
     std::string ran_on, line = iso.completed ? iso.output.substr(iso.output.find(' ') + 1) : iso.failure;
     if (ok) {

@@ -21,11 +21,11 @@
 namespace bespoke::test::models {
 
 struct ReferenceModel {
-  std::string label;                      // "mobilenet_v2", "ppocr_det"
+  std::string label;  // "mobilenet_v2", "ppocr_det"
   std::string onnx_path;
-  std::string input_name;                 // "" = the model's shapes are static
+  std::string input_name;  // "" = the model's shapes are static
   std::string input_npy;
-  std::vector<std::string> output_npys;   // reference outputs, in model output order
+  std::vector<std::string> output_npys;  // reference outputs, in model output order
   test::e2e::Tolerance tolerance;
   std::string how_to_get;  // said when a file is missing (support/test_assets.h)
 };

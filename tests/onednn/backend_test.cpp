@@ -68,8 +68,8 @@ TEST_CASE("onednn backend refuses operators it does not implement") {
   ModelBuilder b;
   const int x = b.add_input("x", {2, 6});
   const int y = b.add_tensor("y", {3, 4});
-  b.add_op(fb::OpCode::RESHAPE, {x}, {y}, fb::OperatorOptions::ReshapeOptions, fb::CreateReshapeOptions(b.fbb()).Union(),
-           "reshape");
+  b.add_op(fb::OpCode::RESHAPE, {x}, {y}, fb::OperatorOptions::ReshapeOptions,
+           fb::CreateReshapeOptions(b.fbb()).Union(), "reshape");
   b.mark_output(y);
   VerifiedModel model(b.finish());
   REQUIRE_MESSAGE(model.status.ok(), model.status.message());

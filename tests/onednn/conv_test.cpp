@@ -15,7 +15,9 @@ struct ConvCase {
   float clip_min = 0.0f, clip_max = 6.0f;
 };
 
-fb::FusedActivation activation_of(const ConvCase& k) { return fb::FusedActivation(k.activation, k.clip_min, k.clip_max); }
+fb::FusedActivation activation_of(const ConvCase& k) {
+  return fb::FusedActivation(k.activation, k.clip_min, k.clip_max);
+}
 
 std::vector<uint8_t> conv_model(const ConvCase& k) {
   ModelBuilder b;
@@ -73,15 +75,9 @@ TEST_CASE("onednn CONV_2D matches the reference") {
     k.pt = k.pb = 2;
     k.pl = k.pr = 3;
   }
-  SUBCASE("non-square 1x5 kernel, stride 1x2") {
-    k.kh = 1, k.kw = 5, k.sw = 2, k.pl = 2, k.pr = 2;
-  }
-  SUBCASE("groups 2") {
-    k.c = 6, k.m = 8, k.groups = 2, k.pt = k.pl = k.pb = k.pr = 1;
-  }
-  SUBCASE("depthwise") {
-    k.c = k.m = k.groups = 16, k.pt = k.pl = k.pb = k.pr = 1;
-  }
+  SUBCASE("non-square 1x5 kernel, stride 1x2") { k.kh = 1, k.kw = 5, k.sw = 2, k.pl = 2, k.pr = 2; }
+  SUBCASE("groups 2") { k.c = 6, k.m = 8, k.groups = 2, k.pt = k.pl = k.pb = k.pr = 1; }
+  SUBCASE("depthwise") { k.c = k.m = k.groups = 16, k.pt = k.pl = k.pb = k.pr = 1; }
   SUBCASE("depthwise with multiplier 2, stride 2") {
     k.c = 8, k.m = 16, k.groups = 8, k.sh = k.sw = 2, k.pt = k.pl = 1;
   }
@@ -97,9 +93,7 @@ TEST_CASE("onednn CONV_2D matches the reference") {
     k.c = 20, k.m = 12, k.h = 13, k.w = 10, k.sh = k.sw = 2, k.pt = k.pl = k.pb = k.pr = 1;
     k.activation = fb::ActivationType::RELU;
   }
-  SUBCASE("kernel covers the whole input") {
-    k.h = k.w = 5, k.kh = k.kw = 5;
-  }
+  SUBCASE("kernel covers the whole input") { k.h = k.w = 5, k.kh = k.kw = 5; }
   expect_matches_reference(conv_model(k), {input_for(k)});
 }
 
@@ -115,15 +109,9 @@ TEST_CASE("onednn CONV_TRANSPOSE_2D matches the reference") {
   SUBCASE("4x4 kernel, stride 2, pad 1 (upsampling x2), fused RELU") {
     k.kh = k.kw = 4, k.sh = k.sw = 2, k.pt = k.pl = k.pb = k.pr = 1, k.activation = fb::ActivationType::RELU;
   }
-  SUBCASE("groups 2, no bias") {
-    k.c = 6, k.m = 4, k.groups = 2, k.bias = false, k.sh = k.sw = 2;
-  }
-  SUBCASE("dilation 2, asymmetric padding") {
-    k.dh = k.dw = 2, k.pt = 1, k.pl = 0, k.pb = 0, k.pr = 2;
-  }
-  SUBCASE("wide channels, fused CLIP") {
-    k.c = 32, k.m = 16, k.sh = k.sw = 2, k.activation = fb::ActivationType::CLIP;
-  }
+  SUBCASE("groups 2, no bias") { k.c = 6, k.m = 4, k.groups = 2, k.bias = false, k.sh = k.sw = 2; }
+  SUBCASE("dilation 2, asymmetric padding") { k.dh = k.dw = 2, k.pt = 1, k.pl = 0, k.pb = 0, k.pr = 2; }
+  SUBCASE("wide channels, fused CLIP") { k.c = 32, k.m = 16, k.sh = k.sw = 2, k.activation = fb::ActivationType::CLIP; }
   expect_matches_reference(conv_transpose_model(k), {input_for(k)});
 }
 

@@ -38,9 +38,9 @@ std::vector<uint8_t> unary_model(fb::OpCode code, const std::vector<int32_t>& sh
 }  // namespace
 
 TEST_CASE("onednn element-wise operators match the reference") {
-  const fb::OpCode codes[] = {fb::OpCode::RELU,         fb::OpCode::CLIP,       fb::OpCode::LEAKY_RELU,
-                              fb::OpCode::SIGMOID,      fb::OpCode::HARD_SIGMOID, fb::OpCode::HARD_SWISH,
-                              fb::OpCode::SILU,         fb::OpCode::TANH};
+  const fb::OpCode codes[] = {fb::OpCode::RELU,    fb::OpCode::CLIP,         fb::OpCode::LEAKY_RELU,
+                              fb::OpCode::SIGMOID, fb::OpCode::HARD_SIGMOID, fb::OpCode::HARD_SWISH,
+                              fb::OpCode::SILU,    fb::OpCode::TANH};
   std::vector<int32_t> shape{2, 6, 7, 9};
   SUBCASE("rank 4 (NHWC)") {}
   SUBCASE("rank 2") { shape = {3, 33}; }

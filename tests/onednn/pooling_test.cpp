@@ -34,14 +34,14 @@ std::vector<float> input_for(const PoolCase& k) { return random_values(element_c
 TEST_CASE("onednn MAX_POOL_2D and AVERAGE_POOL_2D match the reference") {
   PoolCase k;
   SUBCASE("3x3 stride 2 pad 1") { k.sh = k.sw = 2, k.pt = k.pl = k.pb = k.pr = 1; }
-  SUBCASE("2x2 stride 2, no padding, batch 2, 16 channels") { k.n = 2, k.c = 16, k.h = k.w = 8, k.kh = k.kw = 2, k.sh = k.sw = 2; }
+  SUBCASE("2x2 stride 2, no padding, batch 2, 16 channels") {
+    k.n = 2, k.c = 16, k.h = k.w = 8, k.kh = k.kw = 2, k.sh = k.sw = 2;
+  }
   SUBCASE("asymmetric padding (ceil mode resolved by the producer)") {
     k.h = 8, k.w = 10, k.sh = k.sw = 2, k.pb = 1, k.pr = 1;
   }
   SUBCASE("non-square window with dilation") { k.kh = 2, k.kw = 3, k.dh = 2, k.dw = 2, k.pt = 1, k.pr = 2; }
-  SUBCASE("include padding in the divisor") {
-    k.sh = k.sw = 2, k.pt = k.pl = k.pb = k.pr = 1, k.include_pad = true;
-  }
+  SUBCASE("include padding in the divisor") { k.sh = k.sw = 2, k.pt = k.pl = k.pb = k.pr = 1, k.include_pad = true; }
   SUBCASE("include padding, asymmetric") { k.pt = 2, k.pl = 0, k.pb = 0, k.pr = 1, k.include_pad = true; }
   for (fb::OpCode code : {fb::OpCode::MAX_POOL_2D, fb::OpCode::AVERAGE_POOL_2D}) {
     const std::string op_name = fb::EnumNameOpCode(code);

@@ -23,8 +23,7 @@ std::vector<uint8_t> resize_model(const ResizeCase& k) {
   const int x = b.add_input("x", k.in);
   const int y = b.add_tensor("y", {k.in[0], k.in[1], k.oh, k.ow});
   b.add_op(fb::OpCode::RESIZE, {x}, {y}, fb::OperatorOptions::ResizeOptions,
-           fb::CreateResizeOptions(b.fbb(), k.mode, k.transform, k.rounding, k.scale_h, k.scale_w).Union(),
-           "resize");
+           fb::CreateResizeOptions(b.fbb(), k.mode, k.transform, k.rounding, k.scale_h, k.scale_w).Union(), "resize");
   b.mark_output(y);
   return b.finish();
 }
@@ -66,9 +65,7 @@ TEST_CASE("onednn RESIZE refuses inexact cases") {
   SUBCASE("nearest downsampling") { k.mode = Mode::NEAREST, k.in = {1, 3, 8, 8}, k.oh = 4, k.ow = 4; }
   SUBCASE("nearest non-integer upsampling") { k.mode = Mode::NEAREST, k.oh = 9; }
   SUBCASE("nearest half_pixel with floor rounding") { k.mode = Mode::NEAREST, k.rounding = Rounding::FLOOR; }
-  SUBCASE("nearest asymmetric with round_prefer_floor") {
-    k.mode = Mode::NEAREST, k.transform = Transform::ASYMMETRIC;
-  }
+  SUBCASE("nearest asymmetric with round_prefer_floor") { k.mode = Mode::NEAREST, k.transform = Transform::ASYMMETRIC; }
   SUBCASE("nearest align_corners") { k.mode = Mode::NEAREST, k.transform = Transform::ALIGN_CORNERS; }
   CHECK_FALSE(onednn_supports(resize_model(k)));
 }

@@ -3,7 +3,6 @@
 // exactly one line on stderr; dynamic input dimensions need --input-shape.
 #include <doctest/doctest.h>
 
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

@@ -62,9 +62,9 @@ TEST_CASE("corrupted models load or fail with an ImportError") {
     for (int e = 0; e < edits; ++e) {
       const size_t at = next() % bytes.size();
       switch (next() % 3) {
-        case 0: bytes[at] = static_cast<char>(next()); break;              // overwrite a byte
+        case 0: bytes[at] = static_cast<char>(next()); break;                           // overwrite a byte
         case 1: bytes[at] = static_cast<char>(bytes[at] ^ (1 << (next() % 8))); break;  // flip a bit
-        default: bytes.resize(at); break;                                  // truncate
+        default: bytes.resize(at); break;                                               // truncate
       }
       if (bytes.empty()) bytes = "x";
     }

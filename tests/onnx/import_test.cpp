@@ -131,8 +131,7 @@ TEST_CASE("a dynamic batch dimension defaults to default_batch, with a note") {
   b.node("Relu", {"x"}, {"y"});
   bespoke::onnx_import::ImportReport report;
   const std::string bytes = b.bytes();
-  CHECK(value(import_onnx_bytes(bytes.data(), bytes.size(), {}, "test.onnx", &report), "x").shape ==
-        Shape{1, 3, 8, 8});
+  CHECK(value(import_onnx_bytes(bytes.data(), bytes.size(), {}, "test.onnx", &report), "x").shape == Shape{1, 3, 8, 8});
   REQUIRE(report.notes.size() == 1);
   CHECK(report.notes[0] ==
         "graph input 'x' [dim0,3,8,8]: dynamic batch dimension set to 1 (--input-shape x=1,3,8,8 to choose)");
@@ -178,8 +177,7 @@ TEST_CASE("any other dynamic dimension needs input_shapes: refused with the symb
   options.input_shapes["x"] = {1, 3, 320};
   CHECK(import_error(b.bytes(), options).find("conflicts") != std::string::npos);
   options.input_shapes = {{"image", {1, 3, 8, 8}}};
-  CHECK(import_error(b.bytes(), options).find("'image', which is not a graph input (inputs: x)") !=
-        std::string::npos);
+  CHECK(import_error(b.bytes(), options).find("'image', which is not a graph input (inputs: x)") != std::string::npos);
 }
 
 TEST_CASE("an input without any shape needs input_shapes") {

@@ -504,8 +504,9 @@ TEST_CASE("pools: ceil_mode becomes extra bottom/right padding; the inexact aver
   const Graph avg = legalized(pool("AveragePool", 0));
   CHECK(only(avg, "AveragePool").get_ints("pads") == Ints{0, 0, 1, 1});
   CHECK(only(avg, "AveragePool").get_int("count_include_pad", -1) == 0);
-  CHECK(legalize_error(pool("AveragePool", 1))
-            .find("node 'pool' (AveragePool): ceil_mode=1 with count_include_pad=1") != std::string::npos);
+  CHECK(
+      legalize_error(pool("AveragePool", 1)).find("node 'pool' (AveragePool): ceil_mode=1 with count_include_pad=1") !=
+      std::string::npos);
 }
 
 TEST_CASE("Flatten / Squeeze / Unsqueeze / Reshape all become Reshape with the output shape") {

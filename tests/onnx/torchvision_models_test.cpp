@@ -31,7 +31,8 @@ struct Loaded {
 std::optional<Loaded> load(const std::string& name) {
   const std::string dir = kFixtures + "/" + name;
   for (const char* file : {"/model.onnx", "/meta.json"})
-    if (!bespoke::test::require_asset(dir + file, "the CTest fixture onnx_torchvision_export writes it")) return std::nullopt;
+    if (!bespoke::test::require_asset(dir + file, "the CTest fixture onnx_torchvision_export writes it"))
+      return std::nullopt;
   Loaded l;
   l.graph = bespoke::onnx_import::load_onnx_for_inference(dir + "/model.onnx");
   for (const auto& n : l.graph.nodes) ++l.ops[n.op];

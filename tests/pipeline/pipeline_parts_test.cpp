@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include <nlohmann/json.hpp>
 #include <stb/stb_image.h>
+#include <nlohmann/json.hpp>
 
 #include "blocks/surgery.h"
 #include "blocks/unit_blocks.h"
@@ -134,7 +134,8 @@ TEST_CASE("acceptance on the local device: the teacher passes, a tiny budget and
   CHECK_FALSE(held.latency_ok);
 
   // Numerics: a graph that is not the one serialized is caught.
-  const Acceptance wrong = accept_on_device(*link, bytes, dropped_unit_student(), {}, data, target, 1000.0, c.profile, 1e-3, 2);
+  const Acceptance wrong =
+      accept_on_device(*link, bytes, dropped_unit_student(), {}, data, target, 1000.0, c.profile, 1e-3, 2);
   CHECK_FALSE(wrong.numerics_ok);
 }
 

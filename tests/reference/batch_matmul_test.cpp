@@ -99,16 +99,16 @@ void check_matmul(const MatmulCase& c, uint32_t seed) {
 
 TEST_CASE("BATCH_MATMUL matches a naive loop over broadcast batch dims") {
   const std::vector<MatmulCase> cases = {
-      {{3, 4}, {4, 5}, {3, 5}},                       // rank 2 x rank 2
-      {{2, 3, 4}, {4, 5}, {2, 3, 5}},                 // rank 3 x rank 2: B shared by every batch
-      {{3, 4}, {2, 4, 5}, {2, 3, 5}},                 // rank 2 x rank 3: A shared
-      {{2, 3, 4}, {2, 4, 5}, {2, 3, 5}},              // equal batch dims
-      {{2, 1, 3, 4}, {3, 4, 5}, {2, 3, 3, 5}},        // both sides broadcast
-      {{1, 3, 3, 4}, {2, 1, 4, 5}, {2, 3, 3, 5}},     // size-1 dims on both operands
-      {{2, 3, 4, 6}, {2, 3, 6, 2}, {2, 3, 4, 2}},     // rank 4, no broadcasting
-      {{2, 3, 7, 16}, {16, 9}, {2, 3, 7, 9}, true},   // constant weight
-      {{1, 1}, {1, 1}, {1, 1}},                       // 1 x 1
-      {{4, 33, 65}, {4, 65, 17}, {4, 33, 17}},        // K not a multiple of anything
+      {{3, 4}, {4, 5}, {3, 5}},                      // rank 2 x rank 2
+      {{2, 3, 4}, {4, 5}, {2, 3, 5}},                // rank 3 x rank 2: B shared by every batch
+      {{3, 4}, {2, 4, 5}, {2, 3, 5}},                // rank 2 x rank 3: A shared
+      {{2, 3, 4}, {2, 4, 5}, {2, 3, 5}},             // equal batch dims
+      {{2, 1, 3, 4}, {3, 4, 5}, {2, 3, 3, 5}},       // both sides broadcast
+      {{1, 3, 3, 4}, {2, 1, 4, 5}, {2, 3, 3, 5}},    // size-1 dims on both operands
+      {{2, 3, 4, 6}, {2, 3, 6, 2}, {2, 3, 4, 2}},    // rank 4, no broadcasting
+      {{2, 3, 7, 16}, {16, 9}, {2, 3, 7, 9}, true},  // constant weight
+      {{1, 1}, {1, 1}, {1, 1}},                      // 1 x 1
+      {{4, 33, 65}, {4, 65, 17}, {4, 33, 17}},       // K not a multiple of anything
   };
   uint32_t seed = 7000;
   for (const MatmulCase& c : cases) {

@@ -46,13 +46,13 @@ void check_binary(fb::OpCode code, const TorchBinary& reference, const BinaryCas
 TEST_CASE("ADD, SUB, MUL, DIV broadcast like LibTorch") {
   const std::vector<BinaryCase> cases = {
       {{2, 3, 4, 5}, {2, 3, 4, 5}},
-      {{2, 3, 4, 5}, {3, 1, 1}, true},          // per-channel constant
-      {{1, 3, 1, 5}, {2, 1, 4, 1}},             // both sides broadcast
-      {{4}, {2, 3, 4}},                         // lower-rank first operand
-      {{2, 3}, {}, true},                       // scalar
-      {{}, {3, 2}},                             // scalar first
+      {{2, 3, 4, 5}, {3, 1, 1}, true},           // per-channel constant
+      {{1, 3, 1, 5}, {2, 1, 4, 1}},              // both sides broadcast
+      {{4}, {2, 3, 4}},                          // lower-rank first operand
+      {{2, 3}, {}, true},                        // scalar
+      {{}, {3, 2}},                              // scalar first
       {{2, 1, 3, 1, 2, 3}, {1, 2, 1, 4, 1, 3}},  // rank 6
-      {{8, 1}, {1, 9}},                         // outer product
+      {{8, 1}, {1, 9}},                          // outer product
       {{1, 32, 17, 9}, {1, 32, 1, 1}, true},
   };
   const std::vector<std::pair<fb::OpCode, TorchBinary>> ops = {
@@ -94,7 +94,8 @@ void check_unary(fb::OpCode code, fb::OperatorOptions type,
 
 TEST_CASE("activations match LibTorch") {
   const fb::OperatorOptions none = fb::OperatorOptions::NONE;
-  check_unary(fb::OpCode::RELU, none, nullptr, [](const at::Tensor& x) { return at::relu(x); }, 2000);
+  check_unary(
+      fb::OpCode::RELU, none, nullptr, [](const at::Tensor& x) { return at::relu(x); }, 2000);
   check_unary(
       fb::OpCode::CLIP, fb::OperatorOptions::ClipOptions,
       [](flatbuffers::FlatBufferBuilder& b) { return fb::CreateClipOptions(b, -2.5f, 1.25f).Union(); },
@@ -103,7 +104,8 @@ TEST_CASE("activations match LibTorch") {
       fb::OpCode::LEAKY_RELU, fb::OperatorOptions::LeakyReluOptions,
       [](flatbuffers::FlatBufferBuilder& b) { return fb::CreateLeakyReluOptions(b, 0.15f).Union(); },
       [](const at::Tensor& x) { return at::leaky_relu(x, 0.15f); }, 2020);
-  check_unary(fb::OpCode::SIGMOID, none, nullptr, [](const at::Tensor& x) { return at::sigmoid(x); }, 2030);
+  check_unary(
+      fb::OpCode::SIGMOID, none, nullptr, [](const at::Tensor& x) { return at::sigmoid(x); }, 2030);
   // ONNX HardSigmoid with its defaults (alpha 0.2, beta 0.5); LibTorch's hardsigmoid is alpha 1/6.
   check_unary(
       fb::OpCode::HARD_SIGMOID, fb::OperatorOptions::HardSigmoidOptions,
@@ -113,11 +115,15 @@ TEST_CASE("activations match LibTorch") {
       fb::OpCode::HARD_SIGMOID, fb::OperatorOptions::HardSigmoidOptions,
       [](flatbuffers::FlatBufferBuilder& b) { return fb::CreateHardSigmoidOptions(b, 1.0f / 6.0f, 0.5f).Union(); },
       [](const at::Tensor& x) { return at::hardsigmoid(x); }, 2045);
-  check_unary(fb::OpCode::HARD_SWISH, none, nullptr, [](const at::Tensor& x) { return at::hardswish(x); }, 2050);
-  check_unary(fb::OpCode::SILU, none, nullptr, [](const at::Tensor& x) { return at::silu(x); }, 2060);
-  check_unary(fb::OpCode::TANH, none, nullptr, [](const at::Tensor& x) { return at::tanh(x); }, 2070);
+  check_unary(
+      fb::OpCode::HARD_SWISH, none, nullptr, [](const at::Tensor& x) { return at::hardswish(x); }, 2050);
+  check_unary(
+      fb::OpCode::SILU, none, nullptr, [](const at::Tensor& x) { return at::silu(x); }, 2060);
+  check_unary(
+      fb::OpCode::TANH, none, nullptr, [](const at::Tensor& x) { return at::tanh(x); }, 2070);
   // Half the inputs are negative: NaN on both sides.
-  check_unary(fb::OpCode::SQRT, none, nullptr, [](const at::Tensor& x) { return at::sqrt(x); }, 2080);
+  check_unary(
+      fb::OpCode::SQRT, none, nullptr, [](const at::Tensor& x) { return at::sqrt(x); }, 2080);
 }
 
 TEST_CASE("SOFTMAX matches LibTorch on every axis") {

@@ -47,9 +47,9 @@ std::vector<float> weights(size_t count, int fan_in, uint32_t seed) {
 }
 
 void check_conv2d(const Conv& p, uint32_t seed, int threads = 1) {
-  INFO("conv " << p.n << "x" << p.c << "x" << p.h << "x" << p.w << " -> " << p.m << " k" << p.kh << "x" << p.kw
-               << " s" << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw << " pads " << p.pt << "," << p.pl
-               << "," << p.pb << "," << p.pr << " g" << p.groups << " threads " << threads);
+  INFO("conv " << p.n << "x" << p.c << "x" << p.h << "x" << p.w << " -> " << p.m << " k" << p.kh << "x" << p.kw << " s"
+               << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw << " pads " << p.pt << "," << p.pl << "," << p.pb
+               << "," << p.pr << " g" << p.groups << " threads " << threads);
   const std::vector<int32_t> x_shape{p.n, p.c, p.h, p.w}, w_shape{p.m, p.c / p.groups, p.kh, p.kw};
   const auto x = random_values(element_count(x_shape), seed);
   const auto w = weights(element_count(w_shape), p.c / p.groups * p.kh * p.kw, seed + 1);
@@ -57,8 +57,8 @@ void check_conv2d(const Conv& p, uint32_t seed, int threads = 1) {
 
   at::Tensor padded = at::constant_pad_nd(to_tensor(x, x_shape), Ints{p.pl, p.pr, p.pt, p.pb}, 0.0);
   at::Tensor bias = p.bias ? to_tensor(b, {p.m}) : at::Tensor();
-  at::Tensor expected = p.act.apply(at::conv2d(padded, to_tensor(w, w_shape), bias, Ints{p.sh, p.sw}, Ints{0, 0},
-                                               Ints{p.dh, p.dw}, p.groups));
+  at::Tensor expected = p.act.apply(
+      at::conv2d(padded, to_tensor(w, w_shape), bias, Ints{p.sh, p.sw}, Ints{0, 0}, Ints{p.dh, p.dw}, p.groups));
 
   SingleOpModel model;
   const int xi = model.input(x_shape, x);
@@ -66,16 +66,16 @@ void check_conv2d(const Conv& p, uint32_t seed, int threads = 1) {
   const int bi = p.bias ? model.constant({p.m}, b) : -1;
   const int yi = model.output(shape_of(expected));
   const fb::FusedActivation act = p.act.fused();
-  model.op(fb::OpCode::CONV_2D, {xi, wi, bi}, {yi}, fb::OperatorOptions::Conv2DOptions,
-           fb::CreateConv2DOptions(model.fbb(), p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, p.pt, p.pl, p.pb, p.pr,
-                                   p.groups, &act)
-               .Union());
+  model.op(
+      fb::OpCode::CONV_2D, {xi, wi, bi}, {yi}, fb::OperatorOptions::Conv2DOptions,
+      fb::CreateConv2DOptions(model.fbb(), p.kh, p.kw, p.sh, p.sw, p.dh, p.dw, p.pt, p.pl, p.pb, p.pr, p.groups, &act)
+          .Union());
   check_close(model.run(threads)[0], to_vector(expected));
 }
 
 TEST_CASE("CONV_2D matches LibTorch") {
   check_conv2d({1, 3, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 10);
-  check_conv2d({2, 4, 9, 7, 6, 3, 2, 2, 2, 1, 1, 0, 1, 1, 2, 2, true, kRelu}, 20);    // groups, stride, asymmetric pads
+  check_conv2d({2, 4, 9, 7, 6, 3, 2, 2, 2, 1, 1, 0, 1, 1, 2, 2, true, kRelu}, 20);  // groups, stride, asymmetric pads
   check_conv2d({1, 8, 10, 11, 8, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 8, true, kRelu6}, 30);  // depthwise, dilation
   check_conv2d({1, 6, 5, 5, 12, 3, 3, 2, 1, 1, 1, 1, 0, 0, 1, 6, false}, 35);          // depthwise multiplier 2
   check_conv2d({2, 5, 6, 4, 7, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, false}, 40);           // pointwise, no bias
@@ -95,9 +95,9 @@ struct ConvT {
 };
 
 void check_conv_transpose2d(const ConvT& p, uint32_t seed, int threads = 1) {
-  INFO("conv_transpose " << p.c << "->" << p.m << " k" << p.kh << "x" << p.kw << " s" << p.sh << "," << p.sw
-                         << " d" << p.dh << "," << p.dw << " pads " << p.pt << "," << p.pl << "," << p.pb << ","
-                         << p.pr << " out_pad " << p.oph << "," << p.opw << " g" << p.groups);
+  INFO("conv_transpose " << p.c << "->" << p.m << " k" << p.kh << "x" << p.kw << " s" << p.sh << "," << p.sw << " d"
+                         << p.dh << "," << p.dw << " pads " << p.pt << "," << p.pl << "," << p.pb << "," << p.pr
+                         << " out_pad " << p.oph << "," << p.opw << " g" << p.groups);
   const std::vector<int32_t> x_shape{p.n, p.c, p.h, p.w}, w_shape{p.c, p.m / p.groups, p.kh, p.kw};
   const auto x = random_values(element_count(x_shape), seed);
   const auto w = weights(element_count(w_shape), p.c / p.groups * p.kh * p.kw, seed + 1);
@@ -126,7 +126,7 @@ void check_conv_transpose2d(const ConvT& p, uint32_t seed, int threads = 1) {
 TEST_CASE("CONV_TRANSPOSE_2D matches LibTorch") {
   check_conv_transpose2d({1, 3, 5, 5, 4, 3, 3}, 100);
   check_conv_transpose2d({2, 4, 4, 6, 6, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0, 2, true, kRelu}, 110);
-  check_conv_transpose2d({1, 6, 5, 4, 3, 3, 2, 2, 3, 1, 1, 0, 1, 2, 0, 1, 2, 1, false}, 120);  // output padding
+  check_conv_transpose2d({1, 6, 5, 4, 3, 3, 2, 2, 3, 1, 1, 0, 1, 2, 0, 1, 2, 1, false}, 120);         // output padding
   check_conv_transpose2d({1, 4, 6, 5, 4, 3, 3, 1, 2, 2, 1, 2, 0, 1, 1, 1, 1, 4, true, kRelu6}, 130);  // depthwise
   check_conv_transpose2d({2, 8, 7, 7, 16, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 0, 0, 1, true, kClipSmall}, 140, 2);
 }
@@ -138,8 +138,8 @@ void check_fully_connected(const std::vector<int32_t>& x_shape, int n_out, bool 
   const auto x = random_values(element_count(x_shape), seed);
   const auto w = weights(static_cast<size_t>(n_out * k), k, seed + 1);
   const auto b = random_values(static_cast<size_t>(n_out), seed + 2);
-  at::Tensor expected = act.apply(at::linear(to_tensor(x, x_shape), to_tensor(w, {n_out, k}),
-                                             with_bias ? to_tensor(b, {n_out}) : at::Tensor()));
+  at::Tensor expected = act.apply(
+      at::linear(to_tensor(x, x_shape), to_tensor(w, {n_out, k}), with_bias ? to_tensor(b, {n_out}) : at::Tensor()));
   SingleOpModel model;
   const int xi = model.input(x_shape, x);
   const int wi = model.constant({n_out, k}, w);
@@ -195,8 +195,8 @@ void run_pool(fb::OpCode code, const Pool& p, const std::vector<float>& x, const
 }
 
 void check_max_pool(const Pool& p, uint32_t seed, int threads = 1) {
-  INFO("max_pool k" << p.kh << "x" << p.kw << " s" << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw
-                    << " pads " << p.pt << "," << p.pl << "," << p.pb << "," << p.pr);
+  INFO("max_pool k" << p.kh << "x" << p.kw << " s" << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw << " pads "
+                    << p.pt << "," << p.pl << "," << p.pb << "," << p.pr);
   const auto x = random_values(element_count({p.n, p.c, p.h, p.w}), seed);
   // Padded cells are -inf: pad explicitly (asymmetric), then pool unpadded.
   at::Tensor padded = at::constant_pad_nd(to_tensor(x, {p.n, p.c, p.h, p.w}), Ints{p.pl, p.pr, p.pt, p.pb},
@@ -215,9 +215,9 @@ at::Tensor window_sums(const at::Tensor& padded, const Pool& p) {
 }
 
 void check_average_pool(const Pool& p, uint32_t seed, int threads = 1) {
-  INFO("average_pool k" << p.kh << "x" << p.kw << " s" << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw
-                        << " pads " << p.pt << "," << p.pl << "," << p.pb << "," << p.pr
-                        << " count_include_pad " << p.count_include_pad);
+  INFO("average_pool k" << p.kh << "x" << p.kw << " s" << p.sh << "," << p.sw << " d" << p.dh << "," << p.dw << " pads "
+                        << p.pt << "," << p.pl << "," << p.pb << "," << p.pr << " count_include_pad "
+                        << p.count_include_pad);
   const std::vector<int32_t> shape{p.n, p.c, p.h, p.w};
   const auto x = random_values(element_count(shape), seed);
   const std::vector<int64_t> pads{p.pl, p.pr, p.pt, p.pb};
@@ -239,7 +239,7 @@ void check_average_pool(const Pool& p, uint32_t seed, int threads = 1) {
 TEST_CASE("MAX_POOL_2D matches LibTorch") {
   check_max_pool({1, 3, 8, 8, 2, 2, 2, 2}, 300);
   check_max_pool({2, 4, 9, 7, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, 310);
-  check_max_pool({1, 2, 10, 11, 3, 2, 1, 2, 2, 1, 0, 1, 2, 0}, 320);  // dilation, asymmetric pads
+  check_max_pool({1, 2, 10, 11, 3, 2, 1, 2, 2, 1, 0, 1, 2, 0}, 320);     // dilation, asymmetric pads
   check_max_pool({2, 8, 13, 13, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1}, 330, 2);  // ceil_mode resolved into end pads
 }
 
@@ -279,8 +279,8 @@ TEST_CASE("BATCH_NORM matches LibTorch") {
                                          to_tensor(mean, {c}), to_tensor(var, {c}), false, 0.1, epsilon, false);
     SingleOpModel model;
     const int xi = model.input(shape, x);
-    const std::vector<int32_t> params{model.constant({c}, scale), model.constant({c}, bias),
-                                      model.constant({c}, mean), model.constant({c}, var)};
+    const std::vector<int32_t> params{model.constant({c}, scale), model.constant({c}, bias), model.constant({c}, mean),
+                                      model.constant({c}, var)};
     const int yi = model.output(shape);
     model.op(fb::OpCode::BATCH_NORM, {xi, params[0], params[1], params[2], params[3]}, {yi},
              fb::OperatorOptions::BatchNormOptions, fb::CreateBatchNormOptions(model.fbb(), epsilon).Union());

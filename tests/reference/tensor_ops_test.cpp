@@ -116,17 +116,15 @@ std::vector<float> run_resize(const ResizeCase& c, const std::vector<float>& x, 
   return model.run(2)[0];
 }
 
-c10::optional<double> torch_scale(float scale) {
-  return scale > 0.0f ? c10::optional<double>(scale) : c10::nullopt;
-}
+c10::optional<double> torch_scale(float scale) { return scale > 0.0f ? c10::optional<double>(scale) : c10::nullopt; }
 
 const std::vector<ResizeCase> kResizeCases = {
-    {{1, 2, 4, 4}, 8, 8},              // x2 up
-    {{2, 3, 5, 7}, 9, 4},              // up in H, down in W, odd sizes
-    {{1, 1, 8, 6}, 4, 3},              // x0.5 down
+    {{1, 2, 4, 4}, 8, 8},               // x2 up
+    {{2, 3, 5, 7}, 9, 4},               // up in H, down in W, odd sizes
+    {{1, 1, 8, 6}, 4, 3},               // x0.5 down
     {{1, 2, 3, 5}, 6, 10, 2.0f, 2.0f},  // explicit scales
-    {{1, 2, 5, 5}, 7, 7, 1.5f, 1.5f},  // explicit scale != output / input
-    {{1, 3, 6, 6}, 1, 1},              // to a single pixel
+    {{1, 2, 5, 5}, 7, 7, 1.5f, 1.5f},   // explicit scale != output / input
+    {{1, 3, 6, 6}, 1, 1},               // to a single pixel
 };
 
 TEST_CASE("RESIZE nearest (asymmetric, floor) matches LibTorch upsample_nearest2d") {
@@ -138,9 +136,9 @@ TEST_CASE("RESIZE nearest (asymmetric, floor) matches LibTorch upsample_nearest2
     const std::vector<int64_t> size = c.out_size();
     at::Tensor expected = at::upsample_nearest2d(to_tensor(x, c.in), at::IntArrayRef(size), torch_scale(c.scale_h),
                                                  torch_scale(c.scale_w));
-    check_close(run_resize(c, x, fb::ResizeMode::NEAREST, fb::CoordinateTransform::ASYMMETRIC,
-                           fb::NearestRounding::FLOOR),
-                to_vector(expected));
+    check_close(
+        run_resize(c, x, fb::ResizeMode::NEAREST, fb::CoordinateTransform::ASYMMETRIC, fb::NearestRounding::FLOOR),
+        to_vector(expected));
   }
 }
 
@@ -212,11 +210,8 @@ TEST_CASE("REDUCE_MEAN matches LibTorch") {
   };
   const std::vector<Case> cases = {
       {{2, 3, 4, 5}, {2, 3}, true},  // global average pool
-      {{2, 3, 4, 5}, {1}, false},
-      {{2, 3, 4, 5}, {0, 2}, true},
-      {{2, 3, 4, 5}, {0, 1, 2, 3}, false},
-      {{3, 1, 7}, {2}, true},
-      {{2, 3, 2, 2, 3, 2}, {1, 3, 5}, false},
+      {{2, 3, 4, 5}, {1}, false},   {{2, 3, 4, 5}, {0, 2}, true},           {{2, 3, 4, 5}, {0, 1, 2, 3}, false},
+      {{3, 1, 7}, {2}, true},       {{2, 3, 2, 2, 3, 2}, {1, 3, 5}, false},
   };
   uint32_t seed = 4800;
   for (const Case& c : cases) {

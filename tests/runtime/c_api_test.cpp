@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cstddef>
 #include <cstdio>
 #include <filesystem>
@@ -11,7 +12,6 @@
 #include <string>
 #include <thread>
 #include <utility>
-#include <unistd.h>
 #include <vector>
 
 #include "bespoke/bespoke.h"
@@ -22,10 +22,9 @@ namespace bespoke::test {
 namespace {
 
 std::string write_temp(const std::vector<uint8_t>& bytes, const std::string& stem) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    (stem + "_" + std::to_string(::getpid()) + ".bspk");
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  const auto path = std::filesystem::temp_directory_path() / (stem + "_" + std::to_string(::getpid()) + ".bspk");
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   return path.string();
 }
 

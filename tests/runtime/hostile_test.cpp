@@ -28,8 +28,8 @@ struct Outcome {
 Outcome exercise(const std::vector<uint8_t>& bytes, bool all_backends) {
   Outcome outcome;
   bsp_model* model = nullptr;
-  const bsp_status load = bsp_model_load_memory(bytes.empty() ? "" : static_cast<const void*>(bytes.data()),
-                                                bytes.size(), 1, &model);
+  const bsp_status load =
+      bsp_model_load_memory(bytes.empty() ? "" : static_cast<const void*>(bytes.data()), bytes.size(), 1, &model);
   if (load != BSP_OK) {
     CHECK(model == nullptr);
     CHECK(std::string(bsp_last_error_message()).size() > 0);
@@ -90,8 +90,8 @@ TEST_CASE("hostile: every truncation of a model is rejected") {
   const auto model = small_cnn_model(1);
   for (size_t n = 0; n < model.size(); ++n) {
     CAPTURE(n);
-    const Outcome o = exercise(std::vector<uint8_t>(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(n)),
-                               false);
+    const Outcome o =
+        exercise(std::vector<uint8_t>(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(n)), false);
     CHECK_FALSE(o.loaded);
   }
 }

@@ -2,9 +2,9 @@
 // borrowed or copied (always copied when misaligned), metadata, I/O errors.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "core/model_loader.h"
 #include "runtime/test_models.h"
@@ -33,8 +33,8 @@ std::vector<uint8_t> model_with_metadata() {
 TEST_CASE("loader: files are memory-mapped and weights used in place") {
   const auto bytes = small_cnn_model(2);
   const auto path = std::filesystem::temp_directory_path() / ("bsp_loader_" + std::to_string(::getpid()) + ".bspk");
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   std::unique_ptr<LoadedModel> model;
   const rt::Status s = LoadedModel::from_file(path.c_str(), &model);
   REQUIRE_MESSAGE(s.ok(), s.message());

@@ -347,8 +347,8 @@ TEST_CASE("operators go to a backend that prefers them, else to the first that s
   for (size_t out = 0; out < 2; ++out) check_close(run_once(*routed, {x}, out), run_once(*reference, {x}, out), 0.0f);
 
   // A preference alone does not route: the backend must also support the operator.
-  auto unsupported =
-      session_on(model->view(), std::make_unique<NhwcElementwiseBackend>("convs", static_cast<int>(fb::OpCode::CONV_2D)));
+  auto unsupported = session_on(
+      model->view(), std::make_unique<NhwcElementwiseBackend>("convs", static_cast<int>(fb::OpCode::CONV_2D)));
   CHECK(std::string(unsupported->op_backend_name(0)) == "reference");
 }
 

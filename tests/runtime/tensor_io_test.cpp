@@ -4,11 +4,11 @@
 // with messages.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "tensor_io/npy.h"
@@ -114,14 +114,15 @@ TEST_CASE("npy: v1, v2 and v3 headers as NumPy writes them; bad files rejected")
     CHECK(t.dims == std::vector<int64_t>{2, 3});
     CHECK(t.data[5] == 5.0f);
   }
-  CHECK(parse_npy(make(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 4), &t).message().find(
-            "'<f8'") != std::string::npos);
+  CHECK(
+      parse_npy(make(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", 4), &t).message().find("'<f8'") !=
+      std::string::npos);
   CHECK(parse_npy(make(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", 2), &t).code() ==
         rt::StatusCode::kUnsupported);
-  CHECK(parse_npy(make(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 2), &t).message().find(
-            "holds 8 data bytes") != std::string::npos);
-  CHECK(parse_npy(make(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", 0),
-                  &t)
+  CHECK(parse_npy(make(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", 2), &t)
+            .message()
+            .find("holds 8 data bytes") != std::string::npos);
+  CHECK(parse_npy(make(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", 0), &t)
             .message()
             .find("too large") != std::string::npos);
   CHECK(!parse_npy(bytes_of("hello world"), &t).ok());

@@ -185,8 +185,8 @@ TEST_CASE("verifier checks tensor shapes and buffers") {
   SUBCASE("dimension < 1") {
     expect_rejected(one_op(fb::OpCode::RELU, {2, 0}, {2, 0}, fb::OperatorOptions::NONE, nullptr),
                     StatusCode::kInvalidModel, "tensor 0 'x': dimension 1 is 0");
-    expect_rejected(one_op(fb::OpCode::RELU, {-5}, {-5}, fb::OperatorOptions::NONE, nullptr),
-                    StatusCode::kInvalidModel, "dimension 0 is -5");
+    expect_rejected(one_op(fb::OpCode::RELU, {-5}, {-5}, fb::OperatorOptions::NONE, nullptr), StatusCode::kInvalidModel,
+                    "dimension 0 is -5");
   }
   SUBCASE("rank and size limits") {
     expect_rejected(one_op(fb::OpCode::RELU, {1, 1, 1, 1, 1, 1, 1}, {1}, fb::OperatorOptions::NONE, nullptr),
@@ -219,15 +219,15 @@ TEST_CASE("verifier checks tensor shapes and buffers") {
 std::vector<uint8_t> external_data_model(uint64_t offset, uint64_t size, size_t file_padding) {
   flatbuffers::FlatBufferBuilder f;
   std::vector<int32_t> shape{4};
-  std::vector<flatbuffers::Offset<fb::Tensor>> tensors{fb::CreateTensorDirect(f, "x", &shape),
-                                                       fb::CreateTensorDirect(f, "k", &shape, fb::ElementType::FLOAT32, 1),
-                                                       fb::CreateTensorDirect(f, "y", &shape)};
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors{
+      fb::CreateTensorDirect(f, "x", &shape), fb::CreateTensorDirect(f, "k", &shape, fb::ElementType::FLOAT32, 1),
+      fb::CreateTensorDirect(f, "y", &shape)};
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers{fb::CreateBuffer(f), fb::CreateBuffer(f, 0, offset, size)};
   std::vector<int32_t> in{0, 1}, out{2}, graph_in{0}, graph_out{2};
   std::vector<flatbuffers::Offset<fb::Operator>> ops{fb::CreateOperatorDirect(
       f, fb::OpCode::MUL, fb::OperatorOptions::BinaryOptions, fb::CreateBinaryOptions(f).Union(), &in, &out, "mul")};
-  auto model = fb::CreateModelDirect(f, 1, 100, "t", "0", "ext", nullptr, &tensors, &buffers, &ops, &graph_in,
-                                     &graph_out);
+  auto model =
+      fb::CreateModelDirect(f, 1, 100, "t", "0", "ext", nullptr, &tensors, &buffers, &ops, &graph_in, &graph_out);
   fb::FinishModelBuffer(f, model);
   std::vector<uint8_t> bytes(f.GetBufferPointer(), f.GetBufferPointer() + f.GetSize());
   bytes.resize(bytes.size() + file_padding, 0);
@@ -252,7 +252,8 @@ TEST_CASE("verifier checks external tensor data") {
 TEST_CASE("verifier computes expected output shapes") {
   using O = fb::OperatorOptions;
   SUBCASE("conv") {
-    const auto conv = [](int pad, std::vector<int32_t> out, int groups = 1, std::vector<int32_t> wshape = {4, 3, 3, 3}) {
+    const auto conv = [](int pad, std::vector<int32_t> out, int groups = 1,
+                         std::vector<int32_t> wshape = {4, 3, 3, 3}) {
       ModelBuilder b;
       const int x = b.add_input("x", {1, 3, 8, 8});
       size_t n = 1;
@@ -333,9 +334,9 @@ TEST_CASE("verifier computes expected output shapes") {
                            [&](auto& f) { return fb::CreateTransposeOptionsDirect(f, &bad_perm).Union(); }),
                     StatusCode::kInvalidModel, "perm is not a permutation");
     const std::vector<int32_t> perm{0, 2, 1};
-    CHECK(verify_bytes(one_op(fb::OpCode::TRANSPOSE, {2, 3, 4}, {2, 4, 3}, O::TransposeOptions,
-                              [&](auto& f) { return fb::CreateTransposeOptionsDirect(f, &perm).Union(); }))
-              .ok());
+    CHECK(verify_bytes(one_op(fb::OpCode::TRANSPOSE, {2, 3, 4}, {2, 4, 3}, O::TransposeOptions, [&](auto& f) {
+            return fb::CreateTransposeOptionsDirect(f, &perm).Union();
+          })).ok());
     const std::vector<int32_t> short_perm{1, 0};
     expect_rejected(one_op(fb::OpCode::TRANSPOSE, {2, 3, 4}, {2, 4, 3}, O::TransposeOptions,
                            [&](auto& f) { return fb::CreateTransposeOptionsDirect(f, &short_perm).Union(); }),
@@ -368,9 +369,9 @@ TEST_CASE("verifier computes expected output shapes") {
     expect_rejected(one_op(fb::OpCode::RESIZE, {1, 2, 4}, {1, 2, 8}, O::ResizeOptions,
                            [](auto& f) { return fb::CreateResizeOptions(f).Union(); }),
                     StatusCode::kInvalidModel, "input 0 (tensor 0 'x') has 3 dims, expected 4");
-    CHECK(verify_bytes(one_op(fb::OpCode::RESIZE, {1, 2, 4, 4}, {1, 2, 8, 6}, O::ResizeOptions,
-                              [](auto& f) { return fb::CreateResizeOptions(f).Union(); }))
-              .ok());
+    CHECK(verify_bytes(one_op(fb::OpCode::RESIZE, {1, 2, 4, 4}, {1, 2, 8, 6}, O::ResizeOptions, [](auto& f) {
+            return fb::CreateResizeOptions(f).Union();
+          })).ok());
     expect_rejected(one_op(fb::OpCode::CHANNEL_SHUFFLE, {1, 6, 2, 2}, {1, 6, 2, 2}, O::ChannelShuffleOptions,
                            [](auto& f) { return fb::CreateChannelShuffleOptions(f, 4).Union(); }),
                     StatusCode::kInvalidModel, "channels (6) is not divisible by groups (4)");
@@ -380,8 +381,7 @@ TEST_CASE("verifier computes expected output shapes") {
     const int x = b.add_input("x", {1, 6, 2});
     const int a = b.add_tensor("a", {1, 2, 2});
     const int c = b.add_tensor("c", {1, 3, 2});
-    b.add_op(fb::OpCode::SPLIT, {x}, {a, c}, O::SplitOptions,
-             fb::CreateSplitOptions(b.fbb(), 1).Union(), "split");
+    b.add_op(fb::OpCode::SPLIT, {x}, {a, c}, O::SplitOptions, fb::CreateSplitOptions(b.fbb(), 1).Union(), "split");
     b.mark_output(a);
     b.mark_output(c);
     expect_rejected(b.finish(), StatusCode::kInvalidModel, "sizes has 0 entries, expected 2");

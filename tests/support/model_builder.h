@@ -43,19 +43,19 @@ class ModelBuilder {
 
   // options: e.g. fb::CreateConv2DOptions(b.fbb(), ...).Union(), with its union type.
   void add_op(fb::OpCode code, const std::vector<int32_t>& inputs, const std::vector<int32_t>& outputs,
-              fb::OperatorOptions options_type = fb::OperatorOptions::NONE,
-              flatbuffers::Offset<void> options = 0, const std::string& name = "") {
+              fb::OperatorOptions options_type = fb::OperatorOptions::NONE, flatbuffers::Offset<void> options = 0,
+              const std::string& name = "") {
     ops_.push_back(fb::CreateOperatorDirect(fbb_, code, options_type, options, &inputs, &outputs,
                                             name.empty() ? nullptr : name.c_str()));
   }
   void add_block(const std::string& name, uint32_t first, uint32_t count, int input, int output) {
-    blocks_.push_back(fb::CreateBlockDirect(fbb_, static_cast<uint32_t>(blocks_.size()), name.c_str(), first, count,
-                                            input, output));
+    blocks_.push_back(
+        fb::CreateBlockDirect(fbb_, static_cast<uint32_t>(blocks_.size()), name.c_str(), first, count, input, output));
   }
 
   std::vector<uint8_t> finish(uint32_t format_version = 1, uint32_t min_runtime_version = 100) {
-    auto model = fb::CreateModelDirect(fbb_, format_version, min_runtime_version, "test", "0", "test-model",
-                                       nullptr, &tensors_, &buffers_, &ops_, &inputs_, &outputs_, &blocks_);
+    auto model = fb::CreateModelDirect(fbb_, format_version, min_runtime_version, "test", "0", "test-model", nullptr,
+                                       &tensors_, &buffers_, &ops_, &inputs_, &outputs_, &blocks_);
     fb::FinishModelBuffer(fbb_, model);
     return std::vector<uint8_t>(fbb_.GetBufferPointer(), fbb_.GetBufferPointer() + fbb_.GetSize());
   }

@@ -94,8 +94,8 @@ inline void nhwc_to_nchw(const float* src, float* dst, const rt::TensorInfo& t) 
 }
 
 inline bool is_weight_input(fb::OpCode code, size_t input_slot) {
-  const bool has_weights = code == fb::OpCode::CONV_2D || code == fb::OpCode::CONV_TRANSPOSE_2D ||
-                           code == fb::OpCode::FULLY_CONNECTED;
+  const bool has_weights =
+      code == fb::OpCode::CONV_2D || code == fb::OpCode::CONV_TRANSPOSE_2D || code == fb::OpCode::FULLY_CONNECTED;
   return has_weights && (input_slot == 1 || input_slot == 2);
 }
 
@@ -122,8 +122,8 @@ inline OpRunResult run_single_op(rt::Backend& backend, const std::vector<uint8_t
     return fail(rt::InvalidArgument("run_single_op: " + std::to_string(inputs.size()) + " input vectors for " +
                                     std::to_string(view.inputs().size()) + " graph inputs"));
   if (!backend.supports(view, 0))
-    return fail(rt::Unsupported("run_single_op: backend '" + std::string(backend.name()) +
-                                "' does not support the operator"));
+    return fail(
+        rt::Unsupported("run_single_op: backend '" + std::string(backend.name()) + "' does not support the operator"));
 
   std::unique_ptr<pthreadpool, PoolDeleter> pool;
   if (num_threads > 1) pool.reset(pthreadpool_create(static_cast<size_t>(num_threads)));

@@ -26,8 +26,7 @@ inline ToolRun run_tool(const std::string& tool, const std::string& args, const 
   std::filesystem::create_directories(work_dir);
   const std::string stem = work_dir + "/run." + std::to_string(::getpid());
   const std::string out_file = stem + ".stdout", err_file = stem + ".stderr";
-  const int status =
-      std::system(("'" + tool + "' " + args + " > '" + out_file + "' 2> '" + err_file + "'").c_str());
+  const int status = std::system(("'" + tool + "' " + args + " > '" + out_file + "' 2> '" + err_file + "'").c_str());
   const auto slurp = [](const std::string& path) {
     std::ifstream in(path);
     std::stringstream s;

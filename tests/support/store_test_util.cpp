@@ -36,7 +36,8 @@ house::AlternativeRecord done_alternative(const std::string& key, house::Alterna
   return r;
 }
 
-void put_with_file(house::HouseStore& store, const house::AlternativeRecord& record, const std::vector<uint8_t>& bytes) {
+void put_with_file(house::HouseStore& store, const house::AlternativeRecord& record,
+                   const std::vector<uint8_t>& bytes) {
   house::write_file_atomically(store.path(record.file), bytes);
   store.put_alternative(record);
 }

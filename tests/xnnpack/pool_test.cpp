@@ -120,8 +120,8 @@ TEST_CASE("xnnpack AVERAGE_POOL_2D refuses dilation") {
 }
 
 TEST_CASE("xnnpack GLOBAL_AVERAGE_POOL matches the reference") {
-  for (const std::vector<int32_t>& shape : {std::vector<int32_t>{2, 7, 5, 6}, std::vector<int32_t>{1, 32, 1, 1},
-                                            std::vector<int32_t>{3, 1, 9, 9}}) {
+  for (const std::vector<int32_t>& shape :
+       {std::vector<int32_t>{2, 7, 5, 6}, std::vector<int32_t>{1, 32, 1, 1}, std::vector<int32_t>{3, 1, 9, 9}}) {
     OpCase t;
     const int x = t.input(shape);
     const int y = t.output({shape[0], shape[1], 1, 1});
@@ -130,8 +130,7 @@ TEST_CASE("xnnpack GLOBAL_AVERAGE_POOL matches the reference") {
   }
 }
 
-void build_reduce_mean(OpCase& t, const std::vector<int32_t>& shape, const std::vector<int32_t>& axes,
-                       bool keep_dims) {
+void build_reduce_mean(OpCase& t, const std::vector<int32_t>& shape, const std::vector<int32_t>& axes, bool keep_dims) {
   std::vector<int32_t> out_shape;
   for (size_t d = 0; d < shape.size(); ++d) {
     const bool reduced = std::find(axes.begin(), axes.end(), static_cast<int32_t>(d)) != axes.end();

@@ -61,7 +61,8 @@ int run(const BaselineOptions& o) {
   }
   const auto start = std::chrono::steady_clock::now();
   const pipeline::FinetuneResult tuned = pipeline::finetune_student(
-      student, teacher, data, config.finetune, config.run.seed, config.run.threads, [](const pipeline::FinetuneProgress& p) {
+      student, teacher, data, config.finetune, config.run.seed, config.run.threads,
+      [](const pipeline::FinetuneProgress& p) {
         std::cerr << "  baseline: step " << p.step << "/" << p.steps << " loss " << p.loss << "\n";
       });
   if (!tuned.ok) throw std::runtime_error(tuned.reason);
@@ -111,14 +112,17 @@ Action configure(CLI::App& command) {
       ->check(CLI::Range(0.0, 1.0));
   command.add_option("--arch", o->arch, "a small CNN from scratch (e.g. resnet8-w16)");
   command.add_option("--out", o->out, "output folder")->required();
-  command.add_option("--epochs", o->epochs, "fine-tuning epochs (overrides finetune.epochs)")->check(CLI::NonNegativeNumber);
-  command.add_option("--threads", o->threads, "LibTorch threads (overrides run.threads)")->check(CLI::NonNegativeNumber);
+  command.add_option("--epochs", o->epochs, "fine-tuning epochs (overrides finetune.epochs)")
+      ->check(CLI::NonNegativeNumber);
+  command.add_option("--threads", o->threads, "LibTorch threads (overrides run.threads)")
+      ->check(CLI::NonNegativeNumber);
   command.add_flag("--json", o->json, "one JSON object instead of text");
   return [o] { return run(*o); };
 }
 
 [[maybe_unused]] const bool registered = register_subcommand(
-    {"baseline", "a student made without the house (uniform pruning, small CNN), fine-tuned and measured alike", configure});
+    {"baseline", "a student made without the house (uniform pruning, small CNN), fine-tuned and measured alike",
+     configure});
 
 }  // namespace
 

@@ -116,10 +116,10 @@ int run(const EvalOptions& o) {
   if (o.limit > 0 && o.limit < static_cast<int64_t>(indices.size())) indices.resize(static_cast<size_t>(o.limit));
   data::LoaderOptions loader_options;
   loader_options.batch_size = o.batch;
-  data::BatchLoader loader(view.set, indices,
-                           data::Preprocessor({view.set->channels, view.set->height, view.set->width}, geometry,
-                                              normalization),
-                           loader_options);
+  data::BatchLoader loader(
+      view.set, indices,
+      data::Preprocessor({view.set->channels, view.set->height, view.set->width}, geometry, normalization),
+      loader_options);
   const int threads = o.threads > 0 ? o.threads : hardware_threads();
   const bool both = o.engine == "both";
 
@@ -137,8 +137,11 @@ int run(const EvalOptions& o) {
     results.emplace_back("runtime", train::evaluate_runtime(bspk, loader, runtime_options, both));
   }
 
-  nlohmann::json report = {{"model", o.model},       {"format", loaded.format}, {"data", o.data},
-                           {"split", data::split_name(split)}, {"samples", results.front().second.samples},
+  nlohmann::json report = {{"model", o.model},
+                           {"format", loaded.format},
+                           {"data", o.data},
+                           {"split", data::split_name(split)},
+                           {"samples", results.front().second.samples},
                            {"preprocessing", loader.preprocessor().describe()}};
   for (const auto& [engine, r] : results) {
     report[engine] = {{"accuracy", r.accuracy()}, {"correct", r.correct}, {"loss", r.mean_loss()}};
@@ -168,10 +171,12 @@ Action configure(CLI::App& command) {
   command.add_option("--data-dir", o->data_dir, "Fashion-MNIST directory (default: Debian's)");
   command.add_option("--split", o->split, "test, val or train")->capture_default_str();
   command.add_option("--engine", o->engine, "torch, runtime or both")->capture_default_str();
-  command.add_option("--backend", o->backend, "runtime backend: auto, reference, xnnpack, onednn")->capture_default_str();
+  command.add_option("--backend", o->backend, "runtime backend: auto, reference, xnnpack, onednn")
+      ->capture_default_str();
   command.add_option("--threads", o->threads, "threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   command.add_option("--batch", o->batch, "evaluation batch (LibTorch)")->check(CLI::PositiveNumber);
-  command.add_option("--limit", o->limit, "evaluate the first N images of the split only")->check(CLI::NonNegativeNumber);
+  command.add_option("--limit", o->limit, "evaluate the first N images of the split only")
+      ->check(CLI::NonNegativeNumber);
   command.add_option("--val-count", o->validation_count, "validation images held out of training");
   command.add_option("--split-seed", o->split_seed, "seed of the train/validation split");
   command.add_option("--mean", o->mean, "normalization mean (one, or one per channel)")->delimiter(',');

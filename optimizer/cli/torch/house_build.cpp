@@ -62,8 +62,9 @@ Shard parse_shard(const std::string& text) {
       s.index = static_cast<int>(*task - env_number("SLURM_ARRAY_TASK_MIN").value_or(0));
       s.count = static_cast<int>(env_number("SLURM_ARRAY_TASK_COUNT").value_or(0));
     } else {
-      throw UsageError("--shard auto: neither mpirun (OMPI_COMM_WORLD_RANK) nor a Slurm job array "
-                       "(SLURM_ARRAY_TASK_ID) started this process");
+      throw UsageError(
+          "--shard auto: neither mpirun (OMPI_COMM_WORLD_RANK) nor a Slurm job array "
+          "(SLURM_ARRAY_TASK_ID) started this process");
     }
   } else {
     const size_t slash = text.find('/');
@@ -79,8 +80,8 @@ Shard parse_shard(const std::string& text) {
     }
   }
   if (s.count < 1 || s.index < 0 || s.index >= s.count)
-    throw UsageError("--shard " + text + ": need 0 <= K < N, got K=" + std::to_string(s.index) + " N=" +
-                     std::to_string(s.count));
+    throw UsageError("--shard " + text + ": need 0 <= K < N, got K=" + std::to_string(s.index) +
+                     " N=" + std::to_string(s.count));
   return s;
 }
 
@@ -93,10 +94,11 @@ int run(const BuildOptions& o) {
   request.force = o.force;
   request.shard_index = shard.index;
   request.shard_count = shard.count;
-  request.house_dir = shard.count > 1 ? (std::filesystem::path(config.run.out) /
-                                         ("shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count)))
-                                            .string()
-                                      : config.run.out;
+  request.house_dir = shard.count > 1
+                          ? (std::filesystem::path(config.run.out) /
+                             ("shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count)))
+                                .string()
+                          : config.run.out;
   request.teacher = load_teacher(config.teacher);
   for (const std::string& path : config.house.pretrained) request.sources.push_back(load_pretrained_source(path));
   const house::BuildReport report = house::build_house(request, std::cout);

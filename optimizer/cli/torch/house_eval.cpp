@@ -49,13 +49,12 @@ int run(const EvalOptions& o) {
   const house::HouseStore store = house::HouseStore::open(o.dir, false);
   const auto text = store.meta("config");
   if (!text) throw house::HouseError(store.index_path() + ": no config (not a built house)");
-  const config::OptimizerConfig config =
-      config::parse_optimizer_config(*text, store.index_path() + " (meta config)", store.dir(), config::FileChecks::kNone);
+  const config::OptimizerConfig config = config::parse_optimizer_config(*text, store.index_path() + " (meta config)",
+                                                                        store.dir(), config::FileChecks::kNone);
   const ir::Graph teacher = load_teacher(config.teacher);
   const house::HouseAccuracy result = house::evaluate_house(
       store, config, teacher, options, [&](size_t done, size_t total, const house::AlternativeAccuracy& a) {
-        if (!o.json)
-          std::printf("  [%zu/%zu] %-48s %6.2f%%\n", done, total, a.key.c_str(), 100.0 * a.accuracy);
+        if (!o.json) std::printf("  [%zu/%zu] %-48s %6.2f%%\n", done, total, a.key.c_str(), 100.0 * a.accuracy);
       });
 
   nlohmann::json report = {{"split", result.split},
@@ -66,8 +65,12 @@ int run(const EvalOptions& o) {
   std::map<std::string, std::vector<double>> by_kind;
   std::vector<double> all;
   for (const house::AlternativeAccuracy& a : result.alternatives) {
-    report["alternatives"].push_back({{"key", a.key}, {"kind", a.kind}, {"params", a.params}, {"flops", a.flops},
-                                      {"rel_mse", a.rel_mse}, {"accuracy", a.accuracy}});
+    report["alternatives"].push_back({{"key", a.key},
+                                      {"kind", a.kind},
+                                      {"params", a.params},
+                                      {"flops", a.flops},
+                                      {"rel_mse", a.rel_mse},
+                                      {"accuracy", a.accuracy}});
     by_kind[a.kind].push_back(a.accuracy);
     all.push_back(a.accuracy);
   }
@@ -93,8 +96,8 @@ int run(const EvalOptions& o) {
   std::printf("  %-11s %5s %9s %9s %9s %12s\n", "kind", "count", "median", "worst", "best", "median - teacher");
   for (const auto& [kind, k] : kinds.items()) {
     const double med = k["median_accuracy"].get<double>();
-    std::printf("  %-11s %5zu %8.2f%% %8.2f%% %8.2f%% %+11.2f pt\n", kind.c_str(), k["count"].get<size_t>(), 100.0 * med,
-                100.0 * k["min_accuracy"].get<double>(), 100.0 * k["max_accuracy"].get<double>(),
+    std::printf("  %-11s %5zu %8.2f%% %8.2f%% %8.2f%% %+11.2f pt\n", kind.c_str(), k["count"].get<size_t>(),
+                100.0 * med, 100.0 * k["min_accuracy"].get<double>(), 100.0 * k["max_accuracy"].get<double>(),
                 100.0 * (med - result.teacher_accuracy));
   }
   std::printf("written: %s\n", path.c_str());

@@ -110,7 +110,8 @@ int run(const TrainOptions& o) {
   const train::CheckpointState& state = trainer.run(o.resume, o.stop_after);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (state.epochs_done < config.epochs) {
-    std::cout << "stopped after epoch " << state.epochs_done << " of " << config.epochs << " (--stop-after); continue with --resume\n";
+    std::cout << "stopped after epoch " << state.epochs_done << " of " << config.epochs
+              << " (--stop-after); continue with --resume\n";
     return kExitSuccess;
   }
   const ir::Graph graph = trainer.export_graph();
@@ -122,11 +123,12 @@ int run(const TrainOptions& o) {
   }
   const ir::GraphSummary summary = ir::summarize(graph);
   const train::EpochRecord& last = state.history.back();
-  std::printf("wrote %s: %s parameters, %s FLOPs per image; val accuracy %.2f%% (loss %.4f) after %lld epochs; "
-              "this run %s; config %s\n",
-              o.output.c_str(), human_count(summary.parameters).c_str(), human_count(summary.flops).c_str(),
-              100.0 * last.val_accuracy, last.val_loss, static_cast<long long>(state.epochs_done),
-              train::format_duration(seconds).c_str(), config_out.c_str());
+  std::printf(
+      "wrote %s: %s parameters, %s FLOPs per image; val accuracy %.2f%% (loss %.4f) after %lld epochs; "
+      "this run %s; config %s\n",
+      o.output.c_str(), human_count(summary.parameters).c_str(), human_count(summary.flops).c_str(),
+      100.0 * last.val_accuracy, last.val_loss, static_cast<long long>(state.epochs_done),
+      train::format_duration(seconds).c_str(), config_out.c_str());
   return kExitSuccess;
 }
 
@@ -146,8 +148,8 @@ Action configure(CLI::App& command) {
   g["--arch"] = command.add_option("--arch", v.arch, arch_help);
   g["--data"] = command.add_option("--data", v.data, "fashion-mnist or an image-folder directory");
   g["--data-dir"] = command.add_option("--data-dir", v.data_dir, "Fashion-MNIST directory (default: Debian's)");
-  g["--input-shape"] = command.add_option("--input-shape", v.input_shape, "model input N C H W (default: the dataset's)")
-                           ->expected(4);
+  g["--input-shape"] =
+      command.add_option("--input-shape", v.input_shape, "model input N C H W (default: the dataset's)")->expected(4);
   g["--val-count"] = command.add_option("--val-count", v.validation_count, "training images held out for validation");
   g["--split-seed"] = command.add_option("--split-seed", v.split_seed, "seed of the train/validation split");
   g["--limit-train"] = command.add_option("--limit-train", v.limit_train, "train on the first N training images only");

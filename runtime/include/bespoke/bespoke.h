@@ -69,7 +69,7 @@ typedef enum bsp_status {
   BSP_ERROR_INVALID_MODEL = 3,    /* the model failed verification */
   BSP_ERROR_UNSUPPORTED = 4,      /* valid, but needs an operator/backend this build lacks */
   BSP_ERROR_OUT_OF_MEMORY = 5,
-  BSP_ERROR_BACKEND = 6,          /* a kernel library reported an error */
+  BSP_ERROR_BACKEND = 6, /* a kernel library reported an error */
   BSP_ERROR_INTERNAL = 7
 } bsp_status;
 
@@ -81,7 +81,7 @@ typedef enum bsp_backend {
   BSP_BACKEND_AUTO = 0,
   BSP_BACKEND_REFERENCE = 1, /* portable C++; the numerical ground truth */
   BSP_BACKEND_XNNPACK = 2,
-  BSP_BACKEND_ONEDNN = 3     /* x86-64 with SSE4.1 only */
+  BSP_BACKEND_ONEDNN = 3 /* x86-64 with SSE4.1 only */
 } bsp_backend;
 
 typedef enum bsp_element_type {
@@ -97,7 +97,7 @@ typedef struct bsp_session bsp_session;
 
 typedef struct bsp_tensor_info {
   uint32_t struct_size; /* set by the caller: sizeof(bsp_tensor_info) */
-  const char* name; /* owned by the model */
+  const char* name;     /* owned by the model */
   bsp_element_type type;
   int32_t rank;
   int64_t dims[BSP_MAX_RANK]; /* logical order (NCHW for images) */
@@ -105,9 +105,9 @@ typedef struct bsp_tensor_info {
 } bsp_tensor_info;
 
 typedef struct bsp_session_options {
-  uint32_t struct_size;  /* set by bsp_session_options_init */
-  bsp_backend backend;   /* default BSP_BACKEND_AUTO */
-  int32_t num_threads;   /* default 1; 0 = number of CPU cores */
+  uint32_t struct_size;     /* set by bsp_session_options_init */
+  bsp_backend backend;      /* default BSP_BACKEND_AUTO */
+  int32_t num_threads;      /* default 1; 0 = number of CPU cores */
   int32_t enable_profiling; /* default 0; non-zero records per-block and per-operator times */
   /* Optional caller-owned arena for intermediate tensors, 64-byte aligned,
      at least bsp_session_required_arena_size() bytes; NULL = the session allocates. */
@@ -115,10 +115,7 @@ typedef struct bsp_session_options {
   size_t arena_size;
 } bsp_session_options;
 
-typedef enum bsp_profile_level {
-  BSP_PROFILE_BLOCKS = 0,
-  BSP_PROFILE_OPERATORS = 1
-} bsp_profile_level;
+typedef enum bsp_profile_level { BSP_PROFILE_BLOCKS = 0, BSP_PROFILE_OPERATORS = 1 } bsp_profile_level;
 
 typedef struct bsp_profile_entry {
   uint32_t struct_size; /* set by the caller: sizeof(bsp_profile_entry) */
@@ -148,8 +145,7 @@ BSP_NODISCARD BSP_EXPORT bsp_status bsp_model_load_file(const char* path, bsp_mo
 /* Verifies a model in caller memory. The memory must stay valid and unchanged
    for the model's lifetime unless copy is non-zero. data and model must not
    be NULL; *model is NULL on failure. */
-BSP_NODISCARD BSP_EXPORT bsp_status bsp_model_load_memory(const void* data, size_t size, int copy,
-                                                          bsp_model** model);
+BSP_NODISCARD BSP_EXPORT bsp_status bsp_model_load_memory(const void* data, size_t size, int copy, bsp_model** model);
 /* model may be NULL (nothing happens). */
 BSP_EXPORT void bsp_model_destroy(bsp_model* model);
 /* 0 for a NULL model. */
@@ -157,8 +153,7 @@ BSP_EXPORT size_t bsp_model_input_count(const bsp_model* model);
 BSP_EXPORT size_t bsp_model_output_count(const bsp_model* model);
 /* Fills the first info->struct_size bytes of *info. model and info must not be NULL. */
 BSP_NODISCARD BSP_EXPORT bsp_status bsp_model_input_info(const bsp_model* model, size_t index, bsp_tensor_info* info);
-BSP_NODISCARD BSP_EXPORT bsp_status bsp_model_output_info(const bsp_model* model, size_t index,
-                                                          bsp_tensor_info* info);
+BSP_NODISCARD BSP_EXPORT bsp_status bsp_model_output_info(const bsp_model* model, size_t index, bsp_tensor_info* info);
 /* 0 for a NULL model. */
 BSP_EXPORT size_t bsp_model_block_count(const bsp_model* model);
 /* Value of a metadata key, or NULL (also for a NULL model or key). */
@@ -170,8 +165,7 @@ BSP_EXPORT void bsp_session_options_init(bsp_session_options* options);
 /* Arena bytes a session with these options would need (for caller-supplied
    arenas). options may be NULL (defaults); model and bytes must not be NULL. */
 BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_required_arena_size(const bsp_model* model,
-                                                                    const bsp_session_options* options,
-                                                                    size_t* bytes);
+                                                                    const bsp_session_options* options, size_t* bytes);
 /* The model must outlive the session. options may be NULL (defaults); model
    and session must not be NULL; *session is NULL on failure. */
 BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_create(const bsp_model* model, const bsp_session_options* options,
@@ -199,8 +193,8 @@ BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_set_input(bsp_session* session, 
 BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_run(bsp_session* session);
 /* Output of the last run, in logical order; valid until the next run or
    destroy. No argument may be NULL. */
-BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_get_output(const bsp_session* session, size_t index,
-                                                           const void** data, size_t* byte_size);
+BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_get_output(const bsp_session* session, size_t index, const void** data,
+                                                           size_t* byte_size);
 /* Copies the output into data, which has byte_size bytes (must equal the
    output's size). session and data must not be NULL. */
 BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_copy_output(const bsp_session* session, size_t index, void* data,
@@ -219,7 +213,7 @@ BSP_NODISCARD BSP_EXPORT bsp_status bsp_session_profile_entry(const bsp_session*
 BSP_EXPORT void bsp_session_profile_reset(bsp_session* session);
 
 #ifdef __cplusplus
-}  /* extern "C" */
+} /* extern "C" */
 #endif
 
-#endif  /* BESPOKE_BESPOKE_H_ */
+#endif /* BESPOKE_BESPOKE_H_ */

@@ -85,13 +85,35 @@ struct OperatorRef {
 namespace detail {
 // Indexed by opcode value; the static_assert keeps it in step with the schema.
 inline constexpr std::string_view kOperatorFiles[] = {
-    "conv2d", "conv_transpose2d", "fully_connected",
-    "pool2d", "pool2d",  // MAX_POOL_2D, AVERAGE_POOL_2D
+    "conv2d",
+    "conv_transpose2d",
+    "fully_connected",
+    "pool2d",
+    "pool2d",  // MAX_POOL_2D, AVERAGE_POOL_2D
     "global_average_pool",
-    "binary", "binary", "binary", "binary",  // ADD, SUB, MUL, DIV
+    "binary",
+    "binary",
+    "binary",
+    "binary",  // ADD, SUB, MUL, DIV
     // RELU, CLIP, LEAKY_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, SILU, TANH
-    "unary", "unary", "unary", "unary", "unary", "unary", "unary", "unary",
-    "softmax", "concat", "reshape", "transpose", "pad", "resize", "channel_shuffle", "reduce_mean", "slice", "split",
+    "unary",
+    "unary",
+    "unary",
+    "unary",
+    "unary",
+    "unary",
+    "unary",
+    "unary",
+    "softmax",
+    "concat",
+    "reshape",
+    "transpose",
+    "pad",
+    "resize",
+    "channel_shuffle",
+    "reduce_mean",
+    "slice",
+    "split",
     "batch_norm",
     "unary",  // SQRT
     "batch_matmul",

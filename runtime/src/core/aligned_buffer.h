@@ -41,8 +41,8 @@ class AlignedBuffer {
     data_ = nullptr;
     size_ = 0;
     if (size > static_cast<size_t>(-1) - kArenaAlignment) return false;
-    data_ = static_cast<unsigned char*>(std::aligned_alloc(kArenaAlignment, align_up(size == 0 ? 1 : size,
-                                                                                      kArenaAlignment)));
+    data_ = static_cast<unsigned char*>(
+        std::aligned_alloc(kArenaAlignment, align_up(size == 0 ? 1 : size, kArenaAlignment)));
     if (data_ == nullptr) return false;
     size_ = size;
     return true;

@@ -236,8 +236,7 @@ void bsp_session_options_init(bsp_session_options* options) {
   options->num_threads = 1;
 }
 
-bsp_status bsp_session_required_arena_size(const bsp_model* model, const bsp_session_options* options,
-                                           size_t* bytes) {
+bsp_status bsp_session_required_arena_size(const bsp_model* model, const bsp_session_options* options, size_t* bytes) {
   return guarded_status([&] {
     if (model == nullptr || bytes == nullptr) return invalid("model or bytes is null");
     bespoke::rt::SessionOptions o;
@@ -349,9 +348,9 @@ bsp_status bsp_session_profile_entry(const bsp_session* session, bsp_profile_lev
     if (size_status != BSP_OK) return size_status;
     const size_t count = bsp_session_profile_count(session, level);
     if (index >= count) {
-      return report(bespoke::rt::InvalidArgument(
-          "profile index " + std::to_string(index) + " is out of range (" + std::to_string(count) +
-          " entries; profiling is " + (session->session->profiling() ? "on)" : "off)")));
+      return report(bespoke::rt::InvalidArgument("profile index " + std::to_string(index) + " is out of range (" +
+                                                 std::to_string(count) + " entries; profiling is " +
+                                                 (session->session->profiling() ? "on)" : "off)")));
     }
     const auto& s = *session->session;
     const auto& model = s.model();

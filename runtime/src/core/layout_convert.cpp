@@ -1,7 +1,7 @@
 #include "core/layout_convert.h"
 
-#include <cstring>
 #include <pthreadpool.h>
+#include <cstring>
 
 namespace bespoke::rt {
 namespace {
@@ -36,8 +36,7 @@ void nhwc_to_nchw_row(void* context, size_t row) {
 
 }  // namespace
 
-void convert_layout(const float* src, Layout from, float* dst, Layout to, const Dims4& dims,
-                    pthreadpool_t threadpool) {
+void convert_layout(const float* src, Layout from, float* dst, Layout to, const Dims4& dims, pthreadpool_t threadpool) {
   const auto n = static_cast<size_t>(dims.n), c = static_cast<size_t>(dims.c);
   const auto h = static_cast<size_t>(dims.h), w = static_cast<size_t>(dims.w);
   // Same layout, or a shape whose two layouts coincide: a plain copy.
@@ -46,8 +45,7 @@ void convert_layout(const float* src, Layout from, float* dst, Layout to, const 
     return;
   }
   ConvertTask task{src, dst, c, h, w};
-  pthreadpool_parallelize_1d(threadpool, from == Layout::kNCHW ? nchw_to_nhwc_row : nhwc_to_nchw_row, &task, n * h,
-                             0);
+  pthreadpool_parallelize_1d(threadpool, from == Layout::kNCHW ? nchw_to_nhwc_row : nhwc_to_nchw_row, &task, n * h, 0);
 }
 
 }  // namespace bespoke::rt

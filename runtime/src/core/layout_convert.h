@@ -15,7 +15,6 @@ struct Dims4 {
 
 // Copies `src` (in layout `from`) to `dst` (in layout `to`). Shapes are given
 // logically ([N, C, H, W]). Parallel over the pool when one is given. No allocation.
-void convert_layout(const float* src, Layout from, float* dst, Layout to, const Dims4& dims,
-                    pthreadpool_t threadpool);
+void convert_layout(const float* src, Layout from, float* dst, Layout to, const Dims4& dims, pthreadpool_t threadpool);
 
 }  // namespace bespoke::rt

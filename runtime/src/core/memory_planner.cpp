@@ -114,7 +114,7 @@ class FreeList {
   }
 
  private:
-  std::map<size_t, size_t> by_offset_;          // offset -> size
+  std::map<size_t, size_t> by_offset_;           // offset -> size
   std::set<std::pair<size_t, size_t>> by_size_;  // (size, offset)
 };
 

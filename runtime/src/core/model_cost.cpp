@@ -12,10 +12,8 @@ uint64_t operator_macs(const ModelView& model, int op) {
   switch (info.opcode) {
     case fb::OpCode::CONV_2D:
     case fb::OpCode::CONV_TRANSPOSE_2D:
-    case fb::OpCode::FULLY_CONNECTED:
-      break;
-    default:
-      return 0;
+    case fb::OpCode::FULLY_CONNECTED: break;
+    default: return 0;
   }
   if (info.inputs.size() < 2 || info.inputs[1] < 0 || info.outputs.empty()) return 0;
   const TensorInfo& weights = model.tensor(info.inputs[1]);

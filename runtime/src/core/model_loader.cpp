@@ -1,13 +1,13 @@
 #include "core/model_loader.h"
 
-#include <cerrno>
-#include <cstdint>
-#include <cstring>
 #include <fcntl.h>
-#include <new>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <new>
 
 namespace bespoke::rt {
 namespace {

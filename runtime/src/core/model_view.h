@@ -38,7 +38,7 @@ struct OperatorInfo {
   std::vector<int> inputs;           // -1 = absent optional input
   std::vector<int> outputs;
   std::string_view name;
-  int block = -1;                    // index into blocks(), -1 if the file has no blocks
+  int block = -1;  // index into blocks(), -1 if the file has no blocks
 };
 
 struct BlockInfo {

@@ -14,9 +14,9 @@ namespace bespoke::rt {
 struct OpTraits {
   fb::OperatorOptions options;  // required options table; NONE = the operator takes none
   int min_inputs;
-  int max_inputs;               // -1: variadic (bounded by VerifyLimits::max_operator_arity)
-  uint32_t optional_inputs;     // bit i set: input i may be -1
-  int outputs;                  // -1: variadic, at least one
+  int max_inputs;            // -1: variadic (bounded by VerifyLimits::max_operator_arity)
+  uint32_t optional_inputs;  // bit i set: input i may be -1
+  int outputs;               // -1: variadic, at least one
 };
 
 // Traits of `code`, or nullptr if this runtime does not know the code.

@@ -30,8 +30,7 @@ std::string OpCheck::input_label(int i) const {
 
 Status OpCheck::require_rank(int i, int rank) const {
   if (input(i).rank != rank) {
-    return fail(input_label(i) + " has " + std::to_string(input(i).rank) + " dims, expected " +
-                std::to_string(rank));
+    return fail(input_label(i) + " has " + std::to_string(input(i).rank) + " dims, expected " + std::to_string(rank));
   }
   return Status::Ok();
 }
@@ -64,8 +63,7 @@ Status check_fused_activation(const OpCheck& check, const fb::FusedActivation* a
   if (activation == nullptr) return Status::Ok();
   switch (activation->type()) {
     case fb::ActivationType::NONE:
-    case fb::ActivationType::RELU:
-      return Status::Ok();
+    case fb::ActivationType::RELU: return Status::Ok();
     case fb::ActivationType::CLIP:
       // Also rejects NaN bounds.
       if (!(activation->min() <= activation->max())) {

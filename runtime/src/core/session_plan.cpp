@@ -38,9 +38,7 @@ int choose_backend(const ModelView& model, int op, const std::vector<Backend*>& 
 
 }  // namespace
 
-bool layouts_coincide(const TensorInfo& t) {
-  return t.rank != 4 || t.dim(1) == 1 || t.dim(2) * t.dim(3) == 1;
-}
+bool layouts_coincide(const TensorInfo& t) { return t.rank != 4 || t.dim(1) == 1 || t.dim(2) * t.dim(3) == 1; }
 
 Dims4 dims4(const TensorInfo& t) { return Dims4{t.dim(0), t.dim(1), t.dim(2), t.dim(3)}; }
 
@@ -108,7 +106,8 @@ Status SessionPlan::build(const ModelView& model, const std::vector<Backend*>& b
     for (size_t k = 0; k < info.inputs.size(); ++k) {
       const int t = info.inputs[k];
       const int slot = t < 0 ? -1 : p.slot_for_input(model, i, k, layout_for(model.tensor(t), backend));
-      if (t >= 0 && slot < 0) return Internal("session plan: operator " + std::to_string(i) + " reads undefined tensor");
+      if (t >= 0 && slot < 0)
+        return Internal("session plan: operator " + std::to_string(i) + " reads undefined tensor");
       p.ops_[static_cast<size_t>(i)].input_slots.push_back(slot);
     }
     for (int t : info.outputs) {
@@ -153,8 +152,7 @@ void SessionPlan::place_buffers() {
         s.offset = constant_copy_bytes_;
         constant_copy_bytes_ += align_up(s.bytes, kArenaAlignment);
         break;
-      case Slot::Place::kConstant:
-        break;
+      case Slot::Place::kConstant: break;
     }
   }
   planner.plan();

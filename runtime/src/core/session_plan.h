@@ -54,10 +54,10 @@ struct Conversion {
 };
 
 struct OpPlan {
-  int backend = 0;                  // index into the session's backend list
-  std::vector<Conversion> before;   // converted copies of inputs, made before the kernel
-  std::vector<Conversion> after;    // graph outputs produced in NHWC, converted after it
-  std::vector<int> input_slots;     // -1 for an absent optional input
+  int backend = 0;                 // index into the session's backend list
+  std::vector<Conversion> before;  // converted copies of inputs, made before the kernel
+  std::vector<Conversion> after;   // graph outputs produced in NHWC, converted after it
+  std::vector<int> input_slots;    // -1 for an absent optional input
   std::vector<int> output_slots;
 };
 

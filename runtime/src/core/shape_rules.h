@@ -40,7 +40,9 @@ class OpCheck {
   int input_count() const { return static_cast<int>(info_.inputs.size()); }
   int output_count() const { return static_cast<int>(info_.outputs.size()); }
   bool has_input(int i) const { return i < input_count() && info_.inputs[static_cast<size_t>(i)] >= 0; }
-  const TensorInfo& input(int i) const { return ctx_.tensors[static_cast<size_t>(info_.inputs[static_cast<size_t>(i)])]; }
+  const TensorInfo& input(int i) const {
+    return ctx_.tensors[static_cast<size_t>(info_.inputs[static_cast<size_t>(i)])];
+  }
   const TensorInfo& output(int i) const {
     return ctx_.tensors[static_cast<size_t>(info_.outputs[static_cast<size_t>(i)])];
   }

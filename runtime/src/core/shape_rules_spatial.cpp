@@ -84,8 +84,8 @@ Status conv2d_rule(const OpCheck& check, std::vector<Shape>* out) {
   const TensorInfo& w = check.input(1);
   BSP_RETURN_IF_ERROR(check_groups(check, groups, w.dim(0), "output channels"));
   if (w.dim(1) != x.dim(1) / groups) {
-    return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) + "; dim 1 must be C/groups = " +
-                      std::to_string(x.dim(1) / groups));
+    return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) +
+                      "; dim 1 must be C/groups = " + std::to_string(x.dim(1) / groups));
   }
   BSP_RETURN_IF_ERROR(check_weight_kernel(check, w, o.kernel_h(), o.kernel_w()));
   BSP_RETURN_IF_ERROR(check.require_optional_vector(2, w.dim(0), "bias"));
@@ -105,8 +105,8 @@ Status conv_transpose2d_rule(const OpCheck& check, std::vector<Shape>* out) {
   const TensorInfo& x = check.input(0);
   const TensorInfo& w = check.input(1);
   if (w.dim(0) != x.dim(1)) {
-    return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) + "; dim 0 must be C = " +
-                      std::to_string(x.dim(1)));
+    return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) +
+                      "; dim 0 must be C = " + std::to_string(x.dim(1)));
   }
   BSP_RETURN_IF_ERROR(check_weight_kernel(check, w, o.kernel_h(), o.kernel_w()));
   const int64_t out_channels = w.dim(1) * groups;

@@ -56,8 +56,8 @@ Status fully_connected_rule(const OpCheck& check, std::vector<Shape>* out) {
   const TensorInfo& x = check.input(0);
   const TensorInfo& w = check.input(1);
   if (w.dim(1) != x.dim(x.rank - 1)) {
-    return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) + " but the input's last dim is " +
-                      std::to_string(x.dim(x.rank - 1)));
+    return check.fail("weight " + check.input_label(1) + " has shape " + shape_string(w) +
+                      " but the input's last dim is " + std::to_string(x.dim(x.rank - 1)));
   }
   BSP_RETURN_IF_ERROR(check.require_optional_vector(2, w.dim(0), "bias"));
   BSP_RETURN_IF_ERROR(check_fused_activation(check, o.activation()));
@@ -167,7 +167,8 @@ Status transpose_rule(const OpCheck& check, std::vector<Shape>* out) {
   bool seen[kMaxRank] = {};
   for (int i = 0; i < x.rank; ++i) {
     const int64_t p = at(perm, i);
-    if (p < 0 || p >= x.rank || seen[p]) return check.fail("perm is not a permutation of 0.." + std::to_string(x.rank - 1));
+    if (p < 0 || p >= x.rank || seen[p])
+      return check.fail("perm is not a permutation of 0.." + std::to_string(x.rank - 1));
     seen[p] = true;
     y[i] = x.dim(static_cast<int>(p));
   }
@@ -235,8 +236,8 @@ Status slice_rule(const OpCheck& check, std::vector<Shape>* out) {
     const int64_t step = at(o.steps(), i);
     if (step < 1 || start < 0 || start >= end || end > x.dim(i)) {
       return check.fail("dim " + std::to_string(i) + ": start " + std::to_string(start) + ", end " +
-                        std::to_string(end) + ", step " + std::to_string(step) + " must satisfy 0 <= start < end <= " +
-                        std::to_string(x.dim(i)) + " and step >= 1");
+                        std::to_string(end) + ", step " + std::to_string(step) +
+                        " must satisfy 0 <= start < end <= " + std::to_string(x.dim(i)) + " and step >= 1");
     }
     y[i] = (end - start + step - 1) / step;
   }
@@ -254,7 +255,8 @@ Status split_rule(const OpCheck& check, std::vector<Shape>* out) {
   int64_t total = 0;
   for (int i = 0; i < check.output_count(); ++i) {
     const int64_t size = at(o.sizes(), i);
-    if (size < 1) return check.fail("split size " + std::to_string(i) + " is " + std::to_string(size) + ", must be >= 1");
+    if (size < 1)
+      return check.fail("split size " + std::to_string(i) + " is " + std::to_string(size) + ", must be >= 1");
     total += size;
     Shape y = Shape::of(x);
     y[axis] = size;

@@ -45,8 +45,8 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 
 }  // namespace bespoke::rt
 
-#define BSP_RETURN_IF_ERROR(expr)              \
-  do {                                         \
+#define BSP_RETURN_IF_ERROR(expr)               \
+  do {                                          \
     ::bespoke::rt::Status bsp_status_ = (expr); \
     if (!bsp_status_.ok()) return bsp_status_;  \
   } while (0)

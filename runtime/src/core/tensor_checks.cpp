@@ -42,8 +42,8 @@ Status check_shape(const VerifyContext& ctx, int index, const fb::Tensor& tensor
   for (size_t i = 0; i < rank; ++i) {
     const int32_t d = shape->Get(static_cast<flatbuffers::uoffset_t>(i));
     if (d < 1) {
-      return InvalidModel(tensor_label(ctx, index) + ": dimension " + std::to_string(i) + " is " +
-                          std::to_string(d) + "; every dimension must be >= 1");
+      return InvalidModel(tensor_label(ctx, index) + ": dimension " + std::to_string(i) + " is " + std::to_string(d) +
+                          "; every dimension must be >= 1");
     }
     if (count > max_elements / static_cast<size_t>(d)) {
       return InvalidModel(tensor_label(ctx, index) + " is too large: more than " +
@@ -71,8 +71,7 @@ Status check_inline_data(const VerifyContext& ctx, int index, uint32_t buffer_in
   const uint8_t* bytes = data->data();
   const auto offset = static_cast<uint64_t>(bytes - ctx.base);
   if (offset % kDataAlignment != 0) {
-    return InvalidModel(where + ": inline data at file offset " + std::to_string(offset) +
-                        " is not 64-byte aligned");
+    return InvalidModel(where + ": inline data at file offset " + std::to_string(offset) + " is not 64-byte aligned");
   }
   if (reinterpret_cast<uintptr_t>(bytes) % element_size(info->type) != 0) {
     return InvalidArgument(where + ": data in memory is misaligned for its element type");
@@ -87,16 +86,15 @@ Status check_external_data(const VerifyContext& ctx, int index, uint32_t buffer_
   const uint64_t offset = buffer.offset();
   const uint64_t size = buffer.size();
   if (size != info->byte_size) {
-    return InvalidModel(where + ": holds " + std::to_string(size) + " bytes; shape " + shape_string(*info) +
-                        " needs " + std::to_string(info->byte_size));
+    return InvalidModel(where + ": holds " + std::to_string(size) + " bytes; shape " + shape_string(*info) + " needs " +
+                        std::to_string(info->byte_size));
   }
   if (offset % kDataAlignment != 0) {
     return InvalidModel(where + ": external data offset " + std::to_string(offset) + " is not a multiple of 64");
   }
   if (offset > ctx.size || size > ctx.size - offset) {
-    return InvalidModel(where + ": external data [" + std::to_string(offset) + ", " + std::to_string(offset) +
-                        " + " + std::to_string(size) + ") lies outside the file (" + std::to_string(ctx.size) +
-                        " bytes)");
+    return InvalidModel(where + ": external data [" + std::to_string(offset) + ", " + std::to_string(offset) + " + " +
+                        std::to_string(size) + ") lies outside the file (" + std::to_string(ctx.size) + " bytes)");
   }
   info->constant = ctx.base + offset;
   return Status::Ok();

@@ -36,8 +36,8 @@ class ThreadPool {
   // ends; it costs one dispatch.
   void park() const {
     if (pool_ == nullptr) return;
-    pthreadpool_parallelize_1d(pool_, [](void*, size_t) {}, nullptr, static_cast<size_t>(threads_),
-                               PTHREADPOOL_FLAG_YIELD_WORKERS);
+    pthreadpool_parallelize_1d(
+        pool_, [](void*, size_t) {}, nullptr, static_cast<size_t>(threads_), PTHREADPOOL_FLAG_YIELD_WORKERS);
   }
 
   int threads() const { return threads_; }

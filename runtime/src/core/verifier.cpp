@@ -48,8 +48,7 @@ Status verify_structure(const uint8_t* base, size_t size, const VerifyLimits& li
     return InvalidModel("file is too small to be a .bspk model (" + std::to_string(size) + " bytes)");
   }
   if (!fb::ModelBufferHasIdentifier(base)) {
-    return InvalidModel("not a .bspk model: file identifier is '" + printable_identifier(base) +
-                        "', expected 'BSPK'");
+    return InvalidModel("not a .bspk model: file identifier is '" + printable_identifier(base) + "', expected 'BSPK'");
   }
   // External tensor data may follow the flatbuffer; the flatbuffer itself is
   // always < 2 GiB and starts at offset 0.
@@ -64,8 +63,10 @@ Status verify_structure(const uint8_t* base, size_t size, const VerifyLimits& li
       std::min<uint64_t>(max_tables, std::numeric_limits<flatbuffers::uoffset_t>::max()));
   flatbuffers::Verifier verifier(base, fb_size, options);
   if (!fb::VerifyModelBuffer(verifier)) {
-    return InvalidModel("the FlatBuffers structure of the file is corrupt (truncated file, bad offsets, "
-                        "or more than " + std::to_string(options.max_tables) + " tables)");
+    return InvalidModel(
+        "the FlatBuffers structure of the file is corrupt (truncated file, bad offsets, "
+        "or more than " +
+        std::to_string(options.max_tables) + " tables)");
   }
   return Status::Ok();
 }
@@ -76,8 +77,8 @@ Status verify_version(const fb::Model& model) {
   if (version > kFormatVersion) {
     return Unsupported("the file uses .bspk format version " + std::to_string(version) + "; this runtime (version " +
                        std::to_string(BSP_RUNTIME_VERSION) + ") reads format version " +
-                       std::to_string(kFormatVersion) + "; the file requires runtime >= " +
-                       std::to_string(model.min_runtime_version()));
+                       std::to_string(kFormatVersion) +
+                       "; the file requires runtime >= " + std::to_string(model.min_runtime_version()));
   }
   return Status::Ok();
 }

@@ -18,7 +18,7 @@ namespace bespoke::rt {
 struct VerifyLimits {
   size_t max_tensors = 1u << 20;
   size_t max_operators = 1u << 20;
-  size_t max_tensor_bytes = size_t{1} << 31;      // one tensor
+  size_t max_tensor_bytes = size_t{1} << 31;  // one tensor
   // Sum of non-constant tensors: 8 GiB, or the address space on 32-bit targets.
   size_t max_activation_bytes = static_cast<size_t>(std::min<uint64_t>(uint64_t{1} << 33, SIZE_MAX));
   int max_operator_arity = 4096;

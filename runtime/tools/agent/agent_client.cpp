@@ -14,8 +14,7 @@ T expect(Reply reply) {
 
 }  // namespace
 
-AgentClient AgentClient::connect(const std::string& address, const std::string& token,
-                                 const ClientTimeouts& timeouts) {
+AgentClient AgentClient::connect(const std::string& address, const std::string& token, const ClientTimeouts& timeouts) {
   Socket socket;
   try {
     socket = connect_to(parse_endpoint(address), timeouts.connect_ms);

@@ -16,8 +16,8 @@ namespace bespoke::agent {
 
 struct ServerConfig {
   std::string token;
-  int timeout_ms = 10000;     // for each message to arrive completely, and for each reply to be sent
-  int max_clients = 0;        // serve this many clients then return; 0 = until stopped
+  int timeout_ms = 10000;  // for each message to arrive completely, and for each reply to be sent
+  int max_clients = 0;     // serve this many clients then return; 0 = until stopped
   // One line per event (client accepted, error, ...); default: nothing.
   std::function<void(const std::string&)> log;
 };

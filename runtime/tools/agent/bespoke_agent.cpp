@@ -46,8 +46,9 @@ std::string read_token(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Measures .bspk models on this device for the optimizer (docs/agent-protocol.md).\n"
-               "Exit codes: 0 ok (stopped by a signal or after --max-clients), 1 cannot listen, 2 bad arguments."};
+  CLI::App app{
+      "Measures .bspk models on this device for the optimizer (docs/agent-protocol.md).\n"
+      "Exit codes: 0 ok (stopped by a signal or after --max-clients), 1 cannot listen, 2 bad arguments."};
   std::string listen = "127.0.0.1:7070";
   std::string token_file;
   bool allow_remote = false;

@@ -103,7 +103,8 @@ Socket listen_on(const Endpoint& endpoint, bool allow_remote) {
   const AddrInfo info = resolve(endpoint, true);
   for (const addrinfo* a = info.get(); a != nullptr; a = a->ai_next) {
     if (!allow_remote && !is_loopback(a->ai_addr)) {
-      throw std::runtime_error("'" + endpoint.host + "' is not a loopback address; pass --allow-remote to listen on it");
+      throw std::runtime_error("'" + endpoint.host +
+                               "' is not a loopback address; pass --allow-remote to listen on it");
     }
   }
   std::string last_error = "no address";

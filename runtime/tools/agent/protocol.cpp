@@ -168,8 +168,7 @@ struct Checker {
     return profile(m->blocks(), "blocks", &out->blocks) && profile(m->operators(), "operators", &out->operators) &&
            backends(m->backends(), &out->backends);
   }
-  bool profile(const fb::Vector<fb::Offset<wire::ProfileTime>>* list, const char* what,
-               std::vector<ProfileTime>* out) {
+  bool profile(const fb::Vector<fb::Offset<wire::ProfileTime>>* list, const char* what, std::vector<ProfileTime>* out) {
     const size_t n = list == nullptr ? 0 : list->size();
     if (!count(n, Limits::kProfileEntries, what)) return false;
     out->resize(n);
@@ -181,7 +180,8 @@ struct Checker {
       const size_t medians = entry->median_ms() == nullptr ? 0 : entry->median_ms()->size();
       if (!count(medians, static_cast<size_t>(Limits::kRounds), "profile medians")) return false;
       copy_scalars(entry->median_ms(), &time.median_ms);
-      if (!string(entry->name(), "a profile name", &time.name) || !string(entry->kind(), "a profile kind", &time.kind) ||
+      if (!string(entry->name(), "a profile name", &time.name) ||
+          !string(entry->kind(), "a profile kind", &time.kind) ||
           !string(entry->backend(), "a profile backend", &time.backend)) {
         return false;
       }
@@ -264,7 +264,7 @@ fb::Offset<fb::Vector<fb::Offset<wire::BackendUse>>> put_backends(fb::FlatBuffer
 }
 
 fb::Offset<fb::Vector<fb::Offset<wire::ProfileTime>>> put_profile(fb::FlatBufferBuilder& b,
-                                                                   const std::vector<ProfileTime>& entries) {
+                                                                  const std::vector<ProfileTime>& entries) {
   std::vector<fb::Offset<wire::ProfileTime>> list;
   for (const ProfileTime& t : entries) {
     list.push_back(wire::CreateProfileTime(b, t.id, b.CreateString(t.name), b.CreateString(t.kind),
@@ -336,8 +336,7 @@ std::vector<uint8_t> encode_request(const Request& request) {
     std::vector<fb::Offset<wire::Model>> models;
     for (const auto& bytes : m->models) models.push_back(put_model(b, bytes));
     const auto body = wire::CreateMeasureRequest(b, b.CreateVector(models), put_settings(b, m->settings), m->warmup,
-                                                 m->runs, m->rounds, m->profile_blocks, m->seed,
-                                                 m->profile_operators);
+                                                 m->runs, m->rounds, m->profile_blocks, m->seed, m->profile_operators);
     return finish(b, wire::CreateFrame(b, wire::Request::MeasureRequest, body.Union()));
   }
   const auto& r = std::get<RunRequest>(request);

@@ -23,11 +23,11 @@ struct Limits {
   static constexpr uint32_t kTokenBytes = 256;
   static constexpr uint32_t kFrameBytes = 256u << 20;  // one message, length prefix excluded
   static constexpr uint32_t kModelBytes = 128u << 20;
-  static constexpr uint32_t kModels = 64;              // per MeasureRequest
-  static constexpr uint32_t kTensors = 64;             // inputs of a RunRequest, outputs of a RunReply
+  static constexpr uint32_t kModels = 64;   // per MeasureRequest
+  static constexpr uint32_t kTensors = 64;  // inputs of a RunRequest, outputs of a RunReply
   static constexpr uint32_t kRank = 6;
   static constexpr uint64_t kTensorElements = 1u << 26;
-  static constexpr uint32_t kStringBytes = 4096;       // names, messages, device strings
+  static constexpr uint32_t kStringBytes = 4096;         // names, messages, device strings
   static constexpr uint32_t kProfileEntries = 1u << 16;  // blocks, or operators, per measurement
   static constexpr int kThreads = 1024;
   static constexpr int kWarmup = 100000;
@@ -54,11 +54,11 @@ bool tokens_equal(const std::string& expected, const std::string& given);
 // Error codes of ErrorReply::status: a bsp_status (0..99) from the runtime,
 // or one of these.
 enum AgentStatus : int {
-  kBadMessage = 100,      // not a valid message, or a field over its limit
+  kBadMessage = 100,  // not a valid message, or a field over its limit
   kWrongToken = 101,
   kWrongVersion = 102,
   kTimeout = 103,
-  kTooLarge = 104,        // the length prefix exceeds Limits::kFrameBytes
+  kTooLarge = 104,  // the length prefix exceeds Limits::kFrameBytes
 };
 
 // ---- requests (client -> agent) ----
@@ -83,7 +83,7 @@ struct MeasureRequest {
   int runs = 30;
   int rounds = 3;
   bool profile_blocks = true;
-  uint32_t seed = 0;  // of the random inputs (uniform in [-1, 1), as bespoke-bench)
+  uint32_t seed = 0;               // of the random inputs (uniform in [-1, 1), as bespoke-bench)
   bool profile_operators = false;  // also per-operator medians and backends
 };
 
@@ -115,10 +115,10 @@ struct Round {
 
 // One entry of the runtime's profile: a block or an operator.
 struct ProfileTime {
-  uint32_t id = 0;           // block id, or operator index
+  uint32_t id = 0;  // block id, or operator index
   std::string name;
-  std::string kind;          // "block", or the operator type ("CONV_2D")
-  std::string backend;       // that ran it ("mixed": a block run by several)
+  std::string kind;               // "block", or the operator type ("CONV_2D")
+  std::string backend;            // that ran it ("mixed": a block run by several)
   std::vector<double> median_ms;  // one per round
 };
 
@@ -129,7 +129,7 @@ struct BackendUse {
 
 struct ModelMeasurement {
   std::vector<Round> rounds;
-  std::vector<ProfileTime> blocks;     // empty unless profile_blocks
+  std::vector<ProfileTime> blocks;  // empty unless profile_blocks
   uint64_t arena_bytes = 0, weights_bytes = 0;
   std::vector<BackendUse> backends;    // what runs, most operators first
   std::vector<ProfileTime> operators;  // empty unless profile_operators

@@ -1,7 +1,7 @@
 #include "common/cpu_description.h"
 
-#include <fstream>
 #include <unistd.h>
+#include <fstream>
 
 #if defined(BESPOKE_TOOLS_HAVE_CPUINFO)
 #include <cpuinfo.h>

@@ -8,9 +8,9 @@
 namespace bespoke::tools {
 
 struct CpuDescription {
-  std::string name;   // "Intel(R) Xeon(R) ..." or "unknown"
-  int cores = 0;      // online logical processors
-  std::string isa;    // "sse4.1,avx,avx2,fma,avx512f" / "neon,fp16,dot"
+  std::string name;  // "Intel(R) Xeon(R) ..." or "unknown"
+  int cores = 0;     // online logical processors
+  std::string isa;   // "sse4.1,avx,avx2,fma,avx512f" / "neon,fp16,dot"
 };
 
 CpuDescription describe_cpu();

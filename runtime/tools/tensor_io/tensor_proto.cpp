@@ -180,15 +180,15 @@ rt::Status parse_tensor_proto(const std::vector<uint8_t>& bytes, HostTensor* ten
   }
   if (has_raw) {
     if (raw_size != count * sizeof(float)) {
-      return pb_error("raw_data holds " + std::to_string(raw_size) + " bytes; dims " + dims_string(t.dims) +
-                      " need " + std::to_string(count * sizeof(float)));
+      return pb_error("raw_data holds " + std::to_string(raw_size) + " bytes; dims " + dims_string(t.dims) + " need " +
+                      std::to_string(count * sizeof(float)));
     }
     t.data.resize(static_cast<size_t>(count));
     if (count > 0) std::memcpy(t.data.data(), raw, raw_size);
   } else {
     if (float_data.size() != count) {
-      return pb_error("float_data holds " + std::to_string(float_data.size()) + " values; dims " +
-                      dims_string(t.dims) + " need " + std::to_string(count));
+      return pb_error("float_data holds " + std::to_string(float_data.size()) + " values; dims " + dims_string(t.dims) +
+                      " need " + std::to_string(count));
     }
     t.data = std::move(float_data);
   }

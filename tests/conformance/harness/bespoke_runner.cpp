@@ -50,9 +50,12 @@ std::vector<BackendChoice> available_backends() {
   std::stringstream list(bsp_available_backends());
   std::string name;
   while (std::getline(list, name, ',')) {
-    if (name == "reference") out.push_back({name, BSP_BACKEND_REFERENCE});
-    else if (name == "xnnpack") out.push_back({name, BSP_BACKEND_XNNPACK});
-    else if (name == "onednn") out.push_back({name, BSP_BACKEND_ONEDNN});
+    if (name == "reference")
+      out.push_back({name, BSP_BACKEND_REFERENCE});
+    else if (name == "xnnpack")
+      out.push_back({name, BSP_BACKEND_XNNPACK});
+    else if (name == "onednn")
+      out.push_back({name, BSP_BACKEND_ONEDNN});
   }
   return out;
 }
@@ -118,10 +121,10 @@ RunOutcome run_model(const bsp_model* model, const BackendChoice& backend, int t
     if (bsp_status s = bsp_model_input_info(model, i, &info); s != BSP_OK) return failed(s, "bsp_model_input_info");
     if (info.type != BSP_FLOAT32) return error("input " + std::to_string(i) + " is not float32");
     if (dims_of(info) != inputs[i].shape)
-      return error("input " + std::to_string(i) + " has shape " + shape_to_string(dims_of(info)) +
-                   ", test data " + shape_to_string(inputs[i].shape));
-    if (bsp_status s = bsp_session_set_input(session.get(), i, inputs[i].values.data(),
-                                             inputs[i].values.size() * sizeof(float));
+      return error("input " + std::to_string(i) + " has shape " + shape_to_string(dims_of(info)) + ", test data " +
+                   shape_to_string(inputs[i].shape));
+    if (bsp_status s =
+            bsp_session_set_input(session.get(), i, inputs[i].values.data(), inputs[i].values.size() * sizeof(float));
         s != BSP_OK)
       return failed(s, "bsp_session_set_input(" + std::to_string(i) + ")");
   }

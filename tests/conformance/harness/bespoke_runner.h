@@ -18,7 +18,7 @@ namespace bespoke::test::e2e {
 struct BackendChoice {
   std::string name;  // "reference", "xnnpack", "onednn", "auto", "auto x2"
   bsp_backend id;
-  int threads = 1;   // for harnesses that run a fixed list of choices
+  int threads = 1;  // for harnesses that run a fixed list of choices
 };
 
 // The backends bsp_available_backends() reports, in its order.
@@ -40,8 +40,8 @@ enum class RunStatus { kOk, kUnsupported, kError };
 
 struct RunOutcome {
   RunStatus status = RunStatus::kError;
-  std::string message;               // why, when not kOk
-  std::string backend_used;          // bsp_session_backend()
+  std::string message;       // why, when not kOk
+  std::string backend_used;  // bsp_session_backend()
   // Which backend ran the operators: "onednn 12, xnnpack 3" (names sorted),
   // from the session's per-operator profile. A pass that ran on the
   // reference fallback shows up here, not only in backend_used.

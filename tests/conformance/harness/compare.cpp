@@ -34,8 +34,8 @@ Comparison compare_tensors(const FloatTensor& actual, const FloatTensor& expecte
     if (within(a, e, tol)) continue;
     ++c.mismatches;
     // Rank violations by how far they exceed their own bound (NaN/inf first).
-    const double excess = std::isfinite(err) ? err - (tol.atol + tol.rtol * std::fabs(static_cast<double>(e)))
-                                             : INFINITY;
+    const double excess =
+        std::isfinite(err) ? err - (tol.atol + tol.rtol * std::fabs(static_cast<double>(e))) : INFINITY;
     if (excess > worst_excess) {
       worst_excess = excess;
       c.worst_index = i;

@@ -72,7 +72,8 @@ IsolatedResult run_isolated(const std::function<std::string()>& fn, unsigned tim
   } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
     result.failure = "timed out after " + std::to_string(timeout_seconds) + " s";
   } else if (WIFSIGNALED(status)) {
-    result.failure = "crashed with signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+    result.failure =
+        "crashed with signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
   } else {
     result.failure = "child exited with status " + std::to_string(WEXITSTATUS(status));
   }

@@ -19,8 +19,8 @@ enum class ConvertStatus { kOk, kUnsupported, kError };
 
 struct Conversion {
   ConvertStatus status = ConvertStatus::kError;
-  std::string message;         // first line(s) of the error when not kOk
-  std::vector<uint8_t> bspk;   // the serialized model when kOk
+  std::string message;        // first line(s) of the error when not kOk
+  std::vector<uint8_t> bspk;  // the serialized model when kOk
 };
 
 Conversion convert_onnx_file(const std::string& path, const onnx_import::ImportOptions& options);

@@ -8,13 +8,10 @@ bool activation_supported(const fb::FusedActivation* activation) {
   if (activation == nullptr) return true;
   switch (activation->type()) {
     case fb::ActivationType::NONE:
-    case fb::ActivationType::RELU:
-      return true;
+    case fb::ActivationType::RELU: return true;
     case fb::ActivationType::CLIP:
-      return !std::isnan(activation->min()) && !std::isnan(activation->max()) &&
-             activation->min() <= activation->max();
-    default:
-      return false;
+      return !std::isnan(activation->min()) && !std::isnan(activation->max()) && activation->min() <= activation->max();
+    default: return false;
   }
 }
 

@@ -17,8 +17,8 @@ bool supports_fully_connected(const OperatorRef& op) {
   const int64_t k = x.dim(x.rank - 1), n = y.dim(y.rank - 1);
   if (!weights_and_bias_supported(op, 2, n, options != nullptr ? options->activation() : nullptr)) return false;
   const TensorInfo& w = op.input(1);
-  return w.dim(0) == n && w.dim(1) == k && x.element_count / static_cast<size_t>(k) ==
-                                               y.element_count / static_cast<size_t>(n);
+  return w.dim(0) == n && w.dim(1) == k &&
+         x.element_count / static_cast<size_t>(k) == y.element_count / static_cast<size_t>(n);
 }
 
 Status create_fully_connected(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {

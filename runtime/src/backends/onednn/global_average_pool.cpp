@@ -9,8 +9,7 @@ bool supports_global_average_pool(const OperatorRef& op) {
   if (op.input_count() != 1 || op.output_count() != 1 || !op.has_input(0)) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
-  return x.rank == 4 && y.rank == 4 && y.dim(0) == x.dim(0) && y.dim(1) == x.dim(1) && y.dim(2) == 1 &&
-         y.dim(3) == 1;
+  return x.rank == 4 && y.rank == 4 && y.dim(0) == x.dim(0) && y.dim(1) == x.dim(1) && y.dim(2) == 1 && y.dim(3) == 1;
 }
 
 Status create_global_average_pool(const OperatorRef& op, const KernelEnv& env, std::unique_ptr<Kernel>* kernel) {

@@ -36,9 +36,7 @@ Status desc_from(const StoredShape& shape, dnnl_memory_desc_t* desc) {
   return Status::Ok();
 }
 
-Status stored_desc(const TensorInfo& tensor, dnnl_memory_desc_t* desc) {
-  return desc_from(stored_shape(tensor), desc);
-}
+Status stored_desc(const TensorInfo& tensor, dnnl_memory_desc_t* desc) { return desc_from(stored_shape(tensor), desc); }
 
 Status tagged_desc(int rank, const dnnl_dim_t* dims, dnnl_format_tag_t tag, dnnl_memory_desc_t* desc) {
   BSP_DNNL_CHECK(dnnl_memory_desc_init_by_tag(desc, rank, dims, dnnl_f32, tag));

@@ -58,10 +58,8 @@ class OnednnBackend final : public Backend {
       case fb::OpCode::CONV_2D:
       case fb::OpCode::FULLY_CONNECTED:
       case fb::OpCode::MAX_POOL_2D:
-      case fb::OpCode::AVERAGE_POOL_2D:
-        return true;
-      default:
-        return false;
+      case fb::OpCode::AVERAGE_POOL_2D: return true;
+      default: return false;
     }
   }
 

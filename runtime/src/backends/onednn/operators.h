@@ -47,8 +47,11 @@ Status create_single_primitive_kernel(const OperatorRef& op, const KernelEnv& en
 // The operator files of this backend. Not here: reshape, transpose, pad,
 // channel_shuffle, slice, split, batch_matmul (no oneDNN primitive with
 // exactly their semantics is used); they run on another backend.
+// One list, read as written:
+// clang-format off
 #define BSP_ONEDNN_OPERATOR_FILES(X) X(conv2d) X(conv_transpose2d) X(fully_connected) X(pool2d) X(global_average_pool) \
   X(binary) X(unary) X(softmax) X(concat) X(batch_norm) X(resize) X(reduce_mean)
+// clang-format on
 
 #define BSP_ONEDNN_DECLARE(file) BSP_DECLARE_OPERATOR_FILE(bool, KernelEnv, file)
 BSP_ONEDNN_OPERATOR_FILES(BSP_ONEDNN_DECLARE)

@@ -126,8 +126,8 @@ Status PrimitiveKernel::run() {
 Status create_primitive_desc(const void* op_desc, const_dnnl_primitive_attr_t attr, const Context& context,
                              PrimitiveDescPtr* out) {
   dnnl_primitive_desc_t pd = nullptr;
-  BSP_DNNL_CHECK(dnnl_primitive_desc_create(&pd, static_cast<const_dnnl_op_desc_t>(op_desc), attr, context.engine(),
-                                            nullptr));
+  BSP_DNNL_CHECK(
+      dnnl_primitive_desc_create(&pd, static_cast<const_dnnl_op_desc_t>(op_desc), attr, context.engine(), nullptr));
   out->reset(pd);
   return Status::Ok();
 }
@@ -146,8 +146,8 @@ Status pack_constant(const Context& context, const dnnl_memory_desc_t& from, con
   MemoryPtr owned_destination(destination);
 
   dnnl_primitive_desc_t reorder_pd = nullptr;
-  BSP_DNNL_CHECK(dnnl_reorder_primitive_desc_create(&reorder_pd, &from, context.engine(), &to, context.engine(),
-                                                    nullptr));
+  BSP_DNNL_CHECK(
+      dnnl_reorder_primitive_desc_create(&reorder_pd, &from, context.engine(), &to, context.engine(), nullptr));
   PrimitiveDescPtr owned_pd(reorder_pd);
   dnnl_primitive_t reorder = nullptr;
   BSP_DNNL_CHECK(dnnl_primitive_create(&reorder, reorder_pd));

@@ -96,8 +96,8 @@ Status create_reduce_mean(const OperatorRef& op, const KernelEnv& env, std::uniq
     AttrPtr attr;
     BSP_RETURN_IF_ERROR(make_attributes({}, &attr));
     dnnl_primitive_desc_t raw_pd = nullptr;
-    BSP_DNNL_CHECK(dnnl_reorder_primitive_desc_create(&raw_pd, &src, env.context->engine(), &dst,
-                                                      env.context->engine(), attr.get()));
+    BSP_DNNL_CHECK(dnnl_reorder_primitive_desc_create(&raw_pd, &src, env.context->engine(), &dst, env.context->engine(),
+                                                      attr.get()));
     PrimitiveDescPtr pd(raw_pd);
     return create_single_primitive_kernel(op, env, pd.get(), src, dst, kernel);
   }

@@ -26,8 +26,7 @@ class FusedActivation {
         min_ = activation->min();
         max_ = activation->max();
         break;
-      default:
-        break;
+      default: break;
     }
   }
 
@@ -35,8 +34,7 @@ class FusedActivation {
   static bool is_known(const fb::FusedActivation* activation) {
     if (activation == nullptr) return true;
     const auto type = activation->type();
-    return type == fb::ActivationType::NONE || type == fb::ActivationType::RELU ||
-           type == fb::ActivationType::CLIP;
+    return type == fb::ActivationType::NONE || type == fb::ActivationType::RELU || type == fb::ActivationType::CLIP;
   }
 
   float apply(float x) const { return std::min(std::max(x, min_), max_); }

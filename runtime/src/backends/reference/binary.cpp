@@ -55,8 +55,8 @@ class BinaryKernel final : public ReferenceKernel {
       for (size_t row = begin; row < end; ++row) {
         shape_.row_offsets(static_cast<int64_t>(row), offsets);
         float* out = output(0) + offsets[kOut];
-        compute_row(input(0) + offsets[kA], shape_.inner_stride(kA), input(1) + offsets[kB],
-                    shape_.inner_stride(kB), out, inner);
+        compute_row(input(0) + offsets[kA], shape_.inner_stride(kA), input(1) + offsets[kB], shape_.inner_stride(kB),
+                    out, inner);
         activation_.apply(out, static_cast<size_t>(inner));
       }
     });

@@ -41,8 +41,7 @@ class Conv2DKernel final : public ConvKernelBase<Conv2DKernel> {
               for (int64_t ow = cols.begin; ow < cols.end; ++ow) out_row[ow] += w * in_row[ow + col_offset];
             } else {
               const int64_t stride = window_.stride_w;
-              for (int64_t ow = cols.begin; ow < cols.end; ++ow)
-                out_row[ow] += w * in_row[ow * stride + col_offset];
+              for (int64_t ow = cols.begin; ow < cols.end; ++ow) out_row[ow] += w * in_row[ow * stride + col_offset];
             }
           }
         }

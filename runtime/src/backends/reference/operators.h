@@ -16,9 +16,12 @@
 namespace bespoke::rt::reference {
 
 // The operator files of this backend: one for every opcode.
+// One list, read as written:
+// clang-format off
 #define BSP_REFERENCE_OPERATOR_FILES(X) X(conv2d) X(conv_transpose2d) X(fully_connected) X(pool2d) \
   X(global_average_pool) X(binary) X(unary) X(softmax) X(concat) X(reshape) X(transpose) X(pad) X(resize) \
   X(channel_shuffle) X(reduce_mean) X(slice) X(split) X(batch_norm) X(batch_matmul)
+// clang-format on
 
 #define BSP_REFERENCE_DECLARE(file) BSP_DECLARE_OPERATOR_FILE(Status, ExecutionContext, file)
 BSP_REFERENCE_OPERATOR_FILES(BSP_REFERENCE_DECLARE)

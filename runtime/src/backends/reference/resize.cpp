@@ -32,19 +32,16 @@ double source_coordinate(fb::CoordinateTransform transform, int64_t x, int64_t i
   // x / scale, exactly when the scale comes from the shapes.
   auto unscale = [&](double v) { return scale > 0.0f ? v / static_cast<double>(scale) : v * in / out; };
   switch (transform) {
-    case fb::CoordinateTransform::HALF_PIXEL:
-      return unscale(x + 0.5) - 0.5;
-    case fb::CoordinateTransform::PYTORCH_HALF_PIXEL:
-      return out > 1 ? unscale(x + 0.5) - 0.5 : 0.0;
+    case fb::CoordinateTransform::HALF_PIXEL: return unscale(x + 0.5) - 0.5;
+    case fb::CoordinateTransform::PYTORCH_HALF_PIXEL: return out > 1 ? unscale(x + 0.5) - 0.5 : 0.0;
     case fb::CoordinateTransform::ALIGN_CORNERS: {
       // ONNX divides by (resized length - 1) where the resized length is
       // in * scale, which is fractional when a scale was given (0.6 * 4 = 2.4).
-      const double resized = scale > 0.0f ? static_cast<double>(in) * static_cast<double>(scale)
-                                          : static_cast<double>(out);
+      const double resized =
+          scale > 0.0f ? static_cast<double>(in) * static_cast<double>(scale) : static_cast<double>(out);
       return out > 1 && resized > 1.0 ? static_cast<double>(x) * static_cast<double>(in - 1) / (resized - 1.0) : 0.0;
     }
-    case fb::CoordinateTransform::ASYMMETRIC:
-      return unscale(static_cast<double>(x));
+    case fb::CoordinateTransform::ASYMMETRIC: return unscale(static_cast<double>(x));
   }
   return 0.0;
 }
@@ -53,14 +50,10 @@ int64_t round_nearest(fb::NearestRounding rounding, double coordinate) {
   const double floor = std::floor(coordinate);
   const double fraction = coordinate - floor;
   switch (rounding) {
-    case fb::NearestRounding::ROUND_PREFER_FLOOR:
-      return static_cast<int64_t>(fraction > 0.5 ? floor + 1 : floor);
-    case fb::NearestRounding::ROUND_PREFER_CEIL:
-      return static_cast<int64_t>(fraction >= 0.5 ? floor + 1 : floor);
-    case fb::NearestRounding::FLOOR:
-      return static_cast<int64_t>(floor);
-    case fb::NearestRounding::CEIL:
-      return static_cast<int64_t>(std::ceil(coordinate));
+    case fb::NearestRounding::ROUND_PREFER_FLOOR: return static_cast<int64_t>(fraction > 0.5 ? floor + 1 : floor);
+    case fb::NearestRounding::ROUND_PREFER_CEIL: return static_cast<int64_t>(fraction >= 0.5 ? floor + 1 : floor);
+    case fb::NearestRounding::FLOOR: return static_cast<int64_t>(floor);
+    case fb::NearestRounding::CEIL: return static_cast<int64_t>(std::ceil(coordinate));
   }
   return static_cast<int64_t>(floor);
 }

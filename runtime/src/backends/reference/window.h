@@ -24,7 +24,7 @@ struct IndexRange {
 inline IndexRange valid_range(int64_t offset, int64_t stride, int64_t limit, int64_t count) {
   auto ceil_div = [](int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); };
   IndexRange r;
-  r.begin = std::max<int64_t>(0, ceil_div(-offset, stride));        // o * stride + offset >= 0
+  r.begin = std::max<int64_t>(0, ceil_div(-offset, stride));           // o * stride + offset >= 0
   r.end = std::min<int64_t>(count, ceil_div(limit - offset, stride));  // o * stride + offset < limit
   if (r.end < r.begin) r.end = r.begin;
   return r;

@@ -36,10 +36,8 @@ BinaryApi binary_api(fb::OpCode opcode) {
       return {xnn_create_multiply_nd_f32, xnn_setup_multiply_nd_f32, "xnn_create_multiply_nd_f32",
               "xnn_setup_multiply_nd_f32"};
     case fb::OpCode::DIV:
-      return {xnn_create_divide_nd_f32, xnn_setup_divide_nd_f32, "xnn_create_divide_nd_f32",
-              "xnn_setup_divide_nd_f32"};
-    default:
-      return {xnn_create_add_nd_f32, xnn_setup_add_nd_f32, "xnn_create_add_nd_f32", "xnn_setup_add_nd_f32"};
+      return {xnn_create_divide_nd_f32, xnn_setup_divide_nd_f32, "xnn_create_divide_nd_f32", "xnn_setup_divide_nd_f32"};
+    default: return {xnn_create_add_nd_f32, xnn_setup_add_nd_f32, "xnn_create_add_nd_f32", "xnn_setup_add_nd_f32"};
   }
 }
 

@@ -19,8 +19,8 @@ struct BlockCopy {
   size_t destination_stride = 0;  // values between destination row starts (>= row_length)
   size_t source_offset = 0;       // values from the start of the source tensor
   size_t destination_offset = 0;
-  size_t source = 0;              // index into the operator's inputs
-  size_t destination = 0;         // index into the operator's outputs
+  size_t source = 0;       // index into the operator's inputs
+  size_t destination = 0;  // index into the operator's outputs
 };
 
 // A kernel running `copies` in order. Sources that are constant tensors are

@@ -44,10 +44,10 @@ bool supports_conv2d(const OperatorRef& op) {
   const TensorInfo& y = op.output(0);
   if (o->groups() < 1 || x.dim(1) % o->groups() != 0 || w.dim(0) % o->groups() != 0) return false;
   if (w.dim(1) * o->groups() != x.dim(1) || w.dim(2) != o->kernel_h() || w.dim(3) != o->kernel_w()) return false;
-  const int64_t oh = window_output_size(x.dim(2), o->pad_top(), o->pad_bottom(), o->kernel_h(), o->stride_h(),
-                                        o->dilation_h());
-  const int64_t ow = window_output_size(x.dim(3), o->pad_left(), o->pad_right(), o->kernel_w(), o->stride_w(),
-                                        o->dilation_w());
+  const int64_t oh =
+      window_output_size(x.dim(2), o->pad_top(), o->pad_bottom(), o->kernel_h(), o->stride_h(), o->dilation_h());
+  const int64_t ow =
+      window_output_size(x.dim(3), o->pad_left(), o->pad_right(), o->kernel_w(), o->stride_w(), o->dilation_w());
   if (y.dim(0) != x.dim(0) || y.dim(1) != w.dim(0) || y.dim(2) != oh || y.dim(3) != ow) return false;
   return output_range(o->activation()).valid;
 }

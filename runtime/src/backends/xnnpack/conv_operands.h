@@ -37,9 +37,8 @@ struct ConvWindow {
 template <class Options>
 ConvWindow conv_window(const Options& o) {
   auto u32 = [](int value) { return static_cast<uint32_t>(value); };
-  return {u32(o.pad_top()),  u32(o.pad_right()), u32(o.pad_bottom()), u32(o.pad_left()),
-          u32(o.kernel_h()), u32(o.kernel_w()),  u32(o.stride_h()),   u32(o.stride_w()),
-          u32(o.dilation_h()), u32(o.dilation_w())};
+  return {u32(o.pad_top()),  u32(o.pad_right()), u32(o.pad_bottom()), u32(o.pad_left()),   u32(o.kernel_h()),
+          u32(o.kernel_w()), u32(o.stride_h()),  u32(o.stride_w()),   u32(o.dilation_h()), u32(o.dilation_w())};
 }
 
 // The constant `weights` read as `batches` row-major [rows][cols] matrices

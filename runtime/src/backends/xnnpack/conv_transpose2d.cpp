@@ -69,10 +69,10 @@ Status create_conv_transpose2d(const OperatorRef& op, const ExecutionContext& ex
   const uint32_t adjustment_w = static_cast<uint32_t>(o.output_padding_w());
 
   auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
-    return k.check("xnn_setup_deconvolution2d_nhwc_f32",
-                   xnn_setup_deconvolution2d_nhwc_f32(k.op(0), extent.batch, extent.height, extent.width, adjustment_h,
-                                                      adjustment_w, as_floats(in[0]), as_floats(out[0]),
-                                                      k.threadpool()));
+    return k.check(
+        "xnn_setup_deconvolution2d_nhwc_f32",
+        xnn_setup_deconvolution2d_nhwc_f32(k.op(0), extent.batch, extent.height, extent.width, adjustment_h,
+                                           adjustment_w, as_floats(in[0]), as_floats(out[0]), k.threadpool()));
   });
   BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_deconvolution2d_nhwc_f32", [&](xnn_operator_t* created) {
     return xnn_create_deconvolution2d_nhwc_f32(

@@ -32,9 +32,9 @@ Status create_fully_connected(const OperatorRef& op, const ExecutionContext& exe
   const float* bias = op.has_input(2) ? static_cast<const float*>(op.input(2).constant) : nullptr;
 
   auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
-    return k.check("xnn_setup_fully_connected_nc_f32",
-                   xnn_setup_fully_connected_nc_f32(k.op(0), batch, as_floats(in[0]), as_floats(out[0]),
-                                                    k.threadpool()));
+    return k.check(
+        "xnn_setup_fully_connected_nc_f32",
+        xnn_setup_fully_connected_nc_f32(k.op(0), batch, as_floats(in[0]), as_floats(out[0]), k.threadpool()));
   });
   BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_fully_connected_nc_f32", [&](xnn_operator_t* created) {
     return xnn_create_fully_connected_nc_f32(inputs, outputs, inputs, outputs, static_cast<const float*>(w.constant),

@@ -9,8 +9,7 @@ bool supports_global_average_pool(const OperatorRef& op) {
   if (!op.all_float32() || op.info().inputs.empty()) return false;
   const TensorInfo& x = op.input(0);
   const TensorInfo& y = op.output(0);
-  return x.rank == 4 && y.rank == 4 && y.dim(0) == x.dim(0) && y.dim(1) == x.dim(1) && y.dim(2) == 1 &&
-         y.dim(3) == 1;
+  return x.rank == 4 && y.rank == 4 && y.dim(0) == x.dim(0) && y.dim(1) == x.dim(1) && y.dim(2) == 1 && y.dim(3) == 1;
 }
 
 Status create_global_average_pool(const OperatorRef& op, const ExecutionContext& exec,
@@ -21,8 +20,8 @@ Status create_global_average_pool(const OperatorRef& op, const ExecutionContext&
 
   auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
     return k.check("xnn_setup_global_average_pooling_nwc_f32",
-                   xnn_setup_global_average_pooling_nwc_f32(k.op(0), batch, pixels, as_floats(in[0]),
-                                                            as_floats(out[0]), k.threadpool()));
+                   xnn_setup_global_average_pooling_nwc_f32(k.op(0), batch, pixels, as_floats(in[0]), as_floats(out[0]),
+                                                            k.threadpool()));
   });
   BSP_RETURN_IF_ERROR(
       result->create_operator("xnn_create_global_average_pooling_nwc_f32", [&](xnn_operator_t* created) {

@@ -26,10 +26,8 @@ int64_t repeat_factor(const fb::ResizeOptions& o, int64_t in, int64_t out, float
     case T::HALF_PIXEL:
     case T::PYTORCH_HALF_PIXEL:  // differs only for an output of 1, impossible with k >= 2
       return rounding == R::ROUND_PREFER_FLOOR || rounding == R::ROUND_PREFER_CEIL ? k : 0;
-    case T::ASYMMETRIC:
-      return rounding == R::FLOOR || (rounding == R::ROUND_PREFER_FLOOR && k == 2) ? k : 0;
-    case T::ALIGN_CORNERS:
-      return 0;
+    case T::ASYMMETRIC: return rounding == R::FLOOR || (rounding == R::ROUND_PREFER_FLOOR && k == 2) ? k : 0;
+    case T::ALIGN_CORNERS: return 0;
   }
   return 0;
 }
@@ -75,8 +73,8 @@ Status create_nearest_repeat_kernel(const OperatorRef& op, const ExecutionContex
   const bool use_scratch = widen && heighten;
   std::vector<RepeatCopy> copies;
   for (size_t j = 0; j < g.repeat_w && widen; ++j) {
-    copies.push_back({g.batch * g.height * g.width, g.channels, g.repeat_w * g.channels, j * g.channels, false,
-                      use_scratch});
+    copies.push_back(
+        {g.batch * g.height * g.width, g.channels, g.repeat_w * g.channels, j * g.channels, false, use_scratch});
   }
   for (size_t j = 0; j < g.repeat_h && heighten; ++j) {
     const size_t row = out_width * g.channels;

@@ -34,8 +34,8 @@ bool supports_softmax(const OperatorRef& op) {
 Status create_softmax(const OperatorRef& op, const ExecutionContext& exec, std::unique_ptr<Kernel>* kernel) {
   const Rows rows = softmax_rows(op);
   auto result = make_kernel(op, exec, [=](XnnKernel& k, const void* const* in, void* const* out) {
-    return k.check("xnn_setup_softmax_nc_f32", xnn_setup_softmax_nc_f32(k.op(0), rows.count, as_floats(in[0]),
-                                                                        as_floats(out[0]), k.threadpool()));
+    return k.check("xnn_setup_softmax_nc_f32",
+                   xnn_setup_softmax_nc_f32(k.op(0), rows.count, as_floats(in[0]), as_floats(out[0]), k.threadpool()));
   });
   BSP_RETURN_IF_ERROR(result->create_operator("xnn_create_softmax_nc_f32", [&](xnn_operator_t* created) {
     return xnn_create_softmax_nc_f32(rows.length, rows.length, rows.length, 0, created);
