@@ -39,10 +39,12 @@ std::string status_of(const StudentSummary& s) {
   if (s.bspk.empty()) return "no student";
   std::string problems;
   auto add = [&problems](const std::string& p) { problems += (problems.empty() ? "" : ", ") + p; };
-  if (!s.meets_budget) add("over budget");
-  if (!s.meets_memory) add("over memory budget");
+  const bool pending = s.acceptance.rfind("pending", 0) == 0;  // an offline target's device has not answered yet
+  if (pending) add("pending acceptance on the device");
+  if (!s.meets_budget && !pending) add("over budget");
+  if (!s.meets_memory && !pending) add("over memory budget");
   if (!s.meets_floor) add("below accuracy floor");
-  if (s.acceptance != "accepted") add("not accepted on the device");
+  if (s.acceptance != "accepted" && !pending) add("not accepted on the device");
   return problems.empty() ? "ok" : problems;
 }
 
