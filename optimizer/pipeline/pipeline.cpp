@@ -129,9 +129,12 @@ void accept_student(StudentSummary& s, latency::DeviceLink* link, const std::vec
   if (link == nullptr) {
     const OfflineAcceptance offline = accept_offline((dir / "acceptance").string(), bytes, student, teacher_bytes, data,
                                                      t, budget, config.profile, tolerance);
-    if (offline.pending) {
+    if (offline.pending) {  // nothing measured on the device: the prediction stands in, said so in the report
+      record(s, Acceptance{});
+      s.device = t.device;
       s.sha256 = latency::sha256_hex(bytes);
       s.latency_ms = s.predicted_ms;
+      s.acceptance_measurements = 0;
       s.acceptance = "pending: offline target; copy " + (dir / "acceptance").string() +
                      " to the device, run `bespoke-bench --manifest manifest.json --json > report.json` in it, put "
                      "report.json at " +
