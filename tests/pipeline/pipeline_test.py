@@ -224,7 +224,9 @@ class OfflineAcceptance(unittest.TestCase):
         t = json.loads(read(os.path.join(out, "report.json")))["targets"][0]
         self.assertTrue(t["acceptance"].startswith("pending"), t["acceptance"])
         self.assertIn("pending acceptance on the device", t["status"])
-        self.assertIn(report_path, read(os.path.join(out, "report.md")))
+        md = read(os.path.join(out, "report.md"))
+        self.assertIn(report_path, md)
+        self.assertIn("not measured on the device yet", md)
         manifest = json.loads(read(manifest_path))
         self.assertEqual(manifest["format"], "bespoke-acceptance-manifest")
         self.assertEqual(manifest["version"], 1)
@@ -247,6 +249,16 @@ class OfflineAcceptance(unittest.TestCase):
         self.assertEqual(device_report["format"], "bespoke-acceptance-report")
         self.assertEqual(device_report["manifest_id"], manifest["id"])
         self.assertEqual(len(device_report["runs"]), 8)
+
+        # A torn copy of an input is named by bespoke-bench, as a torn model is.
+        torn = os.path.join(WORK, "torn-acceptance")
+        shutil.copytree(acceptance, torn)
+        with open(os.path.join(torn, "run-01-input-0.npy"), "r+b") as f:
+            f.truncate(64)
+        r = subprocess.run([ARGS.bench, "--manifest", os.path.join(torn, "manifest.json"), "--json"],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("run-01-input-0.npy: 64 bytes, the manifest says", r.stderr)
 
         # Tampered reports are refused: one error line naming the report and what is wrong; still pending.
         edited = json.loads(json.dumps(device_report))
