@@ -39,28 +39,6 @@ T field(const json& object, const std::string& key, const std::string& where) {
   }
 }
 
-agent::ModelMeasurement measurement_from_json(const json& m, const std::string& where) {
-  agent::ModelMeasurement out;
-  for (const json& r : field<json>(m, "rounds", where)) {
-    out.rounds.push_back({field<double>(r, "median_ms", where + ".rounds"),
-                          field<double>(r, "p90_ms", where + ".rounds"),
-                          field<double>(r, "min_ms", where + ".rounds")});
-  }
-  for (const json& b : field<json>(m, "blocks", where)) {
-    agent::ProfileTime t;
-    t.id = field<uint32_t>(b, "id", where + ".blocks");
-    t.name = field<std::string>(b, "name", where + ".blocks");
-    t.median_ms = field<std::vector<double>>(b, "median_ms", where + ".blocks");
-    out.blocks.push_back(std::move(t));
-  }
-  out.arena_bytes = field<uint64_t>(m, "arena_bytes", where);
-  out.weights_bytes = field<uint64_t>(m, "weights_bytes", where);
-  for (const json& b : field<json>(m, "backends", where))
-    out.backends.push_back(
-        {field<std::string>(b, "backend", where + ".backends"), field<uint32_t>(b, "operators", where + ".backends")});
-  return out;
-}
-
 }  // namespace
 
 Bundle plan_bundle(const house::HouseStore& store, const config::ProfileConfig& profile,
@@ -116,6 +94,37 @@ void write_bundle(const Bundle& b, const std::string& dir) {
                                std::vector<uint8_t>(text.begin(), text.end()));
 }
 
+agent::ModelMeasurement measurement_from_json(const json& m, const std::string& where) {
+  agent::ModelMeasurement out;
+  for (const json& r : field<json>(m, "rounds", where)) {
+    out.rounds.push_back({field<double>(r, "median_ms", where + ".rounds"),
+                          field<double>(r, "p90_ms", where + ".rounds"),
+                          field<double>(r, "min_ms", where + ".rounds")});
+  }
+  for (const json& b : field<json>(m, "blocks", where)) {
+    agent::ProfileTime t;
+    t.id = field<uint32_t>(b, "id", where + ".blocks");
+    t.name = field<std::string>(b, "name", where + ".blocks");
+    t.median_ms = field<std::vector<double>>(b, "median_ms", where + ".blocks");
+    out.blocks.push_back(std::move(t));
+  }
+  out.arena_bytes = field<uint64_t>(m, "arena_bytes", where);
+  out.weights_bytes = field<uint64_t>(m, "weights_bytes", where);
+  for (const json& b : field<json>(m, "backends", where))
+    out.backends.push_back(
+        {field<std::string>(b, "backend", where + ".backends"), field<uint32_t>(b, "operators", where + ".backends")});
+  return out;
+}
+
+agent::Device device_from_json(const json& d, const std::string& where) {
+  agent::Device device;
+  device.cpu = field<std::string>(d, "cpu", where);
+  device.cores = field<int>(d, "cores", where);
+  device.isa = field<std::string>(d, "isa", where);
+  device.runtime_version = field<uint32_t>(d, "runtime_version", where);
+  return device;
+}
+
 std::string report_target(const std::string& report_path) {
   const json report = read_json(report_path);
   if (field<std::string>(report, "format", report_path) != kReportFormat)
@@ -140,12 +149,7 @@ ProfileResult import_report(house::HouseStore& house_store, const config::Profil
   if (!models.is_array() || models.size() != bundle.models.size())
     throw LatencyError(report_path + ": has " + std::to_string(models.is_array() ? models.size() : 0) +
                        " models, the manifest " + std::to_string(bundle.models.size()));
-  const json d = field<json>(report, "device", report_path);
-  agent::Device device;
-  device.cpu = field<std::string>(d, "cpu", report_path + ": device");
-  device.cores = field<int>(d, "cores", report_path + ": device");
-  device.isa = field<std::string>(d, "isa", report_path + ": device");
-  device.runtime_version = field<uint32_t>(d, "runtime_version", report_path + ": device");
+  const agent::Device device = device_from_json(field<json>(report, "device", report_path), report_path + ": device");
 
   std::vector<agent::ModelMeasurement> measured;
   for (size_t i = 0; i < models.size(); ++i) {

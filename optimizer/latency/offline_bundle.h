@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "config/optimizer_config.h"
 #include "house/house_store.h"
 #include "ir/graph.h"
@@ -66,5 +68,13 @@ ProfileResult import_report(house::HouseStore& store, const config::ProfileConfi
 
 // The target a report names; throws LatencyError for an unreadable report.
 std::string report_target(const std::string& report_path);
+
+// The parts every bespoke-bench report shares (runtime/tools/bench_manifest.h),
+// also read by the acceptance report (pipeline/offline_acceptance.h): the
+// "device" object and one model's measurement ("rounds", "blocks",
+// "arena_bytes", "weights_bytes", "backends"). Throw LatencyError naming
+// `where` and the field that is missing or mistyped.
+agent::Device device_from_json(const nlohmann::json& device, const std::string& where);
+agent::ModelMeasurement measurement_from_json(const nlohmann::json& measurement, const std::string& where);
 
 }  // namespace bespoke::latency

@@ -10,6 +10,7 @@
 
 #include "blocks/unit_blocks.h"
 #include "config/optimizer_config.h"
+#include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
 #include "house/house_builder.h"
 #include "house/house_store.h"
@@ -25,6 +26,7 @@
 #include "onnx_export/onnx_writer.h"
 #include "pipeline/device_acceptance.h"
 #include "pipeline/finetune.h"
+#include "pipeline/offline_acceptance.h"
 #include "search/search_error.h"
 #include "search/search_target.h"
 #include "train/runtime_evaluation.h"
@@ -98,6 +100,69 @@ std::vector<ReplacedSpan> replaced_spans(const house::HouseStore& store, const s
   std::sort(spans.begin(), spans.end(),
             [](const ReplacedSpan& a, const ReplacedSpan& b) { return a.cut_begin < b.cut_begin; });
   return spans;
+}
+
+void record(StudentSummary& s, const Acceptance& a) {
+  s.sha256 = a.sha256;
+  s.latency_ms = a.median_ms;
+  s.p90_ms = a.p90_ms;
+  s.arena_bytes = a.arena_bytes;
+  s.weights_bytes = a.weights_bytes;
+  s.acceptance = a.verdict();
+  s.meets_budget = a.latency_ok;
+  s.meets_memory = a.memory_ok;
+  s.acceptance_teacher_ms = a.teacher_ms;
+  s.acceptance_budget_ms = a.budget_ms;
+}
+
+// Accepts the student on the device and records the verdict in `s`: through
+// `link`, or for an offline target (no link) through its acceptance bundle
+// in `dir`/acceptance (offline_acceptance.h), pending until the device's
+// report is there.
+void accept_student(StudentSummary& s, latency::DeviceLink* link, const std::vector<uint8_t>& bytes,
+                    const ir::Graph& student, const ir::Graph& teacher, const house::TeacherData& data,
+                    const config::TargetConfig& t, double budget, const config::OptimizerConfig& config,
+                    const fs::path& dir, std::ostream& log) {
+  const std::vector<uint8_t> teacher_bytes = exporter::write_bspk(teacher);
+  const double tolerance = config.finetune.tolerance;
+  Acceptance a;
+  if (link == nullptr) {
+    const OfflineAcceptance offline = accept_offline((dir / "acceptance").string(), bytes, student, teacher_bytes, data,
+                                                     t, budget, config.profile, tolerance);
+    if (offline.pending) {  // nothing measured on the device: the prediction stands in, said so in the report
+      record(s, Acceptance{});
+      s.device = t.device;
+      s.sha256 = latency::sha256_hex(bytes);
+      s.latency_ms = s.predicted_ms;
+      s.acceptance_measurements = 0;
+      s.acceptance = "pending: offline target; copy " + (dir / "acceptance").string() +
+                     " to the device, run `bespoke-bench --manifest manifest.json --json > report.json` in it, put "
+                     "report.json at " +
+                     offline.report_path + " and run again";
+      log << "  " << t.name << ": " << s.acceptance << "\n";
+      return;
+    }
+    a = offline.acceptance;
+    s.device = "offline: " + describe(offline.device);
+    s.acceptance_measurements = 1;
+    log << "  " << t.name << ": device report " << offline.report_path << " (" << describe(offline.device) << ")\n";
+  } else {
+    a = accept_on_device(*link, bytes, student, teacher_bytes, data, t, budget, config.profile, tolerance);
+    s.acceptance_measurements = 1;
+    // Only the latency failed: measured once more, in fresh rounds (a burst
+    // of noise on a shared machine moves a median by 10-20%); the second
+    // measurement decides, and the report says there were two.
+    if (a.numerics_ok && a.memory_ok && !a.latency_ok) {
+      log << "  " << t.name << ": " << a.verdict() << " (teacher " << a.teacher_ms
+          << " ms in the same rounds); measuring once more\n";
+      a = accept_on_device(*link, bytes, student, teacher_bytes, data, t, budget, config.profile, tolerance);
+      s.acceptance_measurements = 2;
+    }
+  }
+  record(s, a);
+  log << "  " << t.name << ": on the device " << a.median_ms << " ms (p90 " << a.p90_ms << "; teacher " << a.teacher_ms
+      << " ms in the same rounds, budget " << a.budget_ms << " ms), max |error| " << a.max_abs_error << ", "
+      << a.verdict() << "\n";
 }
 
 }  // namespace
@@ -185,6 +250,11 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
       const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(bspk)), std::istreambuf_iterator<char>());
       if (!bytes.empty() && latency::sha256_hex(bytes) == s.sha256 && s.budget_ms == budget) {
         log << "== " << t.name << ": student reused (" << result_file.string() << ")\n";
+        if (t.device == "offline" && s.acceptance.rfind("pending", 0) == 0) {
+          accept_student(s, nullptr, bytes, exporter::read_bspk(bytes.data(), bytes.size()), teacher, data, t, budget,
+                         config, dir, log);
+          write_json(result_file, to_json(s));
+        }
         report.targets.push_back(std::move(s));
         continue;
       }
@@ -254,39 +324,8 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
     log << "  " << t.name << ": test accuracy " << 100 * s.accuracy << "% (teacher " << 100 * report.teacher.accuracy
         << "%)\n";
 
-    if (link != nullptr) {
-      const std::vector<uint8_t> teacher_bytes = exporter::write_bspk(teacher);
-      Acceptance a = accept_on_device(*link, bytes, tuned.student, teacher_bytes, data, t, budget, config.profile,
-                                      config.finetune.tolerance);
-      s.acceptance_measurements = 1;
-      // Only the latency failed: measured once more, in fresh rounds (a burst
-      // of noise on a shared machine moves a median by 10-20%); the second
-      // measurement decides, and the report says there were two.
-      if (a.numerics_ok && a.memory_ok && !a.latency_ok) {
-        log << "  " << t.name << ": " << a.verdict() << " (teacher " << a.teacher_ms
-            << " ms in the same rounds); measuring once more\n";
-        a = accept_on_device(*link, bytes, tuned.student, teacher_bytes, data, t, budget, config.profile,
-                             config.finetune.tolerance);
-        s.acceptance_measurements = 2;
-      }
-      s.sha256 = a.sha256;
-      s.latency_ms = a.median_ms;
-      s.p90_ms = a.p90_ms;
-      s.arena_bytes = a.arena_bytes;
-      s.weights_bytes = a.weights_bytes;
-      s.acceptance = a.verdict();
-      s.meets_budget = a.latency_ok;
-      s.meets_memory = a.memory_ok;
-      s.acceptance_teacher_ms = a.teacher_ms;
-      s.acceptance_budget_ms = a.budget_ms;
-      log << "  " << t.name << ": on the device " << a.median_ms << " ms (p90 " << a.p90_ms << "; teacher "
-          << a.teacher_ms << " ms in the same rounds, budget " << a.budget_ms << " ms), max |error| " << a.max_abs_error
-          << ", " << a.verdict() << "\n";
-    } else {
-      s.sha256 = latency::sha256_hex(bytes);
-      s.latency_ms = s.predicted_ms;
-      s.acceptance = "pending: offline target, measure " + s.bspk + " on the device";
-    }
+    fs::remove_all(dir / "acceptance");  // a bundle or report of an earlier student answers nothing now
+    accept_student(s, link, bytes, tuned.student, teacher, data, t, budget, config, dir, log);
     write_json(result_file, to_json(s));
     report.targets.push_back(std::move(s));
   }

@@ -19,7 +19,11 @@
 // at any moment resumes at the first unfinished step (and inside the house
 // and the profile, at the first unfinished item). An "offline" target that is
 // not profiled yet stops the run after the bundle is exported, saying which
-// commands measure and import it; the next run continues from there.
+// commands measure and import it; the next run continues from there. Its
+// student is accepted through an acceptance bundle (offline_acceptance.h):
+// pending, the bundle written and the command said, until the device's
+// report.json is in `<out>/students/<target>/acceptance/`; the next run
+// reuses the student and accepts it from that report.
 #pragma once
 
 #include <iosfwd>

@@ -39,10 +39,12 @@ std::string status_of(const StudentSummary& s) {
   if (s.bspk.empty()) return "no student";
   std::string problems;
   auto add = [&problems](const std::string& p) { problems += (problems.empty() ? "" : ", ") + p; };
-  if (!s.meets_budget) add("over budget");
-  if (!s.meets_memory) add("over memory budget");
+  const bool pending = s.acceptance.rfind("pending", 0) == 0;  // an offline target's device has not answered yet
+  if (pending) add("pending acceptance on the device");
+  if (!s.meets_budget && !pending) add("over budget");
+  if (!s.meets_memory && !pending) add("over memory budget");
   if (!s.meets_floor) add("below accuracy floor");
-  if (s.acceptance != "accepted") add("not accepted on the device");
+  if (s.acceptance != "accepted" && !pending) add("not accepted on the device");
   return problems.empty() ? "ok" : problems;
 }
 
@@ -179,9 +181,13 @@ void write_report(const PipelineReport& r, const std::string& dir) {
        << "Device `" << s.device << "`, backend `" << s.backend << "`, " << s.threads << " thread(s); budget "
        << fixed(s.budget_ms, 4) << " ms"
        << (s.memory_budget_bytes > 0 ? ", memory budget " + std::to_string(s.memory_budget_bytes) + " B" : "")
-       << ". Predicted " << fixed(s.predicted_ms, 4) << " ms, measured " << fixed(s.latency_ms, 4) << " ms (p90 "
-       << fixed(s.p90_ms, 4) << "; teacher " << fixed(s.acceptance_teacher_ms, 4) << " ms in the same rounds). Arena "
-       << s.arena_bytes << " B, weights " << s.weights_bytes << " B. Device check: " << s.acceptance
+       << ". Predicted " << fixed(s.predicted_ms, 4) << " ms, "
+       << (s.acceptance_measurements == 0
+               ? std::string("not measured on the device yet")
+               : "measured " + fixed(s.latency_ms, 4) + " ms (p90 " + fixed(s.p90_ms, 4) + "; teacher " +
+                     fixed(s.acceptance_teacher_ms, 4) + " ms in the same rounds). Arena " +
+                     std::to_string(s.arena_bytes) + " B, weights " + std::to_string(s.weights_bytes) + " B")
+       << ". Device check: " << s.acceptance
        << (s.acceptance_measurements > 1 ? " (measured twice: the first was over the budget)" : "") << ". Files: `"
        << s.bspk << "` (SHA-256 `" << s.sha256 << "`), `" << s.onnx << "`.\n\n";
     if (s.replaced.empty()) {

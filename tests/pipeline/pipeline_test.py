@@ -12,9 +12,15 @@ generated image folder (make_classifier.py), with tiny settings.
     back and run, scores the accuracy the report gives;
   * SIGKILL part-way (after the profile), then a second run: the house and
     the profile are reused, not redone, and the run completes;
-  * a config naming an unknown target on the command line is refused (exit 2).
+  * a config naming an unknown target on the command line is refused (exit 2);
+  * OfflineAcceptance: an offline target, profiled through profile bundle ->
+    bespoke-bench -> import, gets a pending student and an acceptance bundle;
+    bespoke-bench --manifest answers it on "the device"; the next run accepts
+    (or rejects) the student from that report, with the device's numbers; a
+    report with an edited output or another manifest id is refused.
 
-Usage: pipeline_test.py --opt PATH/bespoke-opt --source-dir REPO [--work DIR]
+Usage: pipeline_test.py --opt PATH/bespoke-opt --bench PATH/bespoke-bench --source-dir REPO [--work DIR]
+       [Pipeline | OfflineAcceptance]
 """
 import argparse
 import hashlib
@@ -33,7 +39,7 @@ ARGS = None
 WORK = None
 
 
-def config_text(work, out):
+def config_text(work, out, device="local"):
     return f"""
 [teacher]
 model = "{work}/classifier.onnx"
@@ -58,7 +64,7 @@ runs = 5
 rounds = 3
 [[targets]]
 name = "tiny"
-device = "local"
+device = "{device}"
 backend = "auto"
 threads = 1
 budget_ratio = 0.85
@@ -91,12 +97,31 @@ def read(path, mode="r"):
         return f.read()
 
 
-def write_config(name):
+def write_config(name, device="local"):
     out = os.path.join(WORK, name)
     path = os.path.join(WORK, name + ".toml")
     with open(path, "w") as f:
-        f.write(config_text(WORK, out))
+        f.write(config_text(WORK, out, device))
     return path, out
+
+
+def bench(manifest):
+    r = subprocess.run([ARGS.bench, "--manifest", manifest, "--json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise AssertionError(f"bespoke-bench --manifest {manifest} exited {r.returncode}:\n{r.stderr}")
+    return json.loads(r.stdout)
+
+
+def write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f)
+    return path
+
+
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
 
 
 class Pipeline(unittest.TestCase):
@@ -177,10 +202,106 @@ class Pipeline(unittest.TestCase):
         self.assertIn("nope", r.stderr)
 
 
+class OfflineAcceptance(unittest.TestCase):
+    def test_offline_student_is_accepted_from_the_device_report(self):
+        cfg, out = write_config("offline", device="offline")
+        # The profile: the run stops at the bundle; bespoke-bench measures it; import.
+        r = opt("run", cfg, check=False)
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("not profiled yet", r.stdout + r.stderr)
+        profile_report = write_json(os.path.join(WORK, "offline-profile.json"),
+                                    bench(os.path.join(out, "bundles", "tiny", "manifest.json")))
+        opt("profile", "import", cfg, profile_report)
+
+        # The student: pending, its acceptance bundle written, the commands said.
+        r = opt("run", cfg)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        acceptance = os.path.join(out, "students", "tiny", "acceptance")
+        manifest_path = os.path.join(acceptance, "manifest.json")
+        report_path = os.path.join(acceptance, "report.json")
+        self.assertIn("bespoke-bench --manifest manifest.json --json > report.json", r.stdout)
+        self.assertIn(report_path, r.stdout)
+        t = json.loads(read(os.path.join(out, "report.json")))["targets"][0]
+        self.assertTrue(t["acceptance"].startswith("pending"), t["acceptance"])
+        self.assertIn("pending acceptance on the device", t["status"])
+        md = read(os.path.join(out, "report.md"))
+        self.assertIn(report_path, md)
+        self.assertIn("not measured on the device yet", md)
+        manifest = json.loads(read(manifest_path))
+        self.assertEqual(manifest["format"], "bespoke-acceptance-manifest")
+        self.assertEqual(manifest["version"], 1)
+        self.assertRegex(manifest["id"], r"^[0-9a-f]{64}$")
+        for m in manifest["models"]:
+            data = read(os.path.join(acceptance, m["file"]), "rb")
+            self.assertEqual((len(data), hashlib.sha256(data).hexdigest()), (m["bytes"], m["sha256"]))
+        self.assertEqual([m["file"] for m in manifest["models"]], ["student.bspk", "teacher.bspk"])
+        self.assertEqual(manifest["models"][0]["sha256"], t["sha256"])
+        self.assertEqual(len(manifest["runs"]), 8)
+        for run in manifest["runs"]:
+            for x in run["inputs"]:
+                self.assertEqual(read(os.path.join(acceptance, x["file"]), "rb")[:6], b"\x93NUMPY")
+        self.assertEqual(len(manifest["measures"]), 1)
+        self.assertEqual(manifest["measures"][0]["models"], ["student.bspk", "teacher.bspk"])
+        self.assertEqual(manifest["measures"][0]["rounds"], 3)
+
+        # On "the device".
+        device_report = bench(manifest_path)
+        self.assertEqual(device_report["format"], "bespoke-acceptance-report")
+        self.assertEqual(device_report["manifest_id"], manifest["id"])
+        self.assertEqual(len(device_report["runs"]), 8)
+
+        # A torn copy of an input is named by bespoke-bench, as a torn model is.
+        torn = os.path.join(WORK, "torn-acceptance")
+        shutil.copytree(acceptance, torn)
+        with open(os.path.join(torn, "run-01-input-0.npy"), "r+b") as f:
+            f.truncate(64)
+        r = subprocess.run([ARGS.bench, "--manifest", os.path.join(torn, "manifest.json"), "--json"],
+                           capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("run-01-input-0.npy: 64 bytes, the manifest says", r.stderr)
+
+        # Tampered reports are refused: one error line naming the report and what is wrong; still pending.
+        edited = json.loads(json.dumps(device_report))
+        edited["runs"][3]["outputs"][0]["data"][0] += 0.5
+        write_json(report_path, edited)
+        r = opt("run", cfg, check=False)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("bespoke-opt run: " + report_path + ": runs[3].outputs[0]: the values do not match their \"digest\"", r.stderr)
+        other = json.loads(json.dumps(device_report))
+        other["manifest_id"] = "0" * 64
+        write_json(report_path, other)
+        r = opt("run", cfg, check=False)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn("bespoke-opt run: " + report_path + ": answers manifest 0000000000000000...", r.stderr)
+        self.assertTrue(json.loads(read(os.path.join(out, "students", "tiny", "result.json")))["acceptance"]
+                        .startswith("pending"))
+
+        # The real report: accepted or rejected on the device's numbers, like a local target.
+        write_json(report_path, device_report)
+        r = opt("run", cfg)
+        self.assertIn("device report " + report_path, r.stdout, r.stdout + r.stderr)
+        t = json.loads(read(os.path.join(out, "report.json")))["targets"][0]
+        measured = device_report["measures"][0]["models"]
+        self.assertAlmostEqual(t["latency_ms"], median([x["median_ms"] for x in measured[0]["rounds"]]), places=9)
+        self.assertAlmostEqual(t["acceptance_teacher_ms"], median([x["median_ms"] for x in measured[1]["rounds"]]),
+                               places=9)
+        self.assertEqual(t["arena_bytes"], measured[0]["arena_bytes"])
+        self.assertEqual(t["acceptance_measurements"], 1)
+        self.assertTrue(t["device"].startswith("offline: " + device_report["device"]["cpu"]), t["device"])
+        self.assertEqual(hashlib.sha256(read(os.path.join(out, t["bspk"]), "rb")).hexdigest(), t["sha256"])
+        # Same numerics as the runtime on this machine: only the latency may miss, on a noisy machine.
+        self.assertNotIn("outputs differ", t["acceptance"])
+        self.assertEqual(t["meets_budget"], t["latency_ms"] <= t["acceptance_budget_ms"])
+        if t["meets_budget"]:
+            self.assertEqual(t["acceptance"], "accepted")
+        self.assertEqual(r.returncode, 0 if t["status"] == "ok" else 1, t["status"])
+
+
 def main():
     global ARGS, WORK
     p = argparse.ArgumentParser()
     p.add_argument("--opt", required=True)
+    p.add_argument("--bench", required=True)
     p.add_argument("--source-dir", required=True)
     p.add_argument("--work")
     ARGS, rest = p.parse_known_args()
