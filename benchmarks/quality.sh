@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The method's quality on the shipped teacher (issue #12, "Quality, measured"):
-#  * Bespoke students at 50% and 25% of the teacher's latency measured on this
+#  * Bespoke students at 50%, 25% and 15% of the teacher's latency measured on this
 #    machine (one thread, auto backend), searched by simulated annealing;
 #  * baseline (iii): random search over the same house with the same number
 #    of evaluations (the same house and latency tables, copied);
@@ -18,7 +18,7 @@
 # Environment: BUILD_DIR (default build), OUT_DIR (default out/quality, removed
 # first unless KEEP=1), HOUSE_FROM (a house built from the demo config, e.g.
 # out/demo, copied instead of built again: its build time is then not part of
-# this run), THREADS (LibTorch, default 2), PRUNE_RATIOS (default
+# this run), EPOCHS (fine-tuning, default 3), THREADS (LibTorch, default 2), PRUNE_RATIOS (default
 # "0.5 0.75 0.9"), SCRATCH_ARCHS (default "resnet8-w8 resnet8-w16 resnet14-w16").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,9 +32,11 @@ export OMP_WAIT_POLICY=PASSIVE
 [[ ${KEEP:-0} == 1 ]] || rm -rf "$work"
 mkdir -p "$work"
 
-# The benchmark's config: the demo's, with targets at 50% and 25%, fine-tuning on all training images.
+# The benchmark's config: the demo's, with targets at 50% and 25%, fine-tuning
+# EPOCHS (default 3) epochs on all training images.
+epochs=${EPOCHS:-3}
 make_config() {  # name strategy
-  /usr/bin/python3 - "$root/examples/pipeline-demo.toml" "$work/$1" "$2" > "$work/$1.toml" <<'PY'
+  /usr/bin/python3 - "$root/examples/pipeline-demo.toml" "$work/$1" "$2" "$epochs" > "$work/$1.toml" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 text = text.replace('"../', '"' + sys.argv[1].rsplit("/examples/", 1)[0] + "/")
@@ -42,7 +44,8 @@ text = re.sub(r'out = "[^"]*"', 'out = "%s"' % sys.argv[2], text)
 text = re.sub(r'strategy = "[^"]*"', 'strategy = "%s"' % sys.argv[3], text)
 text = re.sub(r'\[\[targets\]\][^\[]*', '', text)
 text = re.sub(r'train_images = 20000', 'train_images = 0', text)
-for name, ratio in (("half", 0.5), ("quarter", 0.25)):
+text = re.sub(r'\nepochs = [0-9.]+', '\nepochs = %s' % sys.argv[4], text)
+for name, ratio in (("half", 0.5), ("quarter", 0.25), ("sixth", 0.15)):
     text += '\n[[targets]]\nname = "%s"\ndevice = "local"\nbackend = "auto"\nthreads = 1\nbudget_ratio = %s\n' % (name, ratio)
 print(text)
 PY
@@ -54,7 +57,7 @@ if [[ -n ${HOUSE_FROM:-} ]]; then
   cp "$HOUSE_FROM"/house.sqlite "$HOUSE_FROM"/*.bspk "$HOUSE_FROM"/config.toml "$HOUSE_FROM"/build-report.json "$work/bespoke/"
 fi
 
-echo "== Bespoke (annealing) at 50% and 25%"
+echo "== Bespoke (annealing) at 50%, 25% and 15%"
 /usr/bin/time -f '%e' -o "$work/bespoke.time" "$opt" run "$work/bespoke.toml" --threads "$threads" | tee "$work/bespoke.log" || true
 echo "== baseline (iii): random search over the same house and latency tables"
 mkdir -p "$work/random"
@@ -73,41 +76,22 @@ for arch in ${SCRATCH_ARCHS:-resnet8-w8 resnet8-w16 resnet14-w16}; do
     --threads "$threads"
 done
 
-/usr/bin/python3 - "$work" "$here/results/quality.json" "$here/results/quality.png" <<'PY'
-import glob, json, os, sys
-work, out_json, out_png = sys.argv[1:4]
-bespoke = json.load(open(os.path.join(work, "bespoke", "report.json")))
-random = json.load(open(os.path.join(work, "random", "report.json")))
-teacher = bespoke["teacher"]
-baselines = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(work, "*", "baseline.json")))]
-result = {"teacher": teacher, "bespoke": bespoke["targets"], "random_search": random["targets"],
-          "baselines": baselines, "seconds": {"bespoke_pipeline": bespoke["seconds"], "random_pipeline": random["seconds"]},
-          "machine": os.uname().nodename, "load_average": os.getloadavg()}
-json.dump(result, open(out_json, "w"), indent=2)
-rows = [("teacher", "", teacher["latency_ms"], teacher["accuracy"])]
-rows += [("bespoke", t["name"], t["latency_ms"], t["accuracy"]) for t in bespoke["targets"]]
-rows += [("random search", t["name"], t["latency_ms"], t["accuracy"]) for t in random["targets"]]
-rows += [(b["kind"], b["setting"], b["latency_ms"], b["accuracy"]) for b in baselines]
-print("| method | setting | latency ms | vs teacher | test accuracy | vs teacher |\n| --- | --- | --- | --- | --- | --- |")
-for m, s, l, a in rows:
-    print(f"| {m} | {s} | {l:.4f} | {100 * l / teacher['latency_ms']:.0f}% | {100 * a:.2f}% | {100 * (a - teacher['accuracy']):+.2f} |")
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-fig, ax = plt.subplots(figsize=(8, 5))
-groups = {}
-for m, s, l, a in rows:
-    groups.setdefault(m, []).append((l, 100 * a, s))
-for m, pts in groups.items():
-    ax.scatter([p[0] for p in pts], [p[1] for p in pts], label=m, s=40)
-    for l, a, s in pts:
-        ax.annotate(s, (l, a), fontsize=7, xytext=(3, 3), textcoords="offset points")
-ax.set_xlabel("latency, ms (end to end, 1 thread, median)")
-ax.set_ylabel("test accuracy, %")
-ax.set_title("Fashion-MNIST teacher: Bespoke students vs baselines")
-ax.grid(alpha=0.3)
-ax.legend(fontsize=8)
-fig.tight_layout()
-fig.savefig(out_png, dpi=120)
-print(f"\nwrote {out_json} and {out_png}")
-PY
+# Every model of the table once more, side by side with the teacher in the same
+# interleaved rounds (each method's own run measured it minutes apart from the
+# others, on a machine whose speed drifts): the table's latency column.
+"$opt" convert "$root/models/fashion_resnet.onnx" -o "$work/teacher.bspk" > /dev/null
+models=("teacher=$work/teacher.bspk")
+for t in half quarter sixth; do
+  for m in bespoke random; do
+    [[ -f "$work/$m/students/$t/student.bspk" ]] && models+=("$m/$t=$work/$m/students/$t/student.bspk")
+  done
+done
+for d in "$work"/prune-* "$work"/scratch-*; do
+  [[ -f "$d/baseline.json" ]] || continue
+  name=$(/usr/bin/python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); print(b["kind"] + "/" + b["setting"])' "$d/baseline.json")
+  models+=("$name=$d/baseline.bspk")
+done
+/usr/bin/python3 "$here/side_by_side.py" --bench "$build_dir/bin/bespoke-bench" --out "$work/side-by-side" "${models[@]}" \
+  > "$work/side-by-side.json"
+/usr/bin/python3 "$here/quality_summary.py" "$work" "$here/results/quality.json" "$here/results/quality.png" \
+  "$work/side-by-side.json"

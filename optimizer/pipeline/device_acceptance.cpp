@@ -3,8 +3,10 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 
 #include "house/teacher_data.h"
 #include "latency/sha256.h"
@@ -118,6 +120,25 @@ Acceptance accept_on_device(latency::DeviceLink& link, const std::vector<uint8_t
   a.memory_ok = target.memory_budget_bytes <= 0 ||
                 a.arena_bytes + a.weights_bytes <= static_cast<uint64_t>(target.memory_budget_bytes);
   return a;
+}
+
+double settle_device(latency::DeviceLink& link, const std::vector<uint8_t>& teacher_bspk,
+                     const config::TargetConfig& target, double profiled_teacher_ms, double max_seconds) {
+  agent::MeasureRequest m;
+  m.models = {teacher_bspk};
+  m.settings = agent::Settings{target.backend, target.threads};
+  m.warmup = 5;
+  m.runs = 50;
+  m.rounds = 1;
+  m.profile_blocks = false;
+  const auto start = std::chrono::steady_clock::now();
+  double seen = 0.0;
+  for (;;) {
+    seen = link.measure(m).models.at(0).rounds.at(0).median_ms;
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (seen <= 1.03 * profiled_teacher_ms || waited >= max_seconds) return seen;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
 }
 
 }  // namespace bespoke::pipeline

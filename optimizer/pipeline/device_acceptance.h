@@ -49,4 +49,14 @@ Acceptance accept_on_device(latency::DeviceLink& link, const std::vector<uint8_t
                             const config::TargetConfig& target, double budget_ms, const config::ProfileConfig& profile,
                             double tolerance, int inputs = 8);
 
+// Waits (at most `max_seconds`) until the device runs the teacher at its
+// profiled speed again: the teacher alone, a short measurement every second,
+// until its median is within 3% of `profiled_teacher_ms`. A CPU that has just
+// come out of minutes of fine-tuning on all its cores (the "local" target is
+// the workstation itself) runs 10-35% slower for tens of seconds on this VM,
+// which would measure the student against a budget made on a rested CPU.
+// Returns the last median seen; throws latency::LatencyError like measure().
+double settle_device(latency::DeviceLink& link, const std::vector<uint8_t>& teacher_bspk,
+                     const config::TargetConfig& target, double profiled_teacher_ms, double max_seconds);
+
 }  // namespace bespoke::pipeline
