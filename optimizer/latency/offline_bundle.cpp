@@ -9,6 +9,7 @@
 
 #include "latency/latency_error.h"
 #include "latency/latency_store.h"
+#include "latency/report_field.h"
 #include "latency/sha256.h"
 
 namespace bespoke::latency {
@@ -25,17 +26,6 @@ json read_json(const std::string& path) {
     return json::parse(in);
   } catch (const json::exception& e) {
     throw LatencyError(path + ": not valid JSON (" + std::string(e.what()) + ")");
-  }
-}
-
-// A field of a report, with the path and field named when it is missing or mistyped.
-template <typename T>
-T field(const json& object, const std::string& key, const std::string& where) {
-  if (!object.is_object() || !object.contains(key)) throw LatencyError(where + ": missing \"" + key + "\"");
-  try {
-    return object.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw LatencyError(where + ": \"" + key + "\" has the wrong type");
   }
 }
 
@@ -96,40 +86,40 @@ void write_bundle(const Bundle& b, const std::string& dir) {
 
 agent::ModelMeasurement measurement_from_json(const json& m, const std::string& where) {
   agent::ModelMeasurement out;
-  for (const json& r : field<json>(m, "rounds", where)) {
-    out.rounds.push_back({field<double>(r, "median_ms", where + ".rounds"),
-                          field<double>(r, "p90_ms", where + ".rounds"),
-                          field<double>(r, "min_ms", where + ".rounds")});
+  for (const json& r : report_field<json>(m, "rounds", where)) {
+    out.rounds.push_back({report_field<double>(r, "median_ms", where + ".rounds"),
+                          report_field<double>(r, "p90_ms", where + ".rounds"),
+                          report_field<double>(r, "min_ms", where + ".rounds")});
   }
-  for (const json& b : field<json>(m, "blocks", where)) {
+  for (const json& b : report_field<json>(m, "blocks", where)) {
     agent::ProfileTime t;
-    t.id = field<uint32_t>(b, "id", where + ".blocks");
-    t.name = field<std::string>(b, "name", where + ".blocks");
-    t.median_ms = field<std::vector<double>>(b, "median_ms", where + ".blocks");
+    t.id = report_field<uint32_t>(b, "id", where + ".blocks");
+    t.name = report_field<std::string>(b, "name", where + ".blocks");
+    t.median_ms = report_field<std::vector<double>>(b, "median_ms", where + ".blocks");
     out.blocks.push_back(std::move(t));
   }
-  out.arena_bytes = field<uint64_t>(m, "arena_bytes", where);
-  out.weights_bytes = field<uint64_t>(m, "weights_bytes", where);
-  for (const json& b : field<json>(m, "backends", where))
-    out.backends.push_back(
-        {field<std::string>(b, "backend", where + ".backends"), field<uint32_t>(b, "operators", where + ".backends")});
+  out.arena_bytes = report_field<uint64_t>(m, "arena_bytes", where);
+  out.weights_bytes = report_field<uint64_t>(m, "weights_bytes", where);
+  for (const json& b : report_field<json>(m, "backends", where))
+    out.backends.push_back({report_field<std::string>(b, "backend", where + ".backends"),
+                            report_field<uint32_t>(b, "operators", where + ".backends")});
   return out;
 }
 
 agent::Device device_from_json(const json& d, const std::string& where) {
   agent::Device device;
-  device.cpu = field<std::string>(d, "cpu", where);
-  device.cores = field<int>(d, "cores", where);
-  device.isa = field<std::string>(d, "isa", where);
-  device.runtime_version = field<uint32_t>(d, "runtime_version", where);
+  device.cpu = report_field<std::string>(d, "cpu", where);
+  device.cores = report_field<int>(d, "cores", where);
+  device.isa = report_field<std::string>(d, "isa", where);
+  device.runtime_version = report_field<uint32_t>(d, "runtime_version", where);
   return device;
 }
 
 std::string report_target(const std::string& report_path) {
   const json report = read_json(report_path);
-  if (field<std::string>(report, "format", report_path) != kReportFormat)
+  if (report_field<std::string>(report, "format", report_path) != kReportFormat)
     throw LatencyError(report_path + ": not a profile report (format is not \"" + kReportFormat + "\")");
-  return field<std::string>(report, "target", report_path);
+  return report_field<std::string>(report, "target", report_path);
 }
 
 ProfileResult import_report(house::HouseStore& house_store, const config::ProfileConfig& profile,
@@ -137,26 +127,27 @@ ProfileResult import_report(house::HouseStore& house_store, const config::Profil
                             const std::string& report_path, const ProfileOptions& options, std::ostream& progress) {
   const auto start = std::chrono::steady_clock::now();
   const json report = read_json(report_path);
-  if (field<std::string>(report, "format", report_path) != kReportFormat)
+  if (report_field<std::string>(report, "format", report_path) != kReportFormat)
     throw LatencyError(report_path + ": not a profile report (format is not \"" + kReportFormat + "\")");
   const Bundle bundle = plan_bundle(house_store, profile, target, teacher);
-  const std::string id = field<std::string>(report, "manifest_id", report_path);
+  const std::string id = report_field<std::string>(report, "manifest_id", report_path);
   if (id != bundle.id)
     throw LatencyError(report_path + ": answers manifest " + id.substr(0, 16) +
                        "..., not this house's bundle for target " + target.name + " (" + bundle.id.substr(0, 16) +
                        "...): another manifest, or the house or settings changed since the export");
-  const json models = field<json>(report, "models", report_path);
+  const json models = report_field<json>(report, "models", report_path);
   if (!models.is_array() || models.size() != bundle.models.size())
     throw LatencyError(report_path + ": has " + std::to_string(models.is_array() ? models.size() : 0) +
                        " models, the manifest " + std::to_string(bundle.models.size()));
-  const agent::Device device = device_from_json(field<json>(report, "device", report_path), report_path + ": device");
+  const agent::Device device =
+      device_from_json(report_field<json>(report, "device", report_path), report_path + ": device");
 
   std::vector<agent::ModelMeasurement> measured;
   for (size_t i = 0; i < models.size(); ++i) {
     const std::string where = report_path + ": models[" + std::to_string(i) + "]";
     const BundleModel& expected = bundle.models[i];
-    if (field<std::string>(models[i], "name", where) != expected.name ||
-        field<std::string>(models[i], "sha256", where) != expected.sha256)
+    if (report_field<std::string>(models[i], "name", where) != expected.name ||
+        report_field<std::string>(models[i], "sha256", where) != expected.sha256)
       throw LatencyError(where + ": is not the manifest's model '" + expected.name + "' (name or SHA-256 differs)");
     measured.push_back(measurement_from_json(models[i], where));
     if (measured.back().rounds.size() != static_cast<size_t>(bundle.settings.rounds))

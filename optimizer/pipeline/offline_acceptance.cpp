@@ -11,6 +11,7 @@
 #include "latency/device_link.h"
 #include "latency/latency_error.h"
 #include "latency/offline_bundle.h"
+#include "latency/report_field.h"
 #include "latency/sha256.h"
 #include "tensor_io/npy.h"
 #include "tensor_io/tensor_digest.h"
@@ -21,18 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using latency::LatencyError;
+using latency::report_field;
 using nlohmann::json;
 using nlohmann::ordered_json;
-
-template <typename T>
-T field(const json& object, const std::string& key, const std::string& where) {
-  if (!object.is_object() || !object.contains(key)) throw LatencyError(where + ": missing \"" + key + "\"");
-  try {
-    return object.at(key).get<T>();
-  } catch (const json::exception&) {
-    throw LatencyError(where + ": \"" + key + "\" has the wrong type");
-  }
-}
 
 struct Requests {
   std::vector<agent::RunRequest> runs;
@@ -192,10 +184,10 @@ void write_bundle(const AcceptanceBundle& b, const fs::path& dir) {
 
 agent::Tensor output_from_json(const json& o, const std::string& where) {
   agent::Tensor t;
-  t.name = field<std::string>(o, "name", where);
-  t.dims = field<std::vector<int64_t>>(o, "dims", where);
-  t.data = field<std::vector<float>>(o, "data", where);
-  if (tools::tensor_digest(t.dims, t.data) != field<std::string>(o, "digest", where))
+  t.name = report_field<std::string>(o, "name", where);
+  t.dims = report_field<std::vector<int64_t>>(o, "dims", where);
+  t.data = report_field<std::vector<float>>(o, "data", where);
+  if (tools::tensor_digest(t.dims, t.data) != report_field<std::string>(o, "digest", where))
     throw LatencyError(where + ": the values do not match their \"digest\" (edited, or torn in a copy)");
   return t;
 }
@@ -212,17 +204,17 @@ ReplayLink read_report(const std::string& path, const AcceptanceBundle& b, const
   } catch (const json::exception& e) {
     throw LatencyError(path + ": not valid JSON (" + std::string(e.what()) + ")");
   }
-  if (field<std::string>(report, "format", path) != kAcceptanceReportFormat)
+  if (report_field<std::string>(report, "format", path) != kAcceptanceReportFormat)
     throw LatencyError(path + ": not an acceptance report (format is not \"" + kAcceptanceReportFormat + "\")");
-  if (field<int>(report, "version", path) != 1) throw LatencyError(path + ": version is not 1");
-  const std::string id = field<std::string>(report, "manifest_id", path);
+  if (report_field<int>(report, "version", path) != 1) throw LatencyError(path + ": version is not 1");
+  const std::string id = report_field<std::string>(report, "manifest_id", path);
   if (id != b.id)
     throw LatencyError(path + ": answers manifest " + id.substr(0, 16) + "..., not this student's acceptance bundle (" +
                        b.id.substr(0, 16) +
                        "...): another manifest, or the student, teacher or settings changed since it was written");
-  const agent::Device device = latency::device_from_json(field<json>(report, "device", path), path + ": device");
+  const agent::Device device = latency::device_from_json(report_field<json>(report, "device", path), path + ": device");
 
-  const json runs = field<json>(report, "runs", path);
+  const json runs = report_field<json>(report, "runs", path);
   if (!runs.is_array() || runs.size() != asked.runs.size())
     throw LatencyError(path + ": \"runs\" has " + std::to_string(runs.is_array() ? runs.size() : 0) +
                        " entries, the manifest asks " + std::to_string(asked.runs.size()));
@@ -230,14 +222,14 @@ ReplayLink read_report(const std::string& path, const AcceptanceBundle& b, const
   for (size_t i = 0; i < runs.size(); ++i) {
     const std::string where = path + ": runs[" + std::to_string(i) + "]";
     agent::RunReply reply;
-    const json outputs = field<json>(runs[i], "outputs", where);
+    const json outputs = report_field<json>(runs[i], "outputs", where);
     if (!outputs.is_array() || outputs.empty()) throw LatencyError(where + ": \"outputs\" is not a non-empty array");
     for (size_t k = 0; k < outputs.size(); ++k)
       reply.outputs.push_back(output_from_json(outputs[k], where + ".outputs[" + std::to_string(k) + "]"));
     run_replies.push_back(std::move(reply));
   }
 
-  const json measures = field<json>(report, "measures", path);
+  const json measures = report_field<json>(report, "measures", path);
   if (!measures.is_array() || measures.size() != asked.measures.size())
     throw LatencyError(path + ": \"measures\" has " + std::to_string(measures.is_array() ? measures.size() : 0) +
                        " entries, the manifest asks " + std::to_string(asked.measures.size()));
@@ -245,14 +237,14 @@ ReplayLink read_report(const std::string& path, const AcceptanceBundle& b, const
   for (size_t i = 0; i < measures.size(); ++i) {
     const std::string where = path + ": measures[" + std::to_string(i) + "]";
     const agent::MeasureRequest& request = asked.measures[i];
-    const json models = field<json>(measures[i], "models", where);
+    const json models = report_field<json>(measures[i], "models", where);
     if (!models.is_array() || models.size() != request.models.size())
       throw LatencyError(where + ": \"models\" does not list the manifest's " + std::to_string(request.models.size()) +
                          " models");
     agent::MeasureReply reply;
     for (size_t k = 0; k < models.size(); ++k) {
       const std::string at = where + ".models[" + std::to_string(k) + "]";
-      if (field<std::string>(models[k], "sha256", at) != latency::sha256_hex(request.models[k]))
+      if (report_field<std::string>(models[k], "sha256", at) != latency::sha256_hex(request.models[k]))
         throw LatencyError(at + ": is not the manifest's model (SHA-256 differs)");
       reply.models.push_back(latency::measurement_from_json(models[k], at));
       if (reply.models.back().rounds.size() != static_cast<size_t>(request.rounds))
