@@ -1,5 +1,6 @@
 #include "pipeline/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -172,6 +173,30 @@ void accept_student(StudentSummary& s, latency::DeviceLink* link, const std::vec
       << a.verdict() << "\n";
 }
 
+// The report files describe the whole output folder: a run limited by
+// --target keeps, in config order, the last results of the targets it did not
+// run (their files are untouched); the returned report, and so the exit
+// status, covers only the targets run.
+PipelineReport with_other_targets(const PipelineReport& run, const config::OptimizerConfig& config,
+                                  const fs::path& out) {
+  PipelineReport all = run;
+  all.targets.clear();
+  for (const config::TargetConfig& t : config.targets) {
+    const auto ran = std::find_if(run.targets.begin(), run.targets.end(),
+                                  [&](const StudentSummary& s) { return s.target == t.name; });
+    if (ran != run.targets.end()) {
+      all.targets.push_back(*ran);
+    } else if (auto j = read_json(out / "students" / t.name / "result.json")) {
+      try {
+        all.targets.push_back(student_from_json(*j));
+      } catch (const json::exception&) {
+        // a torn or older file: that target is left out until it is run again
+      }
+    }
+  }
+  return all;
+}
+
 }  // namespace
 
 PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
@@ -338,7 +363,7 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
   }
 
   report.total_seconds = seconds_since(start);
-  write_report(report, out.string());
+  write_report(with_other_targets(report, config, out), out.string());
   return report;
 }
 
