@@ -1,26 +1,30 @@
-// An image-folder dataset: root/<class>/<image>.png|.jpg|.jpeg (any case),
-// classes sorted by folder name (label = rank), images sorted by file name.
-// Images are decoded with stb_image to the requested channel count (gray or
-// RGB conversion as stb_image does it) and resized to the requested size
-// (stb_image_resize) unless they already have it.
+// An image-folder dataset split: root/<class>/<image>.png|.jpg|.jpeg (any
+// case), classes sorted by folder name (label = rank), images sorted by file
+// name; files that are not images are ignored. A root without class folders
+// but with images directly in it (root/*.png) is a folder of unlabelled
+// images: no class names, every label -1 (enough for distillation and
+// agreement metrics). Images are decoded and fitted as image_files.h says;
+// origins are the image paths.
 #pragma once
 
 #include <string>
 
+#include "data/image_files.h"
 #include "data/image_set.h"
-#include "data/preprocess.h"
 
 namespace bespoke::data {
 
-struct ImageFolderOptions {
-  ImageGeometry geometry{3, 224, 224};  // what every image becomes (channels 1, 3 or 4)
-  // When false, an image of another size is an error instead of being resized.
-  bool resize = true;
-};
+// The options of image_files.h (geometry, resize, resize_mode, channels).
+using ImageFolderOptions = ImageLoadOptions;
 
 // Throws DataError naming the file for an unreadable or undecodable image,
 // an image of the wrong size (resize = false), a class folder without images,
-// or a root without class folders.
+// or a root that is not a directory or has neither class folders nor images.
 ImageSet load_image_folder(const std::string& root, const ImageFolderOptions& options);
+
+// The images of `root` (and of its sub-folders at any depth when
+// `recursive`), sorted by path, unlabelled. Throws DataError for a folder
+// without images, and as load_image_folder for an image.
+ImageSet load_unlabelled_images(const std::string& root, const ImageFolderOptions& options, bool recursive);
 
 }  // namespace bespoke::data
