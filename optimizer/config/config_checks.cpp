@@ -98,6 +98,15 @@ void check_teacher(const TeacherConfig& t, const Checker& c) {
              std::to_string(values->size()) + " values for teacher.channels = " + std::to_string(t.channels));
   }
   c.dims("teacher.resize", t.resize, 2, "[H, W]");
+  c.one_of("teacher.channel_order", t.channel_order, {"rgb", "bgr"});
+  c.one_of("teacher.resize_mode", t.resize_mode, {"auto", "stretch", "pad_right"});
+  c.one_of("teacher.task", t.task, {"auto", "classify", "ctc", "dense"});
+  if (!t.charset.empty()) c.file("teacher.charset", t.charset);
+  c.at_least("teacher.blank", t.blank, 0);
+  for (const auto& [key, value] : {std::pair<const char*, double>{"teacher.db_threshold", t.db_threshold},
+                                   {"teacher.db_box_threshold", t.db_box_threshold}})
+    if (!(value > 0 && value < 1)) c.fail(key, toml_float(value) + " is not in (0, 1)");
+  c.positive("teacher.db_unclip_ratio", t.db_unclip_ratio);
 }
 
 void check_data(const DataConfig& d, const Checker& c) {
@@ -107,6 +116,8 @@ void check_data(const DataConfig& d, const Checker& c) {
   c.at_least("data.validation_count", d.validation_count, 1);
   c.at_least("data.train_images", d.train_images, 0);
   c.at_least("data.validation_images", d.validation_images, 0);
+  if (d.labels.empty() || d.labels.find('/') != std::string::npos || d.labels == "." || d.labels == "..")
+    c.fail("data.labels", "\"" + d.labels + "\" is not a file name (the label file inside each split folder)");
 }
 
 void check_house(const HouseConfig& h, const Checker& c) {
@@ -189,8 +200,8 @@ void check_finetune(const FinetuneConfig& f, const Checker& c) {
   if (!(f.label_weight >= 0 && f.label_weight <= 1))
     c.fail("finetune.label_weight", toml_float(f.label_weight) + " is not in [0, 1]");
   c.at_least("finetune.train_images", f.train_images, 0);
-  if (!(f.accuracy_floor >= 0 && f.accuracy_floor <= 1))
-    c.fail("finetune.accuracy_floor", toml_float(f.accuracy_floor) + " is not in [0, 1] (a fraction, 0.9 = 90%)");
+  if (!(f.metric_floor >= 0 && f.metric_floor <= 1))
+    c.fail("finetune.metric_floor", toml_float(f.metric_floor) + " is not in [0, 1] (a fraction, 0.9 = 90%)");
   c.positive("finetune.tolerance", f.tolerance);
 }
 
@@ -204,6 +215,7 @@ const std::vector<std::string>& alternative_kind_names() {
 void resolve_paths(OptimizerConfig& config, const std::string& base_dir) {
   const fs::path base = fs::absolute(base_dir.empty() ? fs::path(".") : fs::path(base_dir));
   config.teacher.model = absolute_path(config.teacher.model, base);
+  config.teacher.charset = absolute_path(config.teacher.charset, base);
   for (std::string& p : config.house.pretrained) p = absolute_path(p, base);
   if (config.data.source != kFashionMnist) config.data.source = absolute_path(config.data.source, base);
   config.data.dir = absolute_path(config.data.dir, base);

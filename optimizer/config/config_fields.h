@@ -32,12 +32,22 @@ void visit_fields(Config& c, Visitor&& v) {
   v("teacher", "std", c.teacher.std);
   v("teacher", "channels", c.teacher.channels);
   v("teacher", "resize", c.teacher.resize);
+  v("teacher", "channel_order", c.teacher.channel_order);
+  v("teacher", "resize_mode", c.teacher.resize_mode);
+  v("teacher", "task", c.teacher.task);
+  v("teacher", "charset", c.teacher.charset);
+  v("teacher", "blank", c.teacher.blank);
+  v("teacher", "use_space_char", c.teacher.use_space_char);
+  v("teacher", "db_threshold", c.teacher.db_threshold);
+  v("teacher", "db_box_threshold", c.teacher.db_box_threshold);
+  v("teacher", "db_unclip_ratio", c.teacher.db_unclip_ratio);
   v("data", "source", c.data.source);
   v("data", "dir", c.data.dir);
   v("data", "validation_count", c.data.validation_count);
   v("data", "split_seed", c.data.split_seed);
   v("data", "train_images", c.data.train_images);
   v("data", "validation_images", c.data.validation_images);
+  v("data", "labels", c.data.labels);
   v("house", "pretrained", c.house.pretrained);
   v("house", "spans", c.house.spans);
   v("house", "min_units", c.house.min_units);
@@ -78,7 +88,7 @@ void visit_fields(Config& c, Visitor&& v) {
   v("finetune", "temperature", c.finetune.temperature);
   v("finetune", "label_weight", c.finetune.label_weight);
   v("finetune", "train_images", c.finetune.train_images);
-  v("finetune", "accuracy_floor", c.finetune.accuracy_floor);
+  v("finetune", "metric_floor", c.finetune.metric_floor);
   v("finetune", "tolerance", c.finetune.tolerance);
 }
 
@@ -88,6 +98,7 @@ inline std::string toml_value(double v) { return toml_float(v); }
 inline std::string toml_value(int64_t v) { return std::to_string(v); }
 inline std::string toml_value(uint64_t v) { return std::to_string(v); }
 inline std::string toml_value(int v) { return std::to_string(v); }
+inline std::string toml_value(bool v) { return v ? "true" : "false"; }
 template <typename T>
 std::string toml_value(const std::vector<T>& values) {
   std::string text = "[";

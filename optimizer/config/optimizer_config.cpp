@@ -28,6 +28,26 @@ std::vector<std::pair<std::string, std::string>> settings(const OptimizerConfig&
   return out;
 }
 
+// Keys renamed since a config format was published: the old name still reads
+// (as the new one); both at once is an error.
+void apply_aliases(toml::table& root, const detail::ConfigLocations& where) {
+  struct Alias {
+    const char *table, *old_key, *key;
+  };
+  static const Alias kAliases[] = {{"finetune", "accuracy_floor", "metric_floor"}};
+  for (const Alias& a : kAliases) {
+    toml::table* t = root[a.table].as_table();
+    if (t == nullptr || !t->contains(a.old_key)) continue;
+    if (t->contains(a.key))
+      where.fail_at(static_cast<int>(t->get(a.old_key)->source().begin.line),
+                    std::string(a.table) + "." + a.old_key + ": an alias of " + a.table + "." + a.key +
+                        ", which is set too (keep one)");
+    toml::node* old = t->get(a.old_key);
+    toml::node_view<toml::node>(old).visit([&](auto&& value) { t->insert_or_assign(a.key, value); });
+    t->erase(a.old_key);
+  }
+}
+
 }  // namespace
 
 OptimizerConfig parse_optimizer_config(const std::string& toml_text, const std::string& source,
@@ -39,6 +59,7 @@ OptimizerConfig parse_optimizer_config(const std::string& toml_text, const std::
   } catch (const toml::parse_error& e) {
     where.fail_at(static_cast<int>(e.source().begin.line), std::string(e.description()));
   }
+  apply_aliases(root, where);
   OptimizerConfig config;
   detail::TomlReader reader(root, where);
   detail::visit_fields(
@@ -93,8 +114,15 @@ void save_optimizer_config(const OptimizerConfig& config, const std::string& pat
 std::vector<std::string> house_differences(const OptimizerConfig& built, const OptimizerConfig& now) {
   // Where the work runs and how memory is used, not what is computed; and the
   // steps after the house (profile, search, fine-tuning, targets).
-  static const std::set<std::string> kIgnored = {"run.threads", "run.out", "run.log_seconds",
-                                                 "distill.feature_cache_mb"};
+  // The task head's keys change what the output means, not the house's
+  // label-free content.
+  static const std::set<std::string> kIgnored = {
+      "run.threads",          "run.out",
+      "run.log_seconds",      "distill.feature_cache_mb",
+      "teacher.task",         "teacher.charset",
+      "teacher.blank",        "teacher.use_space_char",
+      "teacher.db_threshold", "teacher.db_box_threshold",
+      "teacher.db_unclip_ratio", "data.labels"};
   const auto before = settings(built);
   const auto after = settings(now);
   std::vector<std::string> lines;

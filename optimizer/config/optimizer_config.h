@@ -2,10 +2,13 @@
 // house, the target devices, the search and the fine-tuning.
 //
 //   [teacher] model = "../models/fashion_resnet.onnx"   # required
-//             input_shape = [], mean = [], std = [], channels = 0, resize = []
+//             input_shape = [], mean = [], std = [], channels = 0, resize = [],
+//             channel_order = "rgb", resize_mode = "auto",
+//             task = "auto", charset = "", blank = 0, use_space_char = true,
+//             db_threshold = 0.3, db_box_threshold = 0.6, db_unclip_ratio = 1.5
 //   [data]    source = "fashion-mnist" (or an image folder), dir = "",
 //             validation_count = 5000, split_seed = 1, train_images = 8192,
-//             validation_images = 1000
+//             validation_images = 1000, labels = "labels.txt"
 //   [house]   pretrained = [], spans = 8, min_units = 1, max_units = 3,
 //             kinds = ["drop", "pretrained", "pruned", "low_rank"],
 //             prune_ratios = [0.25, 0.5], low_rank_ratios = [0.25, 0.5],
@@ -24,7 +27,7 @@
 //             validation_images = 1000, measure_best = 3
 //   [finetune] epochs = 1.0, batch_size = 64, lr = 1e-3, schedule = "cosine",
 //             temperature = 4.0, label_weight = 0.1, train_images = 0,
-//             accuracy_floor = 0.0, tolerance = 1e-3
+//             metric_floor = 0.0 (alias: accuracy_floor), tolerance = 1e-3
 //
 // Every table and key is optional except teacher.model; a key nobody knows is
 // an error (never ignored), and so is a value of the wrong type or out of
@@ -47,6 +50,20 @@ struct TeacherConfig {
   std::vector<double> mean, std;  // per input channel; empty = model metadata preprocess.mean/std, else the dataset's
   int64_t channels = 0;           // 0 = the model input's channel count (data converted gray<->rgb to it)
   std::vector<int64_t> resize;    // [H, W]; empty = model input H, W
+  // How images reach the model (data/image_folder.h): "rgb" or "bgr" (PaddleOCR's
+  // detector was trained on BGR); "auto" | "stretch" | "pad_right" (auto: pad_right
+  // for a ctc teacher, as PaddleOCR's recognizer preprocessing, else stretch).
+  std::string channel_order = "rgb";
+  std::string resize_mode = "auto";
+  // What the output means (task/task_head.h): "auto" (from the output's rank and
+  // the graph's last operator), "classify", "ctc" or "dense".
+  std::string task = "auto";
+  std::string charset;          // ctc: PaddleOCR key file, one character per line
+  int64_t blank = 0;            // ctc: the blank class (PaddleOCR: 0, characters after it)
+  bool use_space_char = true;   // ctc: one space class after the key file's characters
+  double db_threshold = 0.3;    // dense: probability threshold of the binary map
+  double db_box_threshold = 0.6;  // dense: a box's minimum mean probability
+  double db_unclip_ratio = 1.5;   // dense: how far a box is grown back (DB's unclip)
 };
 
 struct DataConfig {
@@ -56,6 +73,7 @@ struct DataConfig {
   uint64_t split_seed = 1;
   int64_t train_images = 8192;       // training-split images used for distillation (0 = all)
   int64_t validation_images = 1000;  // validation images for relative MSE / accuracy (0 = all)
+  std::string labels = "labels.txt";  // PaddleOCR label file in each split folder (ctc, dense)
 };
 
 struct HouseConfig {
@@ -131,7 +149,9 @@ struct FinetuneConfig {
   double temperature = 4.0;         // of the softened logits
   double label_weight = 0.1;        // weight of the cross-entropy on labels; 1 - it on the KD loss
   int64_t train_images = 0;         // 0 = the whole training split
-  double accuracy_floor = 0.0;      // test accuracy below it is reported as a failure (0 = no floor)
+  // The task metric's test score (accuracy, line accuracy, box F1) below it is
+  // reported as a failure (0 = no floor). The old key accuracy_floor is an alias.
+  double metric_floor = 0.0;
   double tolerance = 1e-3;          // device vs LibTorch outputs at acceptance (max abs, relative to max |output|)
 };
 

@@ -88,4 +88,9 @@ void TomlReader::assign(const toml::node& n, const std::string& key, double& out
   }
 }
 
+void TomlReader::assign(const toml::node& n, const std::string& key, bool& out) const {
+  if (!n.is_boolean()) wrong_type(n, key, "true or false");
+  out = n.as_boolean()->get();
+}
+
 }  // namespace bespoke::config::detail

@@ -53,6 +53,7 @@ class TomlReader {
   void assign(const toml::node& n, const std::string& key, int& out) const;
   void assign(const toml::node& n, const std::string& key, uint64_t& out) const;
   void assign(const toml::node& n, const std::string& key, double& out) const;
+  void assign(const toml::node& n, const std::string& key, bool& out) const;
   template <typename T>
   void assign(const toml::node& n, const std::string& key, std::vector<T>& out) const {
     const toml::array* a = n.as_array();

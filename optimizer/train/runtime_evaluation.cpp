@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -53,11 +54,11 @@ std::vector<int64_t> runtime_input_shape(const std::vector<uint8_t>& bspk) {
   return dims_of(info);
 }
 
-EvalResult evaluate_runtime(const std::vector<uint8_t>& bspk, data::BatchLoader& loader,
-                            const RuntimeEvalOptions& options, bool keep_predictions) {
+void run_runtime(const std::vector<uint8_t>& bspk, data::BatchLoader& loader, const RuntimeEvalOptions& options,
+                 const std::function<void(const RuntimeOutputs&)>& on_outputs) {
   ModelPtr model = load(bspk);
   if (bsp_model_input_count(model.get()) != 1 || bsp_model_output_count(model.get()) < 1) {
-    throw std::runtime_error("runtime: a classifier has one input and at least one output");
+    throw std::runtime_error("runtime: the model must have one input and at least one output");
   }
   bsp_tensor_info in, out;
   in.struct_size = sizeof(in);
@@ -69,11 +70,14 @@ EvalResult evaluate_runtime(const std::vector<uint8_t>& bspk, data::BatchLoader&
       in.dims[3] != g.width) {
     throw std::runtime_error("runtime: the model input is not a float [N, " + g.str() + "] image batch");
   }
-  if (out.type != BSP_FLOAT32 || out.rank != 2 || out.dims[0] != in.dims[0]) {
-    throw std::runtime_error("runtime: the model output is not float [N, classes] logits");
+  if (out.type != BSP_FLOAT32 || out.rank < 2 || out.dims[0] != in.dims[0]) {
+    throw std::runtime_error("runtime: the model output is not a float tensor with the input's batch");
   }
   const int64_t group = in.dims[0];
-  const int64_t classes = out.dims[1];
+  RuntimeOutputs view;
+  view.dims = dims_of(out);
+  view.sample_elements = 1;
+  for (int32_t d = 1; d < static_cast<int32_t>(out.rank); ++d) view.sample_elements *= out.dims[d];
 
   bsp_session_options session_options;
   bsp_session_options_init(&session_options);
@@ -85,8 +89,8 @@ EvalResult evaluate_runtime(const std::vector<uint8_t>& bspk, data::BatchLoader&
 
   const int64_t image_elements = g.elements();
   std::vector<float> input(static_cast<size_t>(group * image_elements), 0.0f);
-  std::vector<float> logits(static_cast<size_t>(group * classes));
-  EvalResult result;
+  std::vector<float> outputs(static_cast<size_t>(group * view.sample_elements));
+  int64_t sample = 0;
   loader.start_epoch(0);
   while (const data::Batch* batch = loader.next()) {
     for (int64_t first = 0; first < batch->size; first += group) {
@@ -96,24 +100,40 @@ EvalResult evaluate_runtime(const std::vector<uint8_t>& bspk, data::BatchLoader&
                   static_cast<size_t>(count * image_elements) * sizeof(float));
       check(bsp_session_set_input(session.get(), 0, input.data(), input.size() * sizeof(float)), "set input");
       check(bsp_session_run(session.get()), "run");
-      check(bsp_session_copy_output(session.get(), 0, logits.data(), logits.size() * sizeof(float)), "output");
-      for (int64_t i = 0; i < count; ++i) {
-        const int64_t label = batch->labels[static_cast<size_t>(first + i)];
-        if (label >= classes) {
-          throw std::runtime_error("runtime evaluation: label " + std::to_string(label) + " but the model has " +
-                                   std::to_string(classes) + " outputs");
-        }
-        int32_t predicted = 0;
-        result.loss_sum += cross_entropy(logits.data() + i * classes, classes, label, &predicted);
-        result.correct += predicted == label;
-        if (keep_predictions) {
-          result.predictions.push_back(predicted);
-          result.labels.push_back(static_cast<int32_t>(label));
-        }
-      }
-      result.samples += count;
+      check(bsp_session_copy_output(session.get(), 0, outputs.data(), outputs.size() * sizeof(float)), "output");
+      view.values = outputs.data();
+      view.count = count;
+      view.first_sample = sample;
+      view.batch = batch;
+      view.batch_offset = first;
+      on_outputs(view);
+      sample += count;
     }
   }
+}
+
+EvalResult evaluate_runtime(const std::vector<uint8_t>& bspk, data::BatchLoader& loader,
+                            const RuntimeEvalOptions& options, bool keep_predictions) {
+  EvalResult result;
+  run_runtime(bspk, loader, options, [&](const RuntimeOutputs& o) {
+    if (o.dims.size() != 2) throw std::runtime_error("runtime: the model output is not float [N, classes] logits");
+    const int64_t classes = o.dims[1];
+    for (int64_t i = 0; i < o.count; ++i) {
+      const int64_t label = o.batch->labels[static_cast<size_t>(o.batch_offset + i)];
+      if (label >= classes || label < 0) {
+        throw std::runtime_error("runtime evaluation: label " + std::to_string(label) + " but the model has " +
+                                 std::to_string(classes) + " outputs");
+      }
+      int32_t predicted = 0;
+      result.loss_sum += cross_entropy(o.values + i * classes, classes, label, &predicted);
+      result.correct += predicted == label;
+      if (keep_predictions) {
+        result.predictions.push_back(predicted);
+        result.labels.push_back(static_cast<int32_t>(label));
+      }
+    }
+    result.samples += o.count;
+  });
   return result;
 }
 
