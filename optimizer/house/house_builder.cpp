@@ -1,6 +1,7 @@
 #include "house/house_builder.h"
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -162,6 +163,9 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
 
   ir::Graph teacher = request.teacher;
   const blocks::BlockAnalysis analysis = blocks::assign_unit_blocks(teacher);
+  std::optional<TeacherData> opened;
+  if (request.data == nullptr) opened.emplace(open_teacher_data(config, teacher));
+  const TeacherData& data = request.data != nullptr ? *request.data : *opened;
   HouseStore store = HouseStore::open(request.house_dir, true);
   check_house_settings(store, request);
   // A build killed while features were spilled leaves their files behind: start clean.
@@ -194,7 +198,6 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
 
   if (!pending.empty()) {
     torchbridge::GraphModule::set_num_threads(thread_count(config));
-    const TeacherData data = open_teacher_data(config, teacher);
     data::BatchLoader train_loader = make_loader(data, data::Split::kTrain, config.data.train_images);
     data::BatchLoader val_loader = make_loader(data, data::Split::kValidation, config.data.validation_images);
     log << "  data: " << data.describe << "; distilling on " << train_loader.samples() << " training and "

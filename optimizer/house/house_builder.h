@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "config/optimizer_config.h"
+#include "house/teacher_data.h"
 #include "house/build_report.h"
 #include "house/pretrained_spans.h"
 #include "ir/graph.h"
@@ -44,10 +45,16 @@ struct BuildRequest {
   int shard_index = 0;    // this build makes shard_index of shard_count parts
   int shard_count = 1;
   bool force = false;  // accept a house built from another config
+  // The teacher's data, already opened and checked (run_pipeline); null: the
+  // build opens it itself, before it touches the house.
+  const TeacherData* data = nullptr;
 };
 
+// The data is opened and checked (task head, labels, charset) before the
+// house folder is touched, so bad data leaves a house as it was.
 // Throws HouseError (store, files, config mismatch), data::DataError
-// (dataset), blocks::BlockError (teacher not single-input single-output).
+// (dataset), task::TaskError (a task that does not fit the teacher or the
+// data), blocks::BlockError (teacher not single-input single-output).
 BuildReport build_house(const BuildRequest& request, std::ostream& log);
 
 // "<key with '/' as '_'>.bspk": the file of an alternative in the house.

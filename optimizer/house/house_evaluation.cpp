@@ -4,7 +4,7 @@
 #include "export/bspk_writer.h"
 #include "house/student.h"
 #include "house/teacher_data.h"
-#include "train/runtime_evaluation.h"
+#include "task/runtime_scoring.h"
 
 namespace bespoke::house {
 
@@ -21,9 +21,15 @@ HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerCon
 
   HouseAccuracy result;
   result.split = data::split_name(options.split);
-  const train::EvalResult base = train::evaluate_runtime(exporter::write_bspk(teacher), loader, runtime);
+  const std::vector<uint8_t> teacher_bytes = exporter::write_bspk(teacher);
+  const std::vector<int64_t> indices = loader_indices(data, options.split, options.limit);
+  const task::References references =
+      task::split_references(data.head, teacher_bytes, loader, *data.dataset.split(options.split).set, indices);
+  const task::TaskScores base = task::score_on_runtime(data.head, teacher_bytes, loader, &references, runtime).scores;
+  result.metric = base.metric;
+  result.against_teacher = base.against_teacher;
   result.samples = base.samples;
-  result.teacher_accuracy = base.accuracy();
+  result.teacher_accuracy = base.score;
 
   std::vector<AlternativeRecord> done;
   for (AlternativeRecord& a : store.alternatives())
@@ -37,7 +43,8 @@ HouseAccuracy evaluate_house(const HouseStore& store, const config::OptimizerCon
     acc.params = rec.params;
     acc.flops = rec.flops;
     acc.rel_mse = rec.rel_mse;
-    acc.accuracy = train::evaluate_runtime(exporter::write_bspk(stitched), loader, runtime).accuracy();
+    acc.accuracy =
+        task::score_on_runtime(data.head, exporter::write_bspk(stitched), loader, &references, runtime).scores.score;
     result.alternatives.push_back(acc);
     if (on_alternative) on_alternative(i + 1, done.size(), acc);
   }

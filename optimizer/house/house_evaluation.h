@@ -1,4 +1,5 @@
-// The accuracy each alternative leaves the teacher with: every finished
+// The score each alternative leaves the teacher with (the task head's metric,
+// task/task_metric.h: accuracy for classifiers, line accuracy, box F1): every finished
 // alternative is stitched alone into the teacher (blocks::stitch, no
 // fine-tuning) and the stitched model is evaluated on a split (the test split
 // by default) through the inference runtime's C API, so the numbers are the
@@ -25,11 +26,13 @@ struct AlternativeAccuracy {
   std::string kind;
   int64_t params = 0, flops = 0;
   double rel_mse = 0.0;
-  double accuracy = 0.0;  // of the teacher with this alternative stitched in
+  double accuracy = 0.0;  // the task score of the teacher with this alternative stitched in
 };
 
 struct HouseAccuracy {
   std::string split;
+  std::string metric = "accuracy";  // the task head's metric the scores are of
+  bool against_teacher = false;     // the split has no labels: agreement with the teacher
   int64_t samples = 0;
   double teacher_accuracy = 0.0;
   std::vector<AlternativeAccuracy> alternatives;  // in the store's key order

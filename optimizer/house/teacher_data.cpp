@@ -33,8 +33,15 @@ TeacherData open_teacher_data(const config::OptimizerConfig& config, const ir::G
     d.input_shape[2] = t.resize[0];
     d.input_shape[3] = t.resize[1];
   }
+  d.head = task::resolve_task_head(t, teacher);
   data::DatasetRequest request;
   request.name = config.data.source;
+  request.labels = d.head.label_kind();
+  request.labels_file = config.data.labels;
+  request.channels = t.channel_order == "bgr" ? data::ChannelOrder::kBgr : data::ChannelOrder::kRgb;
+  const bool pad_right =
+      t.resize_mode == "pad_right" || (t.resize_mode == "auto" && d.head.kind == task::TaskKind::kCtc);
+  request.resize = pad_right ? data::ResizeMode::kPadRight : data::ResizeMode::kStretch;
   request.fashion_mnist_dir = config.data.dir;
   request.validation_count = config.data.validation_count;
   request.split_seed = config.data.split_seed;
@@ -45,14 +52,20 @@ TeacherData open_teacher_data(const config::OptimizerConfig& config, const ir::G
   if (auto s = metadata_floats(teacher, "preprocess.std"); !s.empty()) d.normalization.std = s;
   if (!t.mean.empty()) d.normalization.mean = floats_of(t.mean);
   if (!t.std.empty()) d.normalization.std = floats_of(t.std);
+  task::check_task_data(d.head, d.dataset);
   d.describe = d.dataset.describe();
   return d;
 }
 
+std::vector<int64_t> loader_indices(const TeacherData& d, data::Split split, int64_t limit) {
+  std::vector<int64_t> indices = d.dataset.split(split).indices;
+  if (limit > 0 && limit < static_cast<int64_t>(indices.size())) indices.resize(static_cast<size_t>(limit));
+  return indices;
+}
+
 data::BatchLoader make_loader(const TeacherData& d, data::Split split, int64_t limit, int64_t batch_size) {
   const data::SplitView& view = d.dataset.split(split);
-  std::vector<int64_t> indices = view.indices;
-  if (limit > 0 && limit < static_cast<int64_t>(indices.size())) indices.resize(static_cast<size_t>(limit));
+  std::vector<int64_t> indices = loader_indices(d, split, limit);
   if (indices.empty())
     throw data::DataError("dataset '" + d.dataset.name + "' has no " + data::split_name(split) + " images");
   data::LoaderOptions options;

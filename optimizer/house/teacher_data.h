@@ -15,18 +15,26 @@
 #include "data/batch_loader.h"
 #include "data/dataset.h"
 #include "ir/graph.h"
+#include "task/task_head.h"
 
 namespace bespoke::house {
 
 struct TeacherData {
+  task::TaskHead head;  // what the teacher's output means (task/task_head.h)
   data::Dataset dataset;
   std::vector<int64_t> input_shape;  // [1, C, H, W]
   data::Normalization normalization;
   std::string describe;  // one line for logs
 };
 
-// Opens the dataset (throws data::DataError naming the file or folder).
+// Resolves the task head, opens the dataset with the labels the task reads
+// (channel order and resize mode of [teacher]) and checks the two against
+// each other (task::check_task_data). Throws data::DataError naming the file
+// or folder (and label line), task::TaskError for a task that does not fit.
 TeacherData open_teacher_data(const config::OptimizerConfig& config, const ir::Graph& teacher);
+
+// The images make_loader serves, as dataset indices in loader order.
+std::vector<int64_t> loader_indices(const TeacherData& data, data::Split split, int64_t limit);
 
 // A loader over the first `limit` images (0 = all) of a split, in a fixed
 // order, no augmentation. Throws data::DataError for an empty split.

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <deque>
 #include <numeric>
+#include <optional>
 
+#include "task/task_loss.h"
 #include "torch_bridge/graph_module.h"
 #include "train/batch_tensors.h"
 #include "train/lr_schedule.h"
@@ -59,6 +61,10 @@ FinetuneResult finetune_student(const ir::Graph& student, const ir::Graph& teach
     out.ok = true;
     return out;
   }
+  const task::TaskHead& head = data.head;
+  const int teacher_logits_value = task::logits_value(head, teacher.graph());
+  const int student_logits_value = task::logits_value(head, module.graph());
+  const task::LabelTargets labels(head, *view.set);
   torch::optim::Adam adam(params, torch::optim::AdamOptions(s.lr));
   const train::CosineSchedule cosine(s.lr, 0.0, 0, steps);
   const double T = s.temperature;
@@ -77,16 +83,17 @@ FinetuneResult finetune_student(const ir::Graph& student, const ir::Graph& teach
     at::Tensor teacher_logits;
     {
       at::NoGradGuard no_grad;
-      teacher_logits = teacher.forward({b.images}).at(0).flatten(1);
+      teacher_logits = teacher.forward_values({b.images}, {teacher_logits_value}).at(0);
     }
     const double lr = s.schedule == "constant" ? s.lr : cosine.at(step);
     for (auto& group : adam.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     adam.zero_grad();
-    const at::Tensor logits = module.forward({b.images}).at(0).flatten(1);
-    const at::Tensor soft_target = at::softmax(teacher_logits / T, 1);
-    const at::Tensor kd = at::kl_div(at::log_softmax(logits / T, 1), soft_target, at::Reduction::None).sum(1).mean();
-    const at::Tensor ce = at::nll_loss(at::log_softmax(logits, 1), b.labels);
-    const at::Tensor loss = (1.0 - w) * T * T * kd + w * ce;
+    const at::Tensor logits = module.forward_values({b.images}, {student_logits_value}).at(0);
+    const at::Tensor kd = task::distillation_loss(head, logits, teacher_logits, T);
+    const std::vector<int64_t> images(batch->indices.begin(), batch->indices.begin() + batch->size);
+    const std::optional<at::Tensor> label_term = labels.loss(logits, images);
+    // Without labels the whole weight is on the teacher.
+    const at::Tensor loss = label_term ? (1.0 - w) * kd + w * *label_term : kd;
     const double value = loss.item<double>();
     if (!std::isfinite(value)) {
       out.reason = "fine-tuning diverged: loss " + std::to_string(value) + " at step " + std::to_string(step + 1);

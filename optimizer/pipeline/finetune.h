@@ -1,10 +1,13 @@
 // Fine-tuning of a stitched student by knowledge distillation from the
-// teacher's logits (ARCHITECTURE.md section 1, step 4: "the winner is
-// stitched, fine-tuned briefly with knowledge distillation from the teacher").
+// teacher (ARCHITECTURE.md section 1, step 4: "the winner is stitched,
+// fine-tuned briefly with knowledge distillation from the teacher").
 //
-// Loss per batch (Hinton et al.): (1 - w) * T^2 * KL(softmax(t / T) || softmax(s / T))
-// + w * cross_entropy(s, labels), with s / t the student's / teacher's logits,
-// T = finetune.temperature and w = finetune.label_weight. Adam at
+// Loss per batch: (1 - w) * KD(s, t) + w * label term, with s / t the
+// student's / teacher's values before the output activation, the KD and
+// label terms of the task head (task/task_loss.h: KL at temperature
+// T = finetune.temperature for classes and CTC steps, BCE for maps; cross
+// entropy, CTC or mask BCE against labels) and w = finetune.label_weight;
+// without labels the loss is KD alone. Adam at
 // finetune.lr, cosine (or constant) schedule over the whole run, shuffled
 // training images (the first finetune.train_images of the training split,
 // 0 = all), batch order seeded. Every parameter of the student trains: the
@@ -40,7 +43,7 @@ struct FinetuneResult {
 };
 
 // `student` and `teacher`: canonical graphs with the same input and output
-// shapes (the output: logits [N, classes]). `threads`: LibTorch threads.
+// shapes (what the output means: data.head). `threads`: LibTorch threads.
 FinetuneResult finetune_student(const ir::Graph& student, const ir::Graph& teacher, const house::TeacherData& data,
                                 const config::FinetuneConfig& settings, uint64_t seed, int threads,
                                 const std::function<void(const FinetuneProgress&)>& progress);

@@ -30,7 +30,7 @@
 #include "pipeline/offline_acceptance.h"
 #include "search/search_error.h"
 #include "search/search_target.h"
-#include "train/runtime_evaluation.h"
+#include "task/runtime_scoring.h"
 
 namespace bespoke::pipeline {
 
@@ -68,26 +68,60 @@ double resolve_budget(const config::TargetConfig& t, const latency::LatencyTable
   return t.budget_ms > 0 ? t.budget_ms : t.budget_ratio * table.teacher_ms;
 }
 
-// The teacher's test accuracy through the runtime, once per teacher file.
-TeacherSummary teacher_summary(const ir::Graph& teacher, const house::TeacherData& data, const fs::path& out,
-                               std::ostream& log) {
+TaskFigures figures_of(const task::TaskScores& scores) {
+  return {scores.metric, scores.metrics, scores.against_teacher};
+}
+
+// The test split's references: its labels, or the teacher's own outputs
+// through the runtime when it has none (task/task_metric.h).
+task::References test_references(const ir::Graph& teacher, const house::TeacherData& data) {
+  data::BatchLoader loader = house::make_loader(data, data::Split::kTest, 0);
+  return task::split_references(data.head, exporter::write_bspk(teacher), loader,
+                                *data.dataset.split(data::Split::kTest).set,
+                                house::loader_indices(data, data::Split::kTest, 0));
+}
+
+// The teacher's test score through the runtime, once per teacher file, task
+// and data.
+TeacherSummary teacher_summary(const ir::Graph& teacher, const house::TeacherData& data,
+                               const task::References& references, const config::OptimizerConfig& config,
+                               const fs::path& out, std::ostream& log) {
   const std::vector<uint8_t> bytes = exporter::write_bspk(teacher);
   const std::string digest = latency::sha256_hex(bytes);
+  const std::string scored_on = data.head.decision + " on " + config.data.source + " (" + data.describe + ")";
   const fs::path file = out / "pipeline" / "teacher.json";
   TeacherSummary t;
   const ir::GraphSummary summary = ir::summarize(teacher);
   t.params = summary.parameters;
   t.flops = summary.flops;
-  if (auto j = read_json(file); j && j->value("sha256", "") == digest) {
-    t.accuracy = j->at("accuracy").get<double>();
-    log << "teacher: test accuracy " << 100 * t.accuracy << "% (reused)\n";
-    return t;
+  if (auto j = read_json(file); j && j->value("sha256", "") == digest && j->value("scored_on", "") == scored_on) {
+    try {
+      t.accuracy = j->at("score").get<double>();
+      t.figures.metric = j->at("metric").get<std::string>();
+      for (const auto& [name, value] : j->at("metrics").items()) t.figures.all.emplace_back(name, value.get<double>());
+      std::stable_partition(t.figures.all.begin(), t.figures.all.end(),
+                            [&](const auto& p) { return p.first == t.figures.metric; });
+      t.figures.against_teacher = references.from_teacher;
+      log << "teacher: test " << t.figures.metric << " " << 100 * t.accuracy << "% (reused)\n";
+      return t;
+    } catch (const json::exception&) {
+      // an older file: scored again below
+    }
   }
   data::BatchLoader loader = house::make_loader(data, data::Split::kTest, 0);
-  t.accuracy = train::evaluate_runtime(bytes, loader, {"auto", 1}).accuracy();
+  const task::TaskScores scores = task::score_on_runtime(data.head, bytes, loader, &references, {"auto", 1}).scores;
+  t.accuracy = scores.score;
+  t.figures = figures_of(scores);
+  json metrics = json::object();
+  for (const auto& [name, value] : scores.metrics) metrics[name] = value;
   fs::create_directories(file.parent_path());
-  write_json(file, {{"sha256", digest}, {"accuracy", t.accuracy}});
-  log << "teacher: test accuracy " << 100 * t.accuracy << "% (runtime, test split)\n";
+  write_json(file, {{"sha256", digest},
+                    {"scored_on", scored_on},
+                    {"metric", scores.metric},
+                    {"score", scores.score},
+                    {"metrics", metrics}});
+  log << "teacher: test " << scores.metric << " " << 100 * t.accuracy << "% (runtime, test split"
+      << (scores.against_teacher ? ", no labels: agreement with itself" : "") << ")\n";
   return t;
 }
 
@@ -205,6 +239,11 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
   const fs::path out = config.run.out;
   PipelineReport report;
 
+  // 0. What the teacher's output means, and the data checked against it,
+  // before any work (a bad label file is reported before the house is touched).
+  const house::TeacherData data = house::open_teacher_data(config, request.teacher);
+  log << "== " << data.head.decision << "; data " << data.describe << "\n";
+
   // 1. The house.
   log << "== 1. house (" << out.string() << ")\n";
   const auto house_start = Clock::now();
@@ -215,6 +254,7 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
     build.sources = request.sources;
     build.house_dir = out.string();
     build.force = request.force;
+    build.data = &data;
     house::build_house(build, log);
   }
   report.house_seconds = seconds_since(house_start);
@@ -224,11 +264,13 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
 
   ir::Graph teacher = request.teacher;
   const blocks::BlockAnalysis analysis = blocks::assign_unit_blocks(teacher);
-  const house::TeacherData data = house::open_teacher_data(config, teacher);
+  report.task = task::task_name(data.head.kind);
+  report.task_decision = data.head.decision;
 
   // 2. The teacher.
-  log << "== 2. teacher\n";
-  report.teacher = teacher_summary(teacher, data, out, log);
+  log << "== 2. teacher (" << data.head.decision << ")\n";
+  const task::References references = test_references(teacher, data);
+  report.teacher = teacher_summary(teacher, data, references, config, out, log);
 
   std::vector<config::TargetConfig> targets;
   for (const config::TargetConfig& t : config.targets)
@@ -351,10 +393,13 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
     s.flops = summary.flops;
 
     data::BatchLoader test = house::make_loader(data, data::Split::kTest, 0);
-    s.accuracy = train::evaluate_runtime(bytes, test, {t.backend, t.threads}).accuracy();
-    s.meets_floor = s.accuracy >= config.finetune.accuracy_floor;
-    log << "  " << t.name << ": test accuracy " << 100 * s.accuracy << "% (teacher " << 100 * report.teacher.accuracy
-        << "%)\n";
+    const task::TaskScores scores =
+        task::score_on_runtime(data.head, bytes, test, &references, {t.backend, t.threads}).scores;
+    s.accuracy = scores.score;
+    s.figures = figures_of(scores);
+    s.meets_floor = s.accuracy >= config.finetune.metric_floor;
+    log << "  " << t.name << ": test " << scores.metric << " " << 100 * s.accuracy << "% (teacher "
+        << 100 * report.teacher.accuracy << "%)\n";
 
     fs::remove_all(dir / "acceptance");  // a bundle or report of an earlier student answers nothing now
     accept_student(s, link, bytes, tuned.student, teacher, data, t, budget, config, dir, table.teacher_ms, log);

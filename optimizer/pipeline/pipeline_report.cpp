@@ -1,5 +1,6 @@
 #include "pipeline/pipeline_report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -43,9 +44,37 @@ std::string status_of(const StudentSummary& s) {
   if (pending) add("pending acceptance on the device");
   if (!s.meets_budget && !pending) add("over budget");
   if (!s.meets_memory && !pending) add("over memory budget");
-  if (!s.meets_floor) add("below accuracy floor");
+  if (!s.meets_floor) add("below " + s.figures.metric + " floor");
   if (s.acceptance != "accepted" && !pending) add("not accepted on the device");
   return problems.empty() ? "ok" : problems;
+}
+
+json figures_json(const TaskFigures& f) {
+  json all = json::object();
+  for (const auto& [name, value] : f.all) all[name] = value;
+  return all;
+}
+
+TaskFigures figures_from_json(const json& j) {
+  TaskFigures f;
+  f.metric = j.at("metric").get<std::string>();
+  for (const auto& [name, value] : j.at("metrics").items()) f.all.emplace_back(name, value.get<double>());
+  // JSON objects are ordered by key here: the metric itself goes first again.
+  std::stable_partition(f.all.begin(), f.all.end(), [&](const auto& p) { return p.first == f.metric; });
+  f.against_teacher = j.value("against_teacher", false);
+  return f;
+}
+
+// "test accuracy", "test line_accuracy (agreement with the teacher)".
+std::string metric_heading(const TaskFigures& f) {
+  return "test " + f.metric + (f.against_teacher ? " (vs teacher)" : "");
+}
+
+std::string other_figures(const TaskFigures& f) {
+  std::string text;
+  for (size_t i = 1; i < f.all.size(); ++i)
+    text += (text.empty() ? "" : ", ") + f.all[i].first + " " + fixed(100 * f.all[i].second, 2) + "%";
+  return text;
 }
 
 }  // namespace
@@ -69,8 +98,11 @@ json to_json(const StudentSummary& s) {
           {"predicted_ms", s.predicted_ms},
           {"latency_ms", s.latency_ms},
           {"p90_ms", s.p90_ms},
-          {"accuracy", s.accuracy},
-          {"validation_accuracy_before_finetune", s.accuracy_before_finetune},
+          {"metric", s.figures.metric},
+          {"score", s.accuracy},
+          {"metrics", figures_json(s.figures)},
+          {"against_teacher", s.figures.against_teacher},
+          {"validation_score_before_finetune", s.accuracy_before_finetune},
           {"params", s.params},
           {"flops", s.flops},
           {"arena_bytes", s.arena_bytes},
@@ -85,7 +117,7 @@ json to_json(const StudentSummary& s) {
           {"acceptance_measurements", s.acceptance_measurements},
           {"meets_budget", s.meets_budget},
           {"meets_memory_budget", s.meets_memory},
-          {"meets_accuracy_floor", s.meets_floor},
+          {"meets_metric_floor", s.meets_floor},
           {"status", status_of(s)},
           {"search_seconds", s.search_seconds},
           {"finetune_seconds", s.finetune_seconds}};
@@ -103,8 +135,9 @@ StudentSummary student_from_json(const json& j) {
   s.predicted_ms = j.at("predicted_ms").get<double>();
   s.latency_ms = j.at("latency_ms").get<double>();
   s.p90_ms = j.at("p90_ms").get<double>();
-  s.accuracy = j.at("accuracy").get<double>();
-  s.accuracy_before_finetune = j.at("validation_accuracy_before_finetune").get<double>();
+  s.accuracy = j.at("score").get<double>();
+  s.figures = figures_from_json(j);
+  s.accuracy_before_finetune = j.at("validation_score_before_finetune").get<double>();
   s.params = j.at("params").get<int64_t>();
   s.flops = j.at("flops").get<int64_t>();
   s.arena_bytes = j.at("arena_bytes").get<uint64_t>();
@@ -122,7 +155,7 @@ StudentSummary student_from_json(const json& j) {
   s.acceptance_measurements = j.value("acceptance_measurements", 1);
   s.meets_budget = j.at("meets_budget").get<bool>();
   s.meets_memory = j.at("meets_memory_budget").get<bool>();
-  s.meets_floor = j.at("meets_accuracy_floor").get<bool>();
+  s.meets_floor = j.at("meets_metric_floor").get<bool>();
   s.search_seconds = j.at("search_seconds").get<double>();
   s.finetune_seconds = j.at("finetune_seconds").get<double>();
   return s;
@@ -131,26 +164,36 @@ StudentSummary student_from_json(const json& j) {
 json to_json(const PipelineReport& r) {
   json targets = json::array();
   for (const StudentSummary& s : r.targets) targets.push_back(to_json(s));
+  json teacher = {{"metric", r.teacher.figures.metric},
+                  {"score", r.teacher.accuracy},
+                  {"metrics", figures_json(r.teacher.figures)},
+                  {"against_teacher", r.teacher.figures.against_teacher},
+                  {"latency_ms", r.teacher.latency_ms},
+                  {"params", r.teacher.params},
+                  {"flops", r.teacher.flops}};
+  if (r.teacher.figures.metric == "accuracy") teacher["accuracy"] = r.teacher.accuracy;
+  for (json& t : targets)
+    if (t.at("metric") == "accuracy") t["accuracy"] = t.at("score");
   return {{"config", r.config},
-          {"teacher",
-           {{"accuracy", r.teacher.accuracy},
-            {"latency_ms", r.teacher.latency_ms},
-            {"params", r.teacher.params},
-            {"flops", r.teacher.flops}}},
+          {"task", r.task},
+          {"task_decision", r.task_decision},
+          {"teacher", teacher},
           {"targets", targets},
           {"seconds", {{"house", r.house_seconds}, {"profile", r.profile_seconds}, {"total", r.total_seconds}}}};
 }
 
 std::string report_table(const PipelineReport& r) {
   std::ostringstream t;
-  t << "| target | budget ms | latency ms (p90) | vs teacher | test accuracy | params | FLOPs | arena bytes | status "
+  t << "| target | budget ms | latency ms (p90) | vs teacher | " << metric_heading(r.teacher.figures)
+    << " | other figures | params | FLOPs | arena bytes | status "
        "|\n"
-    << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+    << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
   t << "| teacher | | " << fixed(r.teacher.latency_ms, 4) << " | 100% | " << fixed(100 * r.teacher.accuracy, 2)
-    << "% | " << millions(r.teacher.params) << " | " << millions(r.teacher.flops) << " | | |\n";
+    << "% | " << other_figures(r.teacher.figures) << " | " << millions(r.teacher.params) << " | "
+    << millions(r.teacher.flops) << " | | |\n";
   for (const StudentSummary& s : r.targets) {
     if (s.bspk.empty()) {  // the search found no student: nothing was measured
-      t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | - | - | - | - | - | - | " << s.acceptance
+      t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | - | - | - | - | - | - | - | " << s.acceptance
         << " |\n";
       continue;
     }
@@ -158,7 +201,7 @@ std::string report_table(const PipelineReport& r) {
     t << "| " << s.target << " | " << fixed(s.budget_ms, 4) << " | " << fixed(s.latency_ms, 4) << " ("
       << fixed(s.p90_ms, 4) << ") | " << fixed(100 * ratio, 0) << "% | " << fixed(100 * s.accuracy, 2) << "% ("
       << (s.accuracy >= r.teacher.accuracy ? "+" : "") << fixed(100 * (s.accuracy - r.teacher.accuracy), 2) << ") | "
-      << millions(s.params) << " | " << millions(s.flops) << " | " << s.arena_bytes << " | " << status_of(s) << " |\n";
+      << other_figures(s.figures) << " | " << millions(s.params) << " | " << millions(s.flops) << " | " << s.arena_bytes << " | " << status_of(s) << " |\n";
   }
   return t.str();
 }
@@ -168,9 +211,10 @@ void write_report(const PipelineReport& r, const std::string& dir) {
 
   std::ostringstream md;
   md << "# Bespoke students\n\n"
-     << "Latency: measured end to end on each target (median of interleaved rounds). Accuracy: test split, "
-        "through the runtime on the target's backend. Config: `"
-     << r.config << "`.\n\n"
+     << "Task: " << r.task_decision << ". Latency: measured end to end on each target (median of interleaved "
+     << "rounds). " << r.teacher.figures.metric << ": test split, through the runtime on the target's backend"
+     << (r.teacher.figures.against_teacher ? ", against the teacher's outputs (the data has no labels)" : "")
+     << ". Config: `" << r.config << "`.\n\n"
      << report_table(r) << "\n";
   for (const StudentSummary& s : r.targets) {
     if (s.bspk.empty()) {
@@ -205,9 +249,9 @@ void write_report(const PipelineReport& r, const std::string& dir) {
   static const std::array<unsigned char, 3> kColors[] = {{31, 119, 180}, {255, 127, 14},  {44, 160, 44},
                                                          {214, 39, 40},  {148, 103, 189}, {140, 86, 75}};
   Plot plot;
-  plot.title = "Test accuracy against measured latency";
+  plot.title = "Test " + r.teacher.figures.metric + " against measured latency";
   plot.x_label = "latency, ms (end to end, median)";
-  plot.y_label = "test accuracy, %";
+  plot.y_label = "test " + r.teacher.figures.metric + ", %";
   plot.series.push_back({"teacher", {0, 0, 0}, true, {{r.teacher.latency_ms, 100 * r.teacher.accuracy, "teacher"}}});
   for (size_t i = 0; i < r.targets.size(); ++i) {
     const StudentSummary& s = r.targets[i];

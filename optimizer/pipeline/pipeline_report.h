@@ -4,13 +4,15 @@
 //                parameters, FLOPs, arena bytes) and which blocks were replaced by what
 //   pareto.png   test accuracy against measured latency: the teacher and every student
 // Every figure is a measurement: latency end to end on the target (median of
-// interleaved rounds), accuracy on the test split through the runtime on the
-// target's backend. A student that misses its budget, its memory budget, the
+// interleaved rounds), the task head's metric (accuracy, line accuracy, box
+// F1: "metric" and "score" in report.json, "accuracy" too for classifiers) on
+// the test split through the runtime on the target's backend. A student that misses its budget, its memory budget, the
 // accuracy floor or the device's acceptance says so in every format.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -25,8 +27,16 @@ struct ReplacedSpan {
   std::string origin_model;
 };
 
+// The task head's figures of one model on the test split (task/task_metric.h).
+struct TaskFigures {
+  std::string metric = "accuracy";  // what `accuracy` below holds: accuracy, line_accuracy, box_f1
+  std::vector<std::pair<std::string, double>> all;  // every figure of the task, `metric` first
+  bool against_teacher = false;  // the split has no labels: agreement with the teacher's outputs
+};
+
 struct TeacherSummary {
-  double accuracy = 0.0;    // test split, runtime
+  double accuracy = 0.0;    // the task metric's score (report.json "score"): test split, runtime
+  TaskFigures figures;
   double latency_ms = 0.0;  // end to end on the first target
   int64_t params = 0, flops = 0;
 };
@@ -39,7 +49,8 @@ struct StudentSummary {
   double teacher_latency_ms = 0.0;  // on this target
   double predicted_ms = 0.0;
   double latency_ms = 0.0, p90_ms = 0.0;  // measured end to end on the target
-  double accuracy = 0.0;                  // test split, runtime, target's backend
+  double accuracy = 0.0;                  // the task metric's score: test split, runtime, target's backend
+  TaskFigures figures;
   double accuracy_before_finetune = 0.0;  // validation subset, LibTorch (the search's score)
   int64_t params = 0, flops = 0;
   uint64_t arena_bytes = 0, weights_bytes = 0;
@@ -56,6 +67,8 @@ struct StudentSummary {
 
 struct PipelineReport {
   std::string config;  // the effective config file written into the output folder
+  std::string task = "classify";  // task::task_name of the teacher's head
+  std::string task_decision;      // how it was decided (TaskHead::decision)
   TeacherSummary teacher;
   std::vector<StudentSummary> targets;
   double house_seconds = 0.0, profile_seconds = 0.0, total_seconds = 0.0;

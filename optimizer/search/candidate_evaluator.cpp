@@ -13,7 +13,7 @@
 #include "search/search_error.h"
 #include "search/search_space.h"
 #include "torch_bridge/graph_module.h"
-#include "train/eval_result.h"
+#include "task/task_metric.h"
 
 namespace bespoke::search {
 
@@ -27,7 +27,8 @@ struct CandidateEvaluator::State {
   const blocks::BlockAnalysis& analysis;
   const house::HouseStore& store;
   std::unique_ptr<house::FeatureCache> cache;
-  std::vector<int64_t> labels;
+  task::TaskHead head;
+  task::References references;  // the subset's labels, else the teacher's predictions
   std::set<int> cuts;
 };
 
@@ -35,7 +36,7 @@ CandidateEvaluator::CandidateEvaluator(const ir::Graph& teacher, const blocks::B
                                        const house::HouseStore& store, const config::OptimizerConfig& config,
                                        const std::vector<int>& start_cuts, const std::string& spill_dir,
                                        const std::function<void(int64_t, int64_t)>& on_progress)
-    : state_(new State{teacher, analysis, store, nullptr, {}, {}}) {
+    : state_(new State{teacher, analysis, store, nullptr, {}, {}, {}}) {
   State& s = *state_;
   s.cuts.insert(start_cuts.begin(), start_cuts.end());
   s.cuts.insert(static_cast<int>(analysis.cuts.size()) - 1);
@@ -46,14 +47,26 @@ CandidateEvaluator::CandidateEvaluator(const ir::Graph& teacher, const blocks::B
   torchbridge::GraphModule module(teacher);
   house::compute_teacher_features(module, analysis, std::vector<int>(s.cuts.begin(), s.cuts.end()), loader, *s.cache,
                                   kSplit, on_progress);
-  loader.start_epoch(0);
-  while (const data::Batch* batch = loader.next())
-    s.labels.insert(s.labels.end(), batch->labels.begin(), batch->labels.begin() + batch->size);
+  s.head = data.head;
+  const std::vector<int64_t> indices =
+      house::loader_indices(data, data::Split::kValidation, config.search.validation_images);
+  s.references = task::references_from_data(s.head, *data.dataset.split(data::Split::kValidation).set, indices);
+  if (s.references.items.empty()) {
+    // Unlabelled: candidates are scored by agreement with the teacher, whose
+    // outputs are the feature at the last cut.
+    const at::Tensor output =
+        s.cache->get(house::feature_name(kSplit, static_cast<int>(analysis.cuts.size()) - 1)).contiguous();
+    const int64_t per_sample = output.numel() / std::max<int64_t>(1, output.size(0));
+    std::vector<task::Prediction> predictions;
+    for (int64_t i = 0; i < output.size(0); ++i)
+      predictions.push_back(task::decode_output(s.head, output.data_ptr<float>() + i * per_sample));
+    s.references = task::references_from_teacher(std::move(predictions));
+  }
 }
 
 CandidateEvaluator::~CandidateEvaluator() = default;
 
-int64_t CandidateEvaluator::samples() const { return static_cast<int64_t>(state_->labels.size()); }
+int64_t CandidateEvaluator::samples() const { return static_cast<int64_t>(state_->references.items.size()); }
 
 int64_t CandidateEvaluator::feature_bytes() const {
   return state_->cache->memory_bytes() + state_->cache->spilled_bytes();
@@ -84,25 +97,18 @@ CandidateScore CandidateEvaluator::evaluate(const std::vector<std::string>& keys
                       " was not cached (the evaluator was built for other alternatives)");
   const at::Tensor& feature = s.cache->get(house::feature_name(kSplit, first));
   at::NoGradGuard no_grad;
-  CandidateScore score;
-  train::EvalResult result;
-  const auto add_logits = [&](const at::Tensor& logits_in, int64_t start) {
-    const at::Tensor logits = logits_in.contiguous();
-    if (logits.dim() != 2 || logits.size(0) != logits_in.size(0))
-      throw SearchError("candidate " + name + ": the output is not [batch, classes] logits");
-    const int64_t classes = logits.size(1);
-    const float* rows = logits.data_ptr<float>();
-    for (int64_t i = 0; i < logits.size(0); ++i) {
-      const int64_t label = s.labels[static_cast<size_t>(start + i)];
-      int32_t predicted = 0;
-      result.loss_sum += train::cross_entropy(rows + i * classes, classes, label, &predicted);
-      result.correct += predicted == label;
-      ++result.samples;
-    }
+  task::TaskMetric metric(s.head, s.references);
+  const auto add_outputs = [&](const at::Tensor& outputs_in) {
+    const at::Tensor outputs = outputs_in.contiguous();
+    if (outputs.dim() != static_cast<int64_t>(s.head.output_shape.size()))
+      throw SearchError("candidate " + name + ": the output's rank is not the teacher's");
+    const int64_t per_sample = outputs.numel() / std::max<int64_t>(1, outputs.size(0));
+    for (int64_t i = 0; i < outputs.size(0); ++i)
+      metric.add(task::decode_output(s.head, outputs.data_ptr<float>() + i * per_sample));
   };
   const int64_t images = feature.size(0);
   if (keys.empty()) {
-    add_logits(feature, 0);  // the teacher: its logits are the feature at the last cut
+    add_outputs(feature);  // the teacher: its output is the feature at the last cut
   } else {
     ++runs_;
     const ir::Graph student = house::stitch_student(s.teacher, s.analysis, s.store, keys);
@@ -117,11 +123,15 @@ CandidateScore CandidateEvaluator::evaluate(const std::vector<std::string>& keys
     const int output = module.graph().outputs.at(0);
     for (int64_t start = 0; start < images; start += kBatch) {
       const int64_t n = std::min(kBatch, images - start);
-      add_logits(module.evaluate({{seam, feature.narrow(0, start, n)}}, {output}).at(0), start);
+      add_outputs(module.evaluate({{seam, feature.narrow(0, start, n)}}, {output}).at(0));
     }
   }
-  score.accuracy = result.accuracy();
-  score.mean_loss = result.mean_loss();
+  const task::TaskScores scores = metric.result();
+  CandidateScore score;
+  score.accuracy = scores.score;
+  // A lower-is-better companion figure of the task (search_result.h).
+  score.mean_loss = scores.metrics.size() > 1 ? scores.metrics[1].second : 1.0 - scores.score;
+  if (s.head.kind == task::TaskKind::kDense) score.mean_loss = 1.0 - scores.get("map_iou");
   memo_[name] = score;
   return score;
 }

@@ -15,7 +15,7 @@
 //     teacher's own graph, so its output there is exactly the cached feature,
 //     and only the units from a onward run. The empty candidate (the teacher)
 //     starts at the last cut, whose feature is the teacher's logits.
-// The result is the top-1 accuracy and the mean cross-entropy on the subset.
+// The result is the task head's score on the subset (task/task_metric.h).
 //
 // Memory (bounded, stated): the features take images x (sum over the cached
 // cuts of C x H x W) x 4 bytes; for the demo teacher and 1000 images that is
@@ -43,8 +43,12 @@
 namespace bespoke::search {
 
 struct CandidateScore {
-  double accuracy = 0.0;   // top-1 on the subset
-  double mean_loss = 0.0;  // cross-entropy (natural log)
+  // The task head's score on the subset (task/task_metric.h: top-1 accuracy,
+  // line accuracy or box F1), against labels or, without them, the teacher.
+  double accuracy = 0.0;
+  // Its lower-is-better companion: 1 - accuracy (classify), the character
+  // error rate (ctc), 1 - map IoU (dense).
+  double mean_loss = 0.0;
 };
 
 class CandidateEvaluator {

@@ -25,6 +25,10 @@
 #include "pipeline/finetune.h"
 #include "pipeline/pipeline_report.h"
 #include "pipeline/scatter_plot.h"
+#include "task/task_head.h"
+#include "torch_bridge/graph_module.h"
+
+#include <ATen/ATen.h>
 
 namespace bespoke::pipeline {
 
@@ -198,3 +202,74 @@ TEST_CASE("baselines: uniform pruning shrinks every inner convolution; a scratch
 }
 
 }  // namespace bespoke::pipeline
+
+namespace {
+
+// `g` with a Softmax over its logits: a classifier that outputs probabilities,
+// as the PP-OCR direction classifier does.
+ir::Graph with_softmax(const ir::Graph& g) {
+  ir::Graph out = g;
+  const int logits = out.outputs.at(0);
+  ir::Value v;
+  v.name = out.unique_name("probabilities");
+  v.shape = out.shape_of(logits);
+  const int probabilities = out.add_value(std::move(v));
+  ir::Node n;
+  n.name = "final_softmax";
+  n.op = "Softmax";
+  n.inputs = {logits};
+  n.outputs = {probabilities};
+  n.attrs["axis"] = int64_t{1};
+  out.add_node(std::move(n));
+  out.outputs = {probabilities};
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a classifier that outputs probabilities is fine-tuned on its values before the softmax") {
+  config::OptimizerConfig c = small_config();
+  c.finetune.train_images = 32;  // one batch: its loss does not depend on the shuffled order
+  c.finetune.batch_size = 32;
+  c.finetune.label_weight = 0.0;
+  c.finetune.temperature = 4.0;
+  c.finetune.schedule = "constant";
+  c.finetune.lr = 1e-12;  // the step barely moves the weights; the loss is of the given student
+  const ir::Graph teacher_p = with_softmax(teacher());
+  const ir::Graph student_p = with_softmax(dropped_unit_student());
+  const house::TeacherData data = house::open_teacher_data(c, teacher_p);
+  CHECK(data.head.activation == task::OutputActivation::kSoftmax);
+  const FinetuneResult r = finetune_student(student_p, teacher_p, data, c.finetune, 3, 2, nullptr);
+  REQUIRE(r.ok);
+  REQUIRE(r.steps == 1);
+
+  // The same loss computed here on the logits (the graphs without the softmax).
+  const data::SplitView& view = data.dataset.split(data::Split::kTrain);
+  const std::vector<int64_t> first(view.indices.begin(), view.indices.begin() + 32);
+  data::LoaderOptions options;
+  options.batch_size = 32;
+  data::BatchLoader loader(view.set, first,
+                           data::Preprocessor({view.set->channels, view.set->height, view.set->width},
+                                              data::Preprocessor::geometry_of_input(data.input_shape),
+                                              data.normalization),
+                           options);
+  loader.start_epoch(0);
+  const data::Batch* batch = loader.next();
+  const at::Tensor images =
+      at::from_blob(const_cast<float*>(batch->images.data()), {batch->size, data.input_shape[1], data.input_shape[2], data.input_shape[3]}, at::kFloat)
+          .clone();
+  torchbridge::GraphModule t(teacher()), s(dropped_unit_student());
+  at::NoGradGuard no_grad;
+  const at::Tensor tl = t.forward({images}).at(0), sl = s.forward({images}).at(0);
+  const double T = 4.0;
+  const double on_logits =
+      (at::kl_div(at::log_softmax(sl / T, 1), at::softmax(tl / T, 1), at::Reduction::None).sum(1).mean() * T * T)
+          .item<double>();
+  const at::Tensor tp = at::softmax(tl, 1), sp = at::softmax(sl, 1);
+  const double on_probabilities =
+      (at::kl_div(at::log_softmax(sp / T, 1), at::softmax(tp / T, 1), at::Reduction::None).sum(1).mean() * T * T)
+          .item<double>();
+  INFO("KD on logits " << on_logits << ", on probabilities " << on_probabilities << ", fine-tuning's " << r.first_loss);
+  CHECK(r.first_loss == doctest::Approx(on_logits).epsilon(1e-3));
+  CHECK(std::abs(r.first_loss - on_probabilities) > 0.1 * on_logits);  // the two differ: the test can tell them apart
+}

@@ -29,7 +29,7 @@
 #include "pipeline/baselines.h"
 #include "pipeline/device_acceptance.h"
 #include "pipeline/finetune.h"
-#include "train/runtime_evaluation.h"
+#include "task/runtime_scoring.h"
 
 namespace bespoke::cli {
 
@@ -72,7 +72,13 @@ int run(const BaselineOptions& o) {
   const std::vector<uint8_t> bytes = exporter::write_bspk(tuned.student);
   house::write_file_atomically((fs::path(o.out) / "baseline.bspk").string(), bytes);
   data::BatchLoader test = house::make_loader(data, data::Split::kTest, 0);
-  const double accuracy = train::evaluate_runtime(bytes, test, {target->backend, target->threads}).accuracy();
+  const task::References references =
+      task::split_references(data.head, exporter::write_bspk(teacher), test, *data.dataset.split(data::Split::kTest).set,
+                             house::loader_indices(data, data::Split::kTest, 0));
+  const task::TaskScores scores =
+      task::score_on_runtime(data.head, bytes, test, &references, {target->backend, target->threads}).scores;
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [name, value] : scores.metrics) metrics[name] = value;
   std::unique_ptr<latency::DeviceLink> link = latency::connect(*target);
   const pipeline::Acceptance measured =
       pipeline::accept_on_device(*link, bytes, tuned.student, exporter::write_bspk(teacher), data, *target, 1e30,
@@ -81,7 +87,11 @@ int run(const BaselineOptions& o) {
   const nlohmann::json j = {{"kind", o.prune ? "uniform_pruning" : "scratch"},
                             {"setting", o.prune ? std::to_string(*o.prune) : o.arch},
                             {"target", target->name},
-                            {"accuracy", accuracy},
+                            {"task", task::task_name(data.head.kind)},
+                            {"metric", scores.metric},
+                            {"score", scores.score},
+                            {"metrics", metrics},
+                            {"accuracy", scores.score},
                             {"latency_ms", measured.median_ms},
                             {"p90_ms", measured.p90_ms},
                             {"teacher_ms", measured.teacher_ms},
@@ -98,8 +108,8 @@ int run(const BaselineOptions& o) {
   if (o.json) {
     std::cout << j.dump() << "\n";
   } else {
-    std::cout << j.at("kind").get<std::string>() << " " << j.at("setting").get<std::string>() << ": test accuracy "
-              << 100 * accuracy << "%, " << measured.median_ms << " ms on " << target->name << "\n";
+    std::cout << j.at("kind").get<std::string>() << " " << j.at("setting").get<std::string>() << ": test " << scores.metric << " "
+              << 100 * scores.score << "%, " << measured.median_ms << " ms on " << target->name << "\n";
   }
   return kExitSuccess;
 }

@@ -22,6 +22,7 @@
 #include "cli/config_loading.h"
 #include "cli/subcommand.h"
 #include "cli/torch/house_models.h"
+#include "cli/torch/input_errors.h"
 #include "config/optimizer_config.h"
 #include "house/house_builder.h"
 
@@ -101,7 +102,7 @@ int run(const BuildOptions& o) {
                           : config.run.out;
   request.teacher = load_teacher(config.teacher);
   for (const std::string& path : config.house.pretrained) request.sources.push_back(load_pretrained_source(path));
-  const house::BuildReport report = house::build_house(request, std::cout);
+  const house::BuildReport report = with_input_errors([&] { return house::build_house(request, std::cout); });
   house::print_report(report, std::cout);
   std::cout << "house: " << request.house_dir << " (bespoke-opt house status " << request.house_dir << ")\n";
   return kExitSuccess;

@@ -60,7 +60,10 @@ int run(const EvalOptions& o) {
   nlohmann::json report = {{"split", result.split},
                            {"samples", result.samples},
                            {"backend", o.backend},
+                           {"metric", result.metric},
+                           {"against_teacher", result.against_teacher},
                            {"teacher_accuracy", result.teacher_accuracy},
+                           {"teacher_score", result.teacher_accuracy},
                            {"alternatives", nlohmann::json::array()}};
   std::map<std::string, std::vector<double>> by_kind;
   std::vector<double> all;
@@ -70,7 +73,8 @@ int run(const EvalOptions& o) {
                                       {"params", a.params},
                                       {"flops", a.flops},
                                       {"rel_mse", a.rel_mse},
-                                      {"accuracy", a.accuracy}});
+                                      {"accuracy", a.accuracy},
+                                      {"score", a.accuracy}});
     by_kind[a.kind].push_back(a.accuracy);
     all.push_back(a.accuracy);
   }
@@ -91,7 +95,8 @@ int run(const EvalOptions& o) {
     std::cout << dumped;
     return kExitSuccess;
   }
-  std::printf("teacher: %.2f%% on %lld %s images (runtime, backend %s)\n", 100.0 * result.teacher_accuracy,
+  std::printf("teacher: %s %.2f%%%s on %lld %s images (runtime, backend %s)\n", result.metric.c_str(),
+              100.0 * result.teacher_accuracy, result.against_teacher ? " (agreement with itself)" : "",
               static_cast<long long>(result.samples), result.split.c_str(), o.backend.c_str());
   std::printf("  %-11s %5s %9s %9s %9s %12s\n", "kind", "count", "median", "worst", "best", "median - teacher");
   for (const auto& [kind, k] : kinds.items()) {

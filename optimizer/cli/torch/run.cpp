@@ -15,6 +15,7 @@
 #include "cli/config_loading.h"
 #include "cli/subcommand.h"
 #include "cli/torch/house_models.h"
+#include "cli/torch/input_errors.h"
 #include "config/optimizer_config.h"
 #include "pipeline/pipeline.h"
 
@@ -41,7 +42,8 @@ int run(const RunOptions& o) {
   request.force = o.force;
   request.teacher = load_teacher(config.teacher);
   for (const std::string& path : config.house.pretrained) request.sources.push_back(load_pretrained_source(path));
-  const pipeline::PipelineReport report = pipeline::run_pipeline(request, std::cout);
+  const pipeline::PipelineReport report =
+      with_input_errors([&] { return pipeline::run_pipeline(request, std::cout); });
 
   const std::filesystem::path out = config.run.out;
   std::cout << "\n" << pipeline::report_table(report) << "\n";
