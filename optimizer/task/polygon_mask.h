@@ -37,6 +37,9 @@ void fill_polygon(const data::Polygon& polygon, int64_t height, int64_t width, f
 // A new height x width mask of 0 and 1.
 std::vector<uint8_t> polygon_mask(const data::Polygon& polygon, int64_t height, int64_t width, double inset = 0.0);
 
+// DB's shrink ratio r for its label kernels (and so for the maps it predicts).
+inline constexpr double kDbShrinkRatio = 0.4;
+
 // D = A (1 - ratio^2) / L; 0 for a polygon without perimeter. Throws
 // TaskError for a ratio outside [0, 1].
 double db_shrink_distance(const data::Polygon& polygon, double ratio = 0.4);

@@ -9,8 +9,6 @@ namespace bespoke::task {
 
 namespace {
 
-constexpr double kShrinkRatio = 0.4;  // DB's r: text kernels keep 1 - r^2 of the area along the border
-
 at::Tensor class_kd(const at::Tensor& s, const at::Tensor& t, double T, int64_t dim) {
   const at::Tensor target = at::softmax(t / T, dim);
   return at::kl_div(at::log_softmax(s / T, dim), target, at::Reduction::None).sum(dim).mean() * (T * T);
@@ -91,7 +89,7 @@ std::optional<at::Tensor> LabelTargets::loss(const at::Tensor& s, const std::vec
             q.x = static_cast<float>(q.x * sx);
             q.y = static_cast<float>(q.y * sy);
           }
-          fill_polygon(scaled, h, w, raster.data(), 1, db_shrink_distance(scaled, kShrinkRatio));
+          fill_polygon(scaled, h, w, raster.data(), 1, db_shrink_distance(scaled, kDbShrinkRatio));
         }
         for (int64_t i = 0; i < h * w; ++i) m[b * h * w + i] = raster[static_cast<size_t>(i)] ? 1.0f : 0.0f;
       }

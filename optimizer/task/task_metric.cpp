@@ -7,6 +7,7 @@
 #include "task/task_error.h"
 #include "task/box_matching.h"
 #include "task/db_postprocess.h"
+#include "task/mask_iou.h"
 #include "task/polygon_mask.h"
 #include "task/text_metrics.h"
 
@@ -25,10 +26,12 @@ DbOptions db_options(const TaskHead& head) {
   return o;
 }
 
-std::vector<bool> regions_mask(const std::vector<data::Polygon>& polygons, int64_t h, int64_t w) {
+// What a DB map is trained to show: the text kernels, each polygon shrunk as
+// DB's labels are (task_loss.h); DB's unclip grows the boxes back.
+std::vector<uint8_t> kernel_mask(const std::vector<data::Polygon>& polygons, int64_t h, int64_t w) {
   std::vector<uint8_t> raster(static_cast<size_t>(h * w), 0);
-  for (const data::Polygon& p : polygons) fill_polygon(p, h, w, raster.data());
-  return {raster.begin(), raster.end()};
+  for (const data::Polygon& p : polygons) fill_polygon(p, h, w, raster.data(), 1, db_shrink_distance(p, kDbShrinkRatio));
+  return raster;
 }
 
 }  // namespace
@@ -56,7 +59,7 @@ Prediction decode_output(const TaskHead& head, const float* output) {
       }
       p.boxes = db_postprocess(map, h, w, h, w, db_options(head));
       p.mask.resize(static_cast<size_t>(h * w));
-      for (int64_t i = 0; i < h * w; ++i) p.mask[static_cast<size_t>(i)] = map[i] > head.dense.threshold;
+      for (int64_t i = 0; i < h * w; ++i) p.mask[static_cast<size_t>(i)] = map[i] > head.dense.threshold ? 1 : 0;
       break;
     }
   }
@@ -100,7 +103,7 @@ References references_from_data(const TaskHead& head, const data::ImageSet& set,
         p.boxes.push_back(std::move(scaled));
         p.dont_care.push_back(dont_care);
       }
-      p.mask = regions_mask(cared, h, w);
+      p.mask = kernel_mask(cared, h, w);
     }
     r.items.push_back(std::move(p));
   }
@@ -133,12 +136,10 @@ void TaskMetric::add(const Prediction& prediction) {
     case TaskKind::kCtc: text_.add(prediction.sequence, truth.sequence); break;
     case TaskKind::kDense: {
       boxes_.add(prediction.boxes, truth.boxes, truth.dont_care, head_.dense.match_iou);
-      int64_t both = 0, either = 0;
-      for (size_t i = 0; i < truth.mask.size() && i < prediction.mask.size(); ++i) {
-        both += prediction.mask[i] && truth.mask[i];
-        either += prediction.mask[i] || truth.mask[i];
-      }
-      iou_sum_ += either == 0 ? 1.0 : static_cast<double>(both) / static_cast<double>(either);
+      if (prediction.mask.size() != truth.mask.size())
+        throw TaskError("task metric: a map of " + std::to_string(prediction.mask.size()) + " pixels against " +
+                        std::to_string(truth.mask.size()));
+      map_iou_.add(prediction.mask.data(), truth.mask.data(), static_cast<int64_t>(truth.mask.size()));
       break;
     }
   }
@@ -160,7 +161,7 @@ TaskScores TaskMetric::result() const {
       s.metrics = {{"box_f1", boxes_.f1()},
                    {"box_precision", boxes_.precision()},
                    {"box_recall", boxes_.recall()},
-                   {"map_iou", samples_ ? iou_sum_ / static_cast<double>(samples_) : 0.0}};
+                   {"map_iou", map_iou_.mean_iou()}};
       break;
     }
   }

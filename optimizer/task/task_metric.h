@@ -29,6 +29,7 @@
 #include "data/polygon.h"
 #include "task/task_head.h"
 #include "task/box_matching.h"
+#include "task/mask_iou.h"
 #include "task/text_metrics.h"
 
 namespace bespoke::task {
@@ -37,7 +38,7 @@ struct Prediction {
   int32_t class_index = -1;          // classify
   std::vector<int> sequence;         // ctc: decoded classes (no blanks, repeats collapsed)
   std::vector<data::Polygon> boxes;  // dense: in output-map pixels
-  std::vector<bool> mask;            // dense: the binarized map, H x W
+  std::vector<uint8_t> mask;         // dense: the binarized map, H x W (0 or 1)
   std::vector<bool> dont_care;       // dense references: per box, PaddleOCR's "###" (not scored)
 };
 
@@ -79,8 +80,8 @@ class TaskMetric {
   int64_t samples_ = 0;
   int64_t correct_ = 0;
   TextScore text_;  // ctc
-  BoxScore boxes_;  // dense
-  double iou_sum_ = 0.0;
+  BoxScore boxes_;   // dense
+  MaskIoU map_iou_;  // dense
 };
 
 }  // namespace bespoke::task

@@ -2,6 +2,8 @@
 // Fashion-MNIST images: knowledge-distillation fine-tuning, device
 // acceptance through the local link, the report's JSON round trip and the
 // PNG plot (decoded back with stb_image), the baselines.
+// LibTorch before doctest: its glog CHECK must not replace doctest's.
+#include <ATen/ATen.h>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -27,8 +29,6 @@
 #include "pipeline/scatter_plot.h"
 #include "task/task_head.h"
 #include "torch_bridge/graph_module.h"
-
-#include <ATen/ATen.h>
 
 namespace bespoke::pipeline {
 
@@ -163,7 +163,10 @@ TEST_CASE("report: a student survives the JSON round trip; the plot is a PNG of 
   CHECK(to_json(student_from_json(to_json(s))) == to_json(s));
 
   PipelineReport report;
-  report.teacher = {0.93, 0.2, 1000, 2000};
+  report.teacher.accuracy = 0.93;
+  report.teacher.latency_ms = 0.2;
+  report.teacher.params = 1000;
+  report.teacher.flops = 2000;
   report.targets.push_back(s);
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "bespoke-report-test";
   std::filesystem::create_directories(dir);
@@ -201,7 +204,6 @@ TEST_CASE("baselines: uniform pruning shrinks every inner convolution; a scratch
   CHECK_THROWS_AS(scratch_student("nonsense", teacher(), 1), std::invalid_argument);
 }
 
-}  // namespace bespoke::pipeline
 
 namespace {
 
@@ -273,3 +275,5 @@ TEST_CASE("a classifier that outputs probabilities is fine-tuned on its values b
   CHECK(r.first_loss == doctest::Approx(on_logits).epsilon(1e-3));
   CHECK(std::abs(r.first_loss - on_probabilities) > 0.1 * on_logits);  // the two differ: the test can tell them apart
 }
+
+}  // namespace bespoke::pipeline
