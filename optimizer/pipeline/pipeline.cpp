@@ -352,6 +352,7 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
       found.message = e.what();
     }
     StudentSummary s;
+    s.figures.metric = data.head.metric_name();
     s.search_seconds = seconds_since(search_start);
     s.target = t.name;
     s.device = t.device == "agent" ? "agent " + t.address : t.device;

@@ -19,11 +19,21 @@ NodeKernel make_concat(const KernelSpec& spec) {
 NodeKernel make_reshape(const KernelSpec& spec) {
   const ir::Shape target = spec.output_shape(0);
   const ir::Shape& source = spec.input_shape(0);
-  // A reshape that keeps the graph's batch dim keeps the actual one (training batches).
-  const bool keeps_batch = !target.empty() && !source.empty() && target[0] == source[0];
-  return [target, keeps_batch](const KernelInputs& in, const KernelContext&) -> std::vector<at::Tensor> {
+  // Training batches differ from the graph's: the reshape grows by the factor
+  // the input grew by, on its first axis when that keeps the graph's batch
+  // (or is 1), else on its first axis of size 1 (where a Transpose moved the
+  // batch, as in attention blocks).
+  int64_t graph_elements = 1;
+  for (int64_t d : source) graph_elements *= d;
+  int batch_axis = -1;
+  if (!target.empty() && !source.empty() && (target[0] == source[0] || target[0] == 1)) batch_axis = 0;
+  for (size_t d = 0; batch_axis < 0 && d < target.size(); ++d)
+    if (target[d] == 1) batch_axis = static_cast<int>(d);
+  return [target, graph_elements, batch_axis](const KernelInputs& in, const KernelContext&) -> std::vector<at::Tensor> {
     std::vector<int64_t> shape = target;
-    if (keeps_batch && in[0].dim() > 0) shape[0] = in[0].size(0);
+    const int64_t elements = in[0].numel();
+    if (batch_axis >= 0 && graph_elements > 0 && elements != graph_elements && elements % graph_elements == 0)
+      shape[static_cast<size_t>(batch_axis)] *= elements / graph_elements;
     return {in[0].reshape(shape)};
   };
 }
