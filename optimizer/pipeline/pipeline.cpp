@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,7 @@
 #include "pipeline/device_acceptance.h"
 #include "pipeline/finetune.h"
 #include "pipeline/offline_acceptance.h"
+#include "pipeline/step_inputs.h"
 #include "search/search_error.h"
 #include "search/search_target.h"
 #include "task/runtime_scoring.h"
@@ -62,6 +64,13 @@ void write_json(const fs::path& path, const json& j) {
     const std::string text = j.dump(2) + "\n";
     return std::vector<uint8_t>(text.begin(), text.end());
   }());
+}
+
+// A student's result with the inputs it was made from (step_inputs.h).
+void write_result(const fs::path& path, const StudentSummary& s, const StepInputs& inputs) {
+  json j = to_json(s);
+  j["inputs"] = inputs;
+  write_json(path, j);
 }
 
 double resolve_budget(const config::TargetConfig& t, const latency::LatencyTable& table) {
@@ -220,12 +229,24 @@ PipelineReport with_other_targets(const PipelineReport& run, const config::Optim
                                   [&](const StudentSummary& s) { return s.target == t.name; });
     if (ran != run.targets.end()) {
       all.targets.push_back(*ran);
-    } else if (auto j = read_json(out / "students" / t.name / "result.json")) {
-      try {
-        all.targets.push_back(student_from_json(*j));
-      } catch (const json::exception&) {
-        // a torn or older file: that target is left out until it is run again
+    } else if (fs::exists(out / "students" / t.name / "result.json")) {
+      // A damaged file is named in the report, never dropped from it; the
+      // target's next run remakes its student.
+      const fs::path file = out / "students" / t.name / "result.json";
+      std::optional<StudentSummary> s;
+      if (auto j = read_json(file)) {
+        try {
+          s = student_from_json(*j);
+        } catch (const json::exception&) {
+        }
       }
+      if (!s) {
+        s.emplace();
+        s->target = t.name;
+        s->acceptance = "damaged result: " + file.string() + " cannot be read; `bespoke-opt run --target " + t.name +
+                        "` remakes it";
+      }
+      all.targets.push_back(std::move(*s));
     }
   }
   return all;
@@ -318,19 +339,38 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
     const double budget = resolve_budget(t, table);
     const fs::path dir = out / "students" / t.name;
     const fs::path result_file = dir / "result.json";
+    const StepInputs inputs = student_inputs(config, t, store, table, data);
+    if (fs::exists(result_file) && !read_json(result_file))
+      log << "== " << t.name << ": " << result_file.string() << " is damaged or of an older format: remade\n";
     if (auto j = read_json(result_file)) {
-      StudentSummary s = student_from_json(*j);
-      std::ifstream bspk(out / s.bspk, std::ios::binary);
-      const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(bspk)), std::istreambuf_iterator<char>());
-      if (!bytes.empty() && latency::sha256_hex(bytes) == s.sha256 && s.budget_ms == budget) {
-        log << "== " << t.name << ": student reused (" << result_file.string() << ")\n";
-        if (t.device == "offline" && s.acceptance.rfind("pending", 0) == 0) {
-          accept_student(s, nullptr, bytes, exporter::read_bspk(bytes.data(), bytes.size()), teacher, data, t, budget,
-                         config, dir, table.teacher_ms, log);
-          write_json(result_file, to_json(s));
+      std::optional<StudentSummary> previous;
+      StepInputs before;
+      try {
+        previous = student_from_json(*j);
+        before = j->value("inputs", StepInputs{});
+      } catch (const json::exception&) {
+        log << "== " << t.name << ": " << result_file.string() << " is damaged or of an older format: remade\n";
+      }
+      if (previous) {
+        StudentSummary& s = *previous;
+        std::ifstream bspk(out / s.bspk, std::ios::binary);
+        const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(bspk)), std::istreambuf_iterator<char>());
+        const std::vector<std::string> changed = changed_inputs(before, inputs);
+        if (!bytes.empty() && latency::sha256_hex(bytes) == s.sha256 && s.budget_ms == budget && changed.empty()) {
+          log << "== " << t.name << ": student reused (" << result_file.string() << ", every input unchanged)\n";
+          if (t.device == "offline" && s.acceptance.rfind("pending", 0) == 0) {
+            accept_student(s, nullptr, bytes, exporter::read_bspk(bytes.data(), bytes.size()), teacher, data, t,
+                           budget, config, dir, table.teacher_ms, log);
+            write_result(result_file, s, inputs);
+          }
+          report.targets.push_back(std::move(s));
+          continue;
         }
-        report.targets.push_back(std::move(s));
-        continue;
+        std::string why;
+        for (const std::string& name : changed) why += (why.empty() ? "" : ", ") + name;
+        if (s.budget_ms != budget) why += std::string(why.empty() ? "" : ", ") + "budget";
+        if (why.empty()) why = "its file differs from the recorded SHA-256";
+        log << "== " << t.name << ": the student is remade (changed since it was made: " << why << ")\n";
       }
     }
     latency::DeviceLink* link = links.count(t.name) ? links[t.name].get() : nullptr;
@@ -404,7 +444,7 @@ PipelineReport run_pipeline(const PipelineRequest& request, std::ostream& log) {
 
     fs::remove_all(dir / "acceptance");  // a bundle or report of an earlier student answers nothing now
     accept_student(s, link, bytes, tuned.student, teacher, data, t, budget, config, dir, table.teacher_ms, log);
-    write_json(result_file, to_json(s));
+    write_result(result_file, s, inputs);
     report.targets.push_back(std::move(s));
   }
 

@@ -133,6 +133,11 @@ class Pipeline(unittest.TestCase):
         teacher = report["teacher"]
         self.assertGreater(teacher["latency_ms"], 0)
         self.assertGreater(teacher["accuracy"], 0.5)
+        # The task head: a classifier of logits, decided from the output's rank.
+        self.assertEqual(report["task"], "classify")
+        self.assertEqual(teacher["metric"], "accuracy")
+        self.assertEqual(teacher["score"], teacher["accuracy"])
+        self.assertEqual(teacher["metrics"], {"accuracy": teacher["accuracy"]})
         self.assertEqual(len(report["targets"]), 1)
         t = report["targets"][0]
         self.assertEqual(t["name"], "tiny")
@@ -194,6 +199,51 @@ class Pipeline(unittest.TestCase):
         self.assertIn("profile", r.stdout)
         self.assertRegex(r.stdout, r"(?i)reus", r.stdout)
         self.assertNotIn("distill", r.stdout.split("== 2.")[0].lower().replace("distillation", ""))
+
+    def test_a_student_is_remade_exactly_when_an_input_of_it_changed(self):
+        cfg, out = write_config("rerun")
+        r = opt("run", cfg)
+        self.assertIn("report:", r.stdout, r.stdout + r.stderr)
+        result = os.path.join(out, "students", "tiny", "result.json")
+        first = json.loads(read(result))
+        self.assertIn("finetune", first["inputs"])
+        stamp = os.stat(result).st_mtime_ns
+        text = read(cfg)
+        # How often progress is logged is not an input of the student: reused as it is.
+        with open(cfg, "w") as f:
+            f.write(text.replace("log_seconds = 0.5", "log_seconds = 2.0"))
+        r = opt("run", cfg)
+        self.assertIn("tiny: student reused", r.stdout, r.stdout + r.stderr)
+        self.assertNotIn("== 5. fine-tune", r.stdout)
+        self.assertEqual(os.stat(result).st_mtime_ns, stamp)
+        # Fine-tuning longer is: the student is remade, and the log says why.
+        with open(cfg, "w") as f:
+            f.write(text.replace("epochs = 0.5", "epochs = 0.75"))
+        r = opt("run", cfg)
+        self.assertIn("the student is remade (changed since it was made: finetune)", r.stdout, r.stdout + r.stderr)
+        self.assertIn("== 5. fine-tune", r.stdout)
+        second = json.loads(read(result))
+        self.assertNotEqual(second["inputs"]["finetune"], first["inputs"]["finetune"])
+        self.assertEqual(second["inputs"]["house content"], first["inputs"]["house content"])
+
+    def test_a_damaged_result_of_another_target_is_named_in_the_report(self):
+        cfg, out = write_config("damaged")
+        with open(cfg, "a") as f:
+            f.write('[[targets]]\nname = "other"\ndevice = "local"\nbudget_ratio = 0.9\n')
+        opt("run", cfg)
+        result = os.path.join(out, "students", "other", "result.json")
+        with open(result, "w") as f:
+            f.write("{ torn")
+        r = opt("run", cfg, "--target", "tiny")
+        report = json.loads(read(os.path.join(out, "report.json")))
+        other = [t for t in report["targets"] if t["name"] == "other"]
+        self.assertEqual(len(other), 1, report)
+        self.assertIn("damaged result", other[0]["acceptance"])
+        self.assertIn("damaged result", read(os.path.join(out, "report.md")))
+        r = opt("run", cfg, "--target", "other")
+        self.assertIn("is damaged or of an older format: remade", r.stdout, r.stdout + r.stderr)
+        self.assertIn("== 5. fine-tune", r.stdout)
+        self.assertIn("inputs", json.loads(read(result)))
 
     def test_unknown_target_is_refused(self):
         cfg, _ = write_config("refused")
