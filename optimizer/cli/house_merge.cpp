@@ -1,5 +1,7 @@
 // bespoke-opt house merge: joins the houses of a sharded build into one
-// (house/house_merge.h: same config required, identical keys only).
+// (house/house_merge.h: same config required, identical keys only; latency
+// tables carried, never across devices). What the merge chose for the user
+// (latency rows kept or left out) is printed as notes on stderr.
 //
 //   bespoke-opt house merge OUT IN...
 #include <iostream>
@@ -21,10 +23,14 @@ struct MergeOptions {
 };
 
 int run(const MergeOptions& options) {
-  house::merge_houses(options.out, options.inputs);
+  const house::MergeReport report = house::merge_houses(options.out, options.inputs);
+  for (const std::string& note : report.notes) std::cerr << "note: " << note << "\n";
   const house::HouseStore merged = house::HouseStore::open(options.out, false);
   std::cout << "merged " << options.inputs.size() << " houses into " << merged.dir() << ": " << merged.spans().size()
-            << " spans, " << merged.alternatives().size() << " alternatives\n";
+            << " spans, " << merged.alternatives().size() << " alternatives";
+  // Only houses that were profiled say so: a build's shards print what they always did.
+  if (report.latency_targets > 0) std::cout << ", latency tables of " << report.latency_targets << " target(s)";
+  std::cout << "\n";
   return kExitSuccess;
 }
 

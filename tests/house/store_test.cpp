@@ -1,10 +1,13 @@
 // The house's SQLite index (optimizer/house/house_store.h), atomic files and
-// the merge of shard stores (house_merge.h), on real files in a scratch folder.
+// the merge of shard stores (house_merge.h) with their latency tables, on real
+// files in a scratch folder.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include <sqlite3.h>
@@ -12,6 +15,8 @@
 #include "config/config_checks.h"
 #include "house/house_merge.h"
 #include "house/house_store.h"
+#include "latency/latency_store.h"
+#include "latency/latency_table.h"
 #include "support/data_test_util.h"
 #include "support/store_test_util.h"
 
@@ -49,6 +54,78 @@ SpanRecord span(int a, int b) {
   s.macs = 3612672;
   s.file = "span-" + std::to_string(a) + "-" + std::to_string(b) + ".bspk";
   return s;
+}
+
+// A shard's profile of target "board" as the profiler writes it: the
+// teacher's two rows and one probe per alternative in round 0, then the
+// finished table (teacher units and the alternatives).
+void profile_shard(HouseStore& store, const latency::Fingerprint& device, const std::string& settings,
+                   double profiled_teacher_ms, const std::vector<std::pair<std::string, double>>& alternatives) {
+  latency::LatencyStore ls(store);
+  ls.start_target({"board", device, settings, false});
+  ls.put_measurement("board", {0, latency::kTeacherEndToEnd, 0.5, 0, 64, 400, "xnnpack 9", {}});
+  ls.put_measurement("board", {0,
+                               latency::kTeacherProfiled,
+                               profiled_teacher_ms,
+                               0,
+                               64,
+                               400,
+                               "xnnpack 9",
+                               {{0, "unit0", 0.2}, {1, "unit1", 0.3}}});
+  latency::LatencyTable table;
+  table.target = "board";
+  table.device = device;
+  table.teacher_ms = 0.5;
+  table.teacher_drift = 0.01;
+  table.unit_ms = {0.2 * 0.5 / profiled_teacher_ms, 0.3 * 0.5 / profiled_teacher_ms};
+  table.unit_weights_bytes = {100, 300};
+  table.teacher_arena_bytes = 64;
+  table.teacher_weights_bytes = 400;
+  for (const auto& [key, ms] : alternatives) {
+    ls.put_measurement("board", {0, key, 0.45, profiled_teacher_ms, 72, 380, "xnnpack 8", {{7, key, ms}}});
+    table.alternatives[key] = {ms, 72, 40};
+  }
+  ls.put_table(table);
+}
+
+void check_same_table(const latency::LatencyTable& a, const latency::LatencyTable& b) {
+  CHECK(a.target == b.target);
+  CHECK(a.device == b.device);
+  CHECK(a.teacher_ms == b.teacher_ms);
+  CHECK(a.teacher_drift == b.teacher_drift);
+  CHECK(a.unit_ms == b.unit_ms);
+  CHECK(a.unit_weights_bytes == b.unit_weights_bytes);
+  CHECK(a.teacher_arena_bytes == b.teacher_arena_bytes);
+  CHECK(a.teacher_weights_bytes == b.teacher_weights_bytes);
+  REQUIRE(a.alternatives.size() == b.alternatives.size());
+  for (const auto& [key, x] : a.alternatives) {
+    REQUIRE(b.alternatives.count(key) == 1);
+    const latency::AlternativeLatency& y = b.alternatives.at(key);
+    CHECK(x.ms == y.ms);
+    CHECK(x.probe_arena_bytes == y.probe_arena_bytes);
+    CHECK(x.weights_bytes == y.weights_bytes);
+  }
+}
+
+// One line per measurement, every field: equal texts mean equal rows.
+std::vector<std::string> measurement_lines(HouseStore& store) {
+  std::vector<std::string> lines;
+  for (const latency::ProbeMeasurement& m : latency::LatencyStore(store).measurements("board")) {
+    std::string line = std::to_string(m.round) + " " + m.probe + " " + std::to_string(m.end_to_end_ms) + " " +
+                       std::to_string(m.reference_ms) + " " + std::to_string(m.arena_bytes) + " " +
+                       std::to_string(m.weights_bytes) + " " + m.backends;
+    for (const latency::BlockTime& b : m.blocks)
+      line += " " + std::to_string(b.id) + ":" + b.name + ":" + std::to_string(b.ms);
+    lines.push_back(line);
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+bool has_note(const MergeReport& report, const std::string& part) {
+  for (const std::string& note : report.notes)
+    if (contains(note, part)) return true;
+  return false;
 }
 
 }  // namespace
@@ -266,6 +343,96 @@ TEST_CASE("house merge: shards with the same config join into one house") {
   CHECK(HouseStore::open(out, false).alternatives().size() == 3);
   merge_houses(scratch.file("again"), {out, a});
   CHECK(HouseStore::open(scratch.file("again"), false).alternatives().size() == 3);
+}
+
+TEST_CASE("a merge keeps latency tables") {
+  const test::ScratchDir scratch("house-merge-latency");
+  const std::string a = scratch.file("shard-0-of-2"), b = scratch.file("shard-1-of-2"), out = scratch.file("merged");
+  const latency::Fingerprint device{"Cortex-A72", 4, "neon", 7, "auto -> xnnpack 9", 1};
+  const std::string how = "backend=auto threads=1 warmup=5 runs=20 rounds=1 seed=0\n";
+  std::vector<std::string> expected_measurements;
+  {
+    HouseStore sa = new_house(a);
+    HouseStore sb = new_house(b);
+    put_with_file(sa, done_alternative("s1-3/pruned/0.5", AlternativeKind::kPruned, 1, 3), {1});
+    put_with_file(sb, done_alternative("s3-5/low_rank/0.5", AlternativeKind::kLowRank, 3, 5), {2});
+    // Both shards profiled the same board: the plain teacher agrees, the
+    // profiled teacher does not (two profiles), and each has its own probe.
+    profile_shard(sa, device, how + "s1-3/pruned/0.5\n", 0.6, {{"s1-3/pruned/0.5", 0.11}});
+    profile_shard(sb, device, how + "s3-5/low_rank/0.5\n", 0.62, {{"s3-5/low_rank/0.5", 0.07}});
+    expected_measurements = measurement_lines(sa);
+    for (const std::string& line : measurement_lines(sb))
+      if (!contains(line, latency::kTeacherProfiled)) expected_measurements.push_back(line);
+    std::sort(expected_measurements.begin(), expected_measurements.end());
+    expected_measurements.erase(std::unique(expected_measurements.begin(), expected_measurements.end()),
+                                expected_measurements.end());
+    REQUIRE(expected_measurements.size() == 4);  // the plain teacher once, a's profiled teacher, both probes
+  }
+  const MergeReport report = merge_houses(out, {a, b});
+  CHECK(report.latency_targets == 1);
+  const std::string ia = a + "/house.sqlite", ib = b + "/house.sqlite";
+  CHECK(has_note(report, "target 'board': 1 measurement(s) of " + ib +
+                             " differ from the ones kept and are left out (round 0 'teacher/profiled' kept from " + ia +
+                             ")"));
+  CHECK(has_note(report, "the table of " + ib + " is left out, the one of " + ia + " is kept"));
+  CHECK(has_note(report, "has no latency for 1 alternative(s) of the merged house"));
+  const auto check_merged = [&](const std::string& dir) {
+    HouseStore merged = HouseStore::open(dir, false);
+    HouseStore sa = HouseStore::open(a, false);
+    // The target row as the first shard's: the profiler compares device and
+    // settings text, and reuses a (round, probe) it finds.
+    const std::optional<latency::TargetRecord> target = latency::LatencyStore(merged).target("board");
+    REQUIRE(target);
+    CHECK(target->device == device);
+    CHECK(target->settings == latency::LatencyStore(sa).target("board")->settings);
+    CHECK(target->complete);
+    CHECK(measurement_lines(merged) == expected_measurements);
+    CHECK(latency::profiled_targets(merged) == std::vector<std::string>{"board"});
+    const latency::LatencyTable table = latency::load_latency_table(merged, "board");
+    check_same_table(table, latency::load_latency_table(sa, "board"));
+    // Keys are copied unchanged: what the table and the probes name are the merged house's alternatives.
+    for (const auto& [key, figures] : table.alternatives) CHECK(merged.find(key));
+    for (const latency::ProbeMeasurement& m : latency::LatencyStore(merged).measurements("board"))
+      if (m.probe != latency::kTeacherEndToEnd && m.probe != latency::kTeacherProfiled) CHECK(merged.find(m.probe));
+  };
+  check_merged(out);
+  // Run again, and with the merged house as an input: the same rows, the
+  // existing output's table is never replaced.
+  merge_houses(out, {a, b});
+  check_merged(out);
+  CHECK(!has_note(merge_houses(scratch.file("again"), {out, a}), "left out"));
+  check_merged(scratch.file("again"));
+
+  // A shard of the same target name from another board is refused, naming both files and the target.
+  const std::string c = scratch.file("other-board");
+  {
+    HouseStore sc = new_house(c);
+    put_with_file(sc, done_alternative("s3-5/low_rank/0.5", AlternativeKind::kLowRank, 3, 5), {2});
+    latency::Fingerprint other = device;
+    other.cpu = "Cortex-A53";
+    profile_shard(sc, other, how + "s3-5/low_rank/0.5\n", 0.9, {{"s3-5/low_rank/0.5", 0.2}});
+  }
+  const std::string refused = house_error([&] { merge_houses(scratch.file("mixed"), {a, c}); });
+  CHECK(refused == c + "/house.sqlite: target 'board' was profiled on another device than in " + ia +
+                       " (Cortex-A53, 4 cores, neon, runtime 7, backend auto -> xnnpack 9, 1 thread(s) against "
+                       "Cortex-A72, 4 cores, neon, runtime 7, backend auto -> xnnpack 9, 1 thread(s)); a merge never "
+                       "mixes devices: profile one of them under another target name");
+  CHECK(!fs::exists(scratch.file("mixed")));  // refused before anything was written
+  // Into an output that already holds the other board's profile: refused too, the output unchanged.
+  CHECK(contains(house_error([&] { merge_houses(out, {c}); }), "target 'board' was profiled on another device"));
+  check_merged(out);
+
+  // The same board measured with other settings is no more comparable.
+  const std::string d = scratch.file("other-settings");
+  {
+    HouseStore sd = new_house(d);
+    profile_shard(sd, device, "backend=auto threads=1 warmup=5 runs=30 rounds=1 seed=0\n", 0.6, {});
+  }
+  CHECK(house_error([&] {
+          merge_houses(scratch.file("mixed"), {a, d});
+        }) == d + "/house.sqlite: target 'board' was measured with other settings than in " + ia +
+                  " (backend=auto threads=1 warmup=5 runs=30 rounds=1 seed=0 against backend=auto threads=1 warmup=5 "
+                  "runs=20 rounds=1 seed=0): profile one of them again with the other's [profile] settings");
 }
 
 TEST_CASE("house merge: refuses different configs, conflicting keys and broken inputs") {
