@@ -3,20 +3,28 @@
 //   bespoke-opt house status DIR
 //
 // The folder, schema version and shard; the config it was built with (a
-// summary); the sampled teacher spans; alternatives per kind and status with
-// the median relative validation MSE of the done ones.
+// summary); the sampled teacher spans and their coverage: the share of the
+// teacher's FLOPs they cover (from the per-unit record the build stores,
+// house/house_coverage.h) and, per profiled target, the share of its
+// profiled unit times; alternatives per kind and status with the median
+// relative validation MSE of the done ones. A house without the record (built
+// before it existed) or a table that does not fit says so or is left out:
+// status never fails over coverage.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/subcommand.h"
 #include "config/optimizer_config.h"
+#include "house/house_coverage.h"
 #include "house/house_store.h"
+#include "latency/latency_table.h"
 
 namespace bespoke::cli {
 
@@ -58,10 +66,44 @@ void print_config(const house::HouseStore& store) {
   std::cout << "teacher       " << c.teacher.model << "\n"
             << "data          " << c.data.source << " (" << c.data.train_images << " training images, "
             << c.data.validation_images << " validation)\n"
-            << "config        " << c.house.spans << " spans of " << c.house.min_units << ".." << c.house.max_units
-            << " units; kinds " << joined(c.house.kinds) << "; " << c.house.pretrained.size()
-            << " pretrained model(s); " << c.distill.steps << " steps x " << c.distill.batch_size << "; seed "
-            << c.run.seed << "\n";
+            << "config        " << config::count_or_auto_text(c.house.spans) << " spans of " << c.house.min_units
+            << ".." << config::count_or_auto_text(c.house.max_units) << " units; kinds " << joined(c.house.kinds)
+            << "; " << c.house.pretrained.size() << " pretrained model(s); " << c.distill.steps << " steps x "
+            << c.distill.batch_size << "; seed " << c.run.seed << "\n";
+}
+
+void print_coverage(const house::HouseStore& store) {
+  const auto text = store.meta(house::kUnitsMeta);
+  if (!text) {
+    std::cout << "coverage      not recorded (the house was built before coverage was)\n";
+    return;
+  }
+  std::vector<house::UnitCost> units;
+  try {
+    units = house::units_from_json(*text);
+  } catch (const house::HouseError& e) {
+    std::cout << "coverage      unreadable: " << e.what() << "\n";
+    return;
+  }
+  std::vector<house::CutSpan> spans;
+  for (const house::SpanRecord& s : store.spans()) spans.emplace_back(s.cut_begin, s.cut_end);
+  std::cout << "coverage      " << house::describe_coverage(house::compute_coverage(units, spans), units) << "\n";
+  std::vector<std::string> targets;
+  try {
+    targets = latency::profiled_targets(store);
+  } catch (const std::exception&) {
+    return;  // no latency tables to read: FLOPs only
+  }
+  for (const std::string& target : targets) {
+    std::optional<double> share;
+    try {
+      const latency::LatencyTable table = latency::load_latency_table(store, target);
+      if (table.unit_ms.size() == units.size()) share = house::covered_share(table.unit_ms, spans);
+    } catch (const std::exception&) {
+    }
+    if (share)
+      std::cout << "              " << house::share_text(*share) << " of the profiled latency on " << target << "\n";
+  }
 }
 
 int run(const StatusOptions& options) {
@@ -72,6 +114,7 @@ int run(const StatusOptions& options) {
             << (shard ? "shard " + *shard : std::string("whole")) << ")\n";
   print_config(store);
   std::cout << "spans         " << store.spans().size() << " sampled teacher spans\n";
+  print_coverage(store);
 
   std::map<house::AlternativeKind, KindCounts> kinds;
   int done = 0, failed = 0;

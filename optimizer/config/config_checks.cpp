@@ -127,12 +127,14 @@ void check_house(const HouseConfig& h, const Checker& c) {
     c.file(key, h.pretrained[i]);
     if (!seen.insert(h.pretrained[i]).second) c.fail(key, h.pretrained[i] + " is listed twice");
   }
-  c.within("house.spans", h.spans, 1, 100000);
+  if (!h.spans.is_auto()) c.within("house.spans", h.spans.count, 1, 100000);
   c.within("house.min_units", h.min_units, 1, 100000);
-  if (h.max_units < h.min_units)
-    c.fail("house.max_units",
-           std::to_string(h.max_units) + " is below house.min_units = " + std::to_string(h.min_units));
-  c.within("house.max_units", h.max_units, 1, 100000);
+  if (!h.max_units.is_auto()) {
+    if (h.max_units.count < h.min_units)
+      c.fail("house.max_units",
+             std::to_string(h.max_units.count) + " is below house.min_units = " + std::to_string(h.min_units));
+    c.within("house.max_units", h.max_units.count, 1, 100000);
+  }
   if (h.kinds.empty()) c.fail("house.kinds", "empty (at least one of drop, pretrained, pruned, low_rank)");
   for (size_t i = 0; i < h.kinds.size(); ++i) {
     const std::string key = "house.kinds[" + std::to_string(i) + "]";

@@ -99,6 +99,7 @@ inline std::string toml_value(int64_t v) { return std::to_string(v); }
 inline std::string toml_value(uint64_t v) { return std::to_string(v); }
 inline std::string toml_value(int v) { return std::to_string(v); }
 inline std::string toml_value(bool v) { return v ? "true" : "false"; }
+inline std::string toml_value(CountOrAuto v) { return v.is_auto() ? toml_string("auto") : std::to_string(v.count); }
 template <typename T>
 std::string toml_value(const std::vector<T>& values) {
   std::string text = "[";

@@ -50,6 +50,8 @@ void apply_aliases(toml::table& root, const detail::ConfigLocations& where) {
 
 }  // namespace
 
+std::string count_or_auto_text(CountOrAuto value) { return value.is_auto() ? "auto" : std::to_string(value.count); }
+
 OptimizerConfig parse_optimizer_config(const std::string& toml_text, const std::string& source,
                                        const std::string& base_dir, FileChecks checks) {
   detail::ConfigLocations where(source);

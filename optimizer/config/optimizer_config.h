@@ -9,7 +9,7 @@
 //   [data]    source = "fashion-mnist" (or an image folder), dir = "",
 //             validation_count = 5000, split_seed = 1, train_images = 8192,
 //             validation_images = 1000, labels = "labels.txt"
-//   [house]   pretrained = [], spans = 8, min_units = 1, max_units = 3,
+//   [house]   pretrained = [], spans = "auto", min_units = 1, max_units = "auto",
 //             kinds = ["drop", "pretrained", "pruned", "low_rank"],
 //             prune_ratios = [0.25, 0.5], low_rank_ratios = [0.25, 0.5],
 //             max_alternatives_per_span = 12, max_pretrained_per_span = 3,
@@ -28,6 +28,13 @@
 //   [finetune] epochs = 1.0, batch_size = 64, lr = 1e-3, schedule = "cosine",
 //             temperature = 4.0, label_weight = 0.1, train_images = 0,
 //             metric_floor = 0.0 (alias: accuracy_floor), tolerance = 1e-3
+//
+// house.spans and house.max_units are "auto" or a count >= 1 (CountOrAuto).
+// spans = "auto": every unit an alternative can replace is covered by a span,
+// the costliest first; a count only adds random spans up to that total, so an
+// old config's count now gets complete coverage too (possibly more spans than
+// the count). max_units = "auto": a span may be as long as a stage of the
+// teacher, plus the stride unit after it (house/span_sampling.h).
 //
 // Every table and key is optional except teacher.model; a key nobody knows is
 // an error (never ignored), and so is a value of the wrong type or out of
@@ -76,10 +83,27 @@ struct DataConfig {
   std::string labels = "labels.txt";  // PaddleOCR label file in each split folder (ctc, dense)
 };
 
+// A count the optimizer may choose: "auto" in the file, 0 here. Assignable
+// from an integer, so code sets a count as it always did.
+struct CountOrAuto {
+  int64_t count = 0;  // 0 = "auto", else >= 1
+
+  CountOrAuto(int64_t n = 0) : count(n) {}  // implicit: a count is a CountOrAuto
+  bool is_auto() const { return count == 0; }
+  friend bool operator==(CountOrAuto a, CountOrAuto b) { return a.count == b.count; }
+  friend bool operator!=(CountOrAuto a, CountOrAuto b) { return a.count != b.count; }
+};
+
+// "auto" or the count, as a config file writes it (without quotes).
+std::string count_or_auto_text(CountOrAuto value);
+
 struct HouseConfig {
   std::vector<std::string> pretrained;  // ONNX models to take sub-networks from
-  int64_t spans = 8;                    // teacher spans to sample
-  int64_t min_units = 1, max_units = 3;
+  // Teacher spans: auto = as many as covering every replaceable unit takes; a
+  // count adds random spans up to that total (coverage is never cut short).
+  CountOrAuto spans;
+  int64_t min_units = 1;
+  CountOrAuto max_units;  // units per span: auto = up to a stage and the stride unit after it
   std::vector<std::string> kinds = {"drop", "pretrained", "pruned", "low_rank"};
   std::vector<double> prune_ratios = {0.25, 0.5};     // fraction of filters removed, each in (0, 1)
   std::vector<double> low_rank_ratios = {0.25, 0.5};  // rank / full rank, each in (0, 1)

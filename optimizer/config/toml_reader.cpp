@@ -93,4 +93,21 @@ void TomlReader::assign(const toml::node& n, const std::string& key, bool& out) 
   out = n.as_boolean()->get();
 }
 
+// "auto" or an integer >= 1; 0 is not accepted for "auto" (it reads as a
+// mistake, and to_toml writes "auto").
+void TomlReader::assign(const toml::node& n, const std::string& key, CountOrAuto& out) const {
+  const std::string what = " is neither \"auto\" nor a count >= 1";
+  if (n.is_string()) {
+    const std::string text = n.as_string()->get();
+    if (text != "auto") locations_.fail(key, "\"" + text + "\"" + what);
+    out = CountOrAuto();
+  } else if (n.is_integer()) {
+    const int64_t v = n.as_integer()->get();
+    if (v < 1) locations_.fail(key, std::to_string(v) + what);
+    out = CountOrAuto(v);
+  } else {
+    wrong_type(n, key, "\"auto\" or a count >= 1");
+  }
+}
+
 }  // namespace bespoke::config::detail

@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "config/config_locations.h"
+#include "config/optimizer_config.h"
 
 namespace bespoke::config::detail {
 
@@ -54,6 +55,7 @@ class TomlReader {
   void assign(const toml::node& n, const std::string& key, uint64_t& out) const;
   void assign(const toml::node& n, const std::string& key, double& out) const;
   void assign(const toml::node& n, const std::string& key, bool& out) const;
+  void assign(const toml::node& n, const std::string& key, CountOrAuto& out) const;
   template <typename T>
   void assign(const toml::node& n, const std::string& key, std::vector<T>& out) const {
     const toml::array* a = n.as_array();

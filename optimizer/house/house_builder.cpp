@@ -175,6 +175,7 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
   const WorkPlan plan = plan_house(teacher, analysis, request.sources, config);
   report.spans = static_cast<int>(plan.sample.spans.size());
   report.skips = plan.skips;
+  store.set_meta(kUnitsMeta, units_to_json(plan.sample.units));  // for house status (house_coverage.h)
   write_spans(store, teacher, analysis, plan.sample);
   const std::vector<size_t> mine = shard_positions(plan.alternatives.size(), request.shard_index, request.shard_count);
   report.planned = static_cast<int>(mine.size());
@@ -192,9 +193,7 @@ BuildReport build_house(const BuildRequest& request, std::ostream& log) {
       << plan.sample.eligible << " eligible), " << report.planned << " alternatives"
       << (request.shard_count > 1 ? " in shard " + shard_text(request) : std::string()) << ", "
       << report.planned - static_cast<int>(pending.size()) << " already in the house\n";
-  if (!plan.sample.uncovered_units.empty())
-    log << "  note: " << plan.sample.uncovered_units.size()
-        << " units not covered by the sampled spans (raise house.spans)\n";
+  log << "  coverage: " << describe_coverage(plan.sample.coverage, plan.sample.units) << "\n";
 
   if (!pending.empty()) {
     torchbridge::GraphModule::set_num_threads(thread_count(config));

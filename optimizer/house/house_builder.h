@@ -6,8 +6,10 @@
 //  1. open (or create) the house; a house built from another config is
 //     refused, naming the differing keys, unless `force`; a shard refuses a
 //     folder of another shard;
-//  2. write the effective config (meta "config" and <house>/config.toml) and
-//     every sampled teacher span as <house>/span-<a>-<b>.bspk with its row;
+//  2. write the effective config (meta "config" and <house>/config.toml), the
+//     teacher's per-unit record (meta "units", house_coverage.h) and every
+//     sampled teacher span as <house>/span-<a>-<b>.bspk with its row; log
+//     the spans' coverage of the teacher's FLOPs;
 //  3. skip the alternatives that already have a row (done or failed): that is
 //     what makes a build resumable after any interruption, SIGKILL included
 //     (a file is written atomically before its row, and a row is one
@@ -30,9 +32,9 @@
 #include <vector>
 
 #include "config/optimizer_config.h"
-#include "house/teacher_data.h"
 #include "house/build_report.h"
 #include "house/pretrained_spans.h"
+#include "house/teacher_data.h"
 #include "ir/graph.h"
 
 namespace bespoke::house {

@@ -77,16 +77,21 @@ WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analy
                     const std::vector<PretrainedSource>& sources, const config::OptimizerConfig& config) {
   const config::HouseConfig& h = config.house;
   WorkPlan plan;
-  plan.sample = sample_spans(teacher, analysis, static_cast<int>(h.spans), static_cast<int>(h.min_units),
-                             static_cast<int>(h.max_units), config.run.seed);
+  SpanOptions spans;
+  spans.count = static_cast<int>(h.spans.count);
+  spans.min_units = static_cast<int>(h.min_units);
+  spans.max_units = static_cast<int>(h.max_units.count);
+  spans.seed = config.run.seed;
+  plan.sample = sample_spans(teacher, analysis, spans);
   PretrainedOptions pretrained;
   pretrained.min_units = static_cast<int>(h.min_units);
-  pretrained.max_units = static_cast<int>(h.max_units);
   pretrained.max_params_ratio = h.max_params_ratio;
   pretrained.max_per_span = static_cast<int>(h.max_pretrained_per_span);
 
   for (const SpanChoice& span : plan.sample.spans) {
     const int a = span.cut_begin, b = span.cut_end;
+    // Source spans as long as the bound, or (auto) as the teacher span they replace.
+    pretrained.max_units = h.max_units.is_auto() ? b - a : static_cast<int>(h.max_units.count);
     std::vector<std::vector<Alternative>> by_kind(4);
     if (wants(config, AlternativeKind::kDrop)) by_kind[0] = teacher_drops(teacher, analysis, a, b);
     if (wants(config, AlternativeKind::kPretrained))

@@ -1,7 +1,8 @@
 // The work of a house build, decided before anything is trained: the sampled
-// teacher spans and, for each, its alternatives in a fixed order. The plan is
-// a pure function of the teacher, the pretrained sources and the config (seed
-// included), so a resumed build, every shard of a sharded build and the
+// teacher spans (span_sampling.h: every replaceable unit covered, the
+// costliest first) and, for each, its alternatives in a fixed order. The plan
+// is a pure function of the teacher, the pretrained sources and the config
+// (seed included), so a resumed build, every shard of a sharded build and the
 // whole build all see the same plan and the same keys.
 //
 // Per span, alternatives are made for the configured kinds (drop, pretrained
@@ -10,6 +11,8 @@
 // house.max_alternatives_per_span by taking them round-robin across kinds
 // (first drop, first pretrained, first pruned, first low_rank, second drop,
 // ...), so a tight cap still keeps every kind that exists for the span.
+// Pretrained source spans have house.min_units..max_units units; with
+// max_units auto, at most as many as the teacher span they replace.
 //
 // Sharding: shard K of N takes the alternatives whose position in the plan is
 // K modulo N: equal parts (within one), each a mix of kinds and spans.

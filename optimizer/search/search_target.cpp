@@ -176,10 +176,72 @@ SearchResult search_target(const house::HouseStore& store, const config::Optimiz
       }
       const std::optional<Candidate> start = greedy_start(space, searched, alone, result.teacher_accuracy);
       if (!start) {
+        // Name the fastest student the house can make and what would reach
+        // further. Predictions add up over disjoint spans (latency_table.h), so
+        // the set saving the most time is found by dynamic programming over
+        // the teacher's cuts: best[c] = most saved by spans ending at or before c.
+        const std::vector<SpaceAlternative>& alts = space.alternatives();
+        const size_t cut_count = table.unit_ms.size() + 1;
+        std::vector<double> best(cut_count, 0.0);
+        std::vector<int> last(cut_count, -1);  // the alternative ending at cut c in that set
+        for (size_t c = 1; c < cut_count; ++c) {
+          best[c] = best[c - 1];
+          for (size_t i = 0; i < alts.size(); ++i) {
+            if (alts[i].cut_end != static_cast<int>(c) || alts[i].cut_begin < 0) continue;
+            const double saved = table.teacher_ms - space.predict({static_cast<int>(i)}).ms;
+            if (best[static_cast<size_t>(alts[i].cut_begin)] + saved > best[c]) {
+              best[c] = best[static_cast<size_t>(alts[i].cut_begin)] + saved;
+              last[c] = static_cast<int>(i);
+            }
+          }
+        }
+        Candidate cheapest;
+        std::vector<bool> replaced(table.unit_ms.size(), false);
+        for (size_t c = cut_count - 1; c > 0;) {
+          if (last[c] < 0) {
+            --c;
+            continue;
+          }
+          const SpaceAlternative& a = alts[static_cast<size_t>(last[c])];
+          cheapest.insert(cheapest.begin(), last[c]);
+          for (int u = a.cut_begin; u < a.cut_end; ++u) replaced[static_cast<size_t>(u)] = true;
+          c = static_cast<size_t>(a.cut_begin);
+        }
+        const latency::Prediction floor = space.predict(cheapest);
+        double kept_ms = 0.0;
+        std::string kept_units;
+        for (size_t u = 0; u < replaced.size(); ++u)
+          if (!replaced[u]) {
+            kept_ms += table.unit_ms[u];
+            kept_units += (kept_units.empty() ? "" : ", ") + std::to_string(u);
+          }
+        const auto ms = [](double v) {
+          char b[32];
+          std::snprintf(b, sizeof b, "%.4g ms", v);
+          return std::string(b);
+        };
+        const std::string fastest = "the fastest student the house can make (" + std::to_string(cheapest.size()) +
+                                    " alternatives) is predicted at " + ms(floor.ms);
+        std::string text;
+        if (floor.ms > searched.ms)
+          text = "no set of the house's alternatives is predicted to meet " + ms(searched.ms) + ": " + fastest + ", " +
+                 ms(kept_ms) + " of it in teacher units no alternative replaces (" +
+                 (kept_units.empty() ? "none" : kept_units) +
+                 "); more or longer spans (house.spans, house.max_units) would replace more of the teacher, more "
+                 "kinds or stronger ratios (house.kinds, house.prune_ratios, house.low_rank_ratios) would make the "
+                 "replacements cheaper";
+        else if (searched.memory_bytes > 0 && floor.memory_bytes > static_cast<uint64_t>(searched.memory_bytes))
+          text = "no set of the house's alternatives is predicted to meet " + ms(searched.ms) + " and " +
+                 std::to_string(searched.memory_bytes) + " bytes: " + fastest + " but needs " +
+                 std::to_string(floor.memory_bytes) +
+                 " bytes; smaller alternatives (house.prune_ratios, house.low_rank_ratios) or a larger "
+                 "memory_budget_bytes would reach it";
+        else
+          text = "the greedy start found no set of the house's alternatives predicted to meet " + ms(searched.ms) +
+                 (searched.memory_bytes > 0 ? " and " + std::to_string(searched.memory_bytes) + " bytes" : "") +
+                 ", although " + fastest;
         result.status = "failed";
-        result.message = "the greedy start found no set of the house's alternatives predicted to meet " +
-                         std::to_string(searched.ms) + " ms" +
-                         (searched.memory_bytes > 0 ? " and " + std::to_string(searched.memory_bytes) + " bytes" : "");
+        result.message = text;
         break;
       }
       steps.phase("anneal");

@@ -56,7 +56,8 @@ TEST_CASE("config: a minimal file gives the documented defaults and absolute pat
   CHECK(c.data.source == "fashion-mnist");
   CHECK(c.data.validation_count == 5000);
   CHECK(c.data.train_images == 8192);
-  CHECK(c.house.spans == 8);
+  CHECK(c.house.spans.is_auto());      // cover every replaceable unit
+  CHECK(c.house.max_units.is_auto());  // spans as long as a stage
   CHECK(c.house.kinds == defaults.house.kinds);
   CHECK(c.house.prune_ratios == std::vector<double>{0.25, 0.5});
   CHECK(c.distill.steps == 300);
@@ -128,6 +129,19 @@ log_seconds = 0.25
   CHECK(again.teacher.mean == c.teacher.mean);
   CHECK(again.distill.min_lr == c.distill.min_lr);
   CHECK(again.run.log_seconds == c.run.log_seconds);
+  CHECK(again.house.spans == 3);
+  CHECK(again.house.max_units == 4);
+
+  // "auto" (the default) is written as "auto" and reads back as auto.
+  const OptimizerConfig automatic =
+      f.parse(std::string(kMinimal) + "[house]\nspans = \"auto\"\nmax_units = \"auto\"\n");
+  const std::string auto_text = config::to_toml(automatic);
+  CHECK(auto_text.find("\nspans = \"auto\"\n") != std::string::npos);
+  CHECK(auto_text.find("\nmax_units = \"auto\"\n") != std::string::npos);
+  const OptimizerConfig auto_again = config::parse_optimizer_config(auto_text, "effective.toml", "/nowhere");
+  CHECK(auto_again.house.spans.is_auto());
+  CHECK(auto_again.house.max_units.is_auto());
+  CHECK(config::to_toml(auto_again) == auto_text);
   CHECK(again.data.source == c.data.source);
 
   // save_optimizer_config writes the same text through a temporary file.
@@ -167,7 +181,10 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
   CHECK(unknown_key.find("x.toml:5: house.spanz: unknown key (known in [house]: pretrained, spans, ") == 0);
   CHECK(f.error("house = 3\n" + m) == "x.toml:1: house: expected a table, got an integer");
   // Types.
-  CHECK(f.error(m + "[house]\nspans = \"8\"\n") == "x.toml:4: house.spans: expected an integer, got a string");
+  CHECK(f.error(m + "[house]\nspans = \"8\"\n") == "x.toml:4: house.spans: \"8\" is neither \"auto\" nor a count >= 1");
+  CHECK(f.error(m + "[house]\nspans = \"x\"\n") == "x.toml:4: house.spans: \"x\" is neither \"auto\" nor a count >= 1");
+  CHECK(f.error(m + "[house]\nmax_units = 2.5\n") ==
+        "x.toml:4: house.max_units: expected \"auto\" or a count >= 1, got a float");
   CHECK(f.error(m + "[distill]\nlr = \"fast\"\n") == "x.toml:4: distill.lr: expected a number, got a string");
   CHECK(f.error(m + "[house]\nkinds = \"drop\"\n") == "x.toml:4: house.kinds: expected an array, got a string");
   CHECK(f.error(m + "[house]\nprune_ratios = [0.25,\n  \"half\"]\n") ==
@@ -186,7 +203,11 @@ TEST_CASE("config: every mistake names the file, the key and the line") {
         "x.toml:4: house.prune_ratios: empty while house.kinds has \"pruned\"");
   CHECK(f.error(m + "[house]\nmin_units = 3\nmax_units = 2\n") ==
         "x.toml:5: house.max_units: 2 is below house.min_units = 3");
-  CHECK(f.error(m + "[house]\nspans = 0\n") == "x.toml:4: house.spans: 0 is not in 1..100000");
+  CHECK(f.error(m + "[house]\nspans = 0\n") == "x.toml:4: house.spans: 0 is neither \"auto\" nor a count >= 1");
+  CHECK(f.error(m + "[house]\nmax_units = -2\n") ==
+        "x.toml:4: house.max_units: -2 is neither \"auto\" nor a count >= 1");
+  CHECK(f.error(m + "[house]\nspans = 100001\n") == "x.toml:4: house.spans: 100001 is not in 1..100000");
+  CHECK(f.error(m + "[house]\nmin_units = 3\nmax_units = \"auto\"\n") == "(no error)");
   CHECK(f.error(m + "[house]\nmax_params_ratio = -1\n") ==
         "x.toml:4: house.max_params_ratio: -1.0 is not a positive number");
   CHECK(f.error(m + "input_shape = [1, 3, 0, 28]\n") == "x.toml:3: teacher.input_shape[2]: 0 is below 1");
@@ -305,7 +326,7 @@ TEST_CASE("config: house_differences lists the keys that change the house, and o
   now.house.spans = 10;
   now.house.prune_ratios = {0.5};
   now.run.seed = 3;
-  CHECK(config::house_differences(built, now) == std::vector<std::string>{"house.spans: 8 -> 10",
+  CHECK(config::house_differences(built, now) == std::vector<std::string>{"house.spans: \"auto\" -> 10",
                                                                           "house.prune_ratios: [0.25, 0.5] -> [0.5]",
                                                                           "run.seed: 0 -> 3"});
 }

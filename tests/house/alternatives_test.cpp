@@ -65,9 +65,17 @@ const ir::Shape& cut_shape(int cut) {
 
 TEST_CASE("span sampling covers every replaceable unit, respects the bounds and is seeded") {
   const Teacher& t = teacher();
-  const SpanSample a = sample_spans(t.graph, t.analysis, 8, 1, 3, 5);
-  const SpanSample b = sample_spans(t.graph, t.analysis, 8, 1, 3, 5);
-  const SpanSample c = sample_spans(t.graph, t.analysis, 8, 1, 3, 6);
+  const auto options = [](int count, int min_units, int max_units, uint64_t seed) {
+    SpanOptions o;
+    o.count = count;
+    o.min_units = min_units;
+    o.max_units = max_units;
+    o.seed = seed;
+    return o;
+  };
+  const SpanSample a = sample_spans(t.graph, t.analysis, options(8, 1, 3, 5));
+  const SpanSample b = sample_spans(t.graph, t.analysis, options(8, 1, 3, 5));
+  const SpanSample c = sample_spans(t.graph, t.analysis, options(8, 1, 3, 6));
   CHECK((a.spans == b.spans));
   CHECK_FALSE((a.spans == c.spans));
   REQUIRE(a.spans.size() == 8);
@@ -79,12 +87,14 @@ TEST_CASE("span sampling covers every replaceable unit, respects the bounds and 
     CHECK(cut_shape(s.cut_end).size() == 4);
     for (int u = s.cut_begin; u < s.cut_end; ++u) covered.insert(u);
   }
-  // The stem and the six residual blocks (units 0..6) lie between feature maps.
-  for (int u = 0; u <= 6; ++u) CHECK(covered.count(u) == 1);
-  CHECK(a.uncovered_units.empty());
-  // With one span there is not enough to cover: the rest is reported.
-  CHECK_FALSE(sample_spans(t.graph, t.analysis, 1, 1, 1, 0).uncovered_units.empty());
-  CHECK_THROWS_AS(sample_spans(t.graph, t.analysis, 4, 2, 1, 0), std::invalid_argument);
+  // The stem, the six residual blocks and the global pool (units 0..7) lie between feature maps.
+  for (int u = 0; u <= 7; ++u) CHECK(covered.count(u) == 1);
+  CHECK(a.coverage.uncovered.empty());
+  // One span is not enough to cover, and coverage wins over the count.
+  const SpanSample one = sample_spans(t.graph, t.analysis, options(1, 1, 1, 0));
+  CHECK(one.spans.size() == 8);
+  CHECK(one.coverage.uncovered.empty());
+  CHECK_THROWS_AS(sample_spans(t.graph, t.analysis, options(4, 2, 1, 0)), std::invalid_argument);
 }
 
 TEST_CASE("teacher drops keep the span's shapes, include the identity where shapes allow") {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bespoke-opt house build as a user runs it: the real program on the real demo
 teacher, the real PP-OCRv4 detector and real Fashion-MNIST images, with tiny
-settings (3 spans, a few distillation steps, 256 images).
+settings (spans of up to 2 units: coverage of every replaceable unit takes 6,
+at most 4 alternatives each; a few distillation steps, 256 images).
 
   * SIGKILL part-way, then resume: nothing finished is lost or redone, nothing
     half-written is left (every row's file is a whole .bspk, the index passes
@@ -41,7 +42,9 @@ validation_images = 128
 pretrained = ["{src}/.assets/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx"]
 spans = {spans}
 max_units = 2
-max_alternatives_per_span = 6
+# Coverage makes 6 spans whatever the count: 4 alternatives each keep every
+# kind (round-robin) and the house near its old size.
+max_alternatives_per_span = 4
 max_pretrained_per_span = 1
 [distill]
 steps = {steps}

@@ -18,8 +18,10 @@
 
 #include "export/bspk_reader.h"
 #include "export/bspk_writer.h"
+#include "house/house_coverage.h"
 #include "house/house_store.h"
 #include "ir/passes.h"
+#include "latency/latency_store.h"
 #include "support/data_test_util.h"
 #include "support/graph_builder.h"
 #include "support/store_test_util.h"
@@ -119,6 +121,36 @@ TEST_CASE("house status and list show what a house holds") {
   CHECK(status.out.find("drop              2        0            0.125") != std::string::npos);
   CHECK(status.out.find("pruned            1        0           0.0625") != std::string::npos);
   CHECK(status.out.find("low_rank          0        1                -") != std::string::npos);
+  // Coverage needs the per-unit record the build stores; a house without it says so.
+  CHECK(status.out.find("coverage      not recorded") != std::string::npos);
+  {
+    HouseStore store = HouseStore::open(dir, false);
+    const std::string head = "input or output not a feature map";
+    store.set_meta(kUnitsMeta, units_to_json({{"u0", 10, ""},
+                                              {"u1", 20, ""},
+                                              {"u2", 30, ""},
+                                              {"u3", 40, ""},
+                                              {"u4", 50, ""},
+                                              {"u5", 5, head},
+                                              {"u6", 1, head}}));
+    // A profiled target: unit times 1..7 ms, the spans [1, 3] and [3, 5] cover units 1..4 (14 of 28 ms).
+    latency::LatencyStore ls(store);
+    const latency::Fingerprint device{"cpu", 2, "avx2", 1, "reference 9", 1};
+    ls.start_target({"pc-1t", device, "settings", false});
+    latency::LatencyTable table;
+    table.target = "pc-1t";
+    table.device = device;
+    table.teacher_ms = 28.0;
+    table.unit_ms = {1, 2, 3, 4, 5, 6, 7};
+    table.unit_weights_bytes = std::vector<uint64_t>(7, 0);
+    ls.put_table(table);
+  }
+  const Outcome covered = bespoke_opt(scratch, "house status " + q(dir));
+  CHECK(covered.status == 0);
+  // Units 1..4 hold 140 of the 156 FLOPs.
+  CHECK(covered.out.find("coverage      89.7% of the teacher's FLOPs in 2 spans (units not coverable: 5, 6 \u2014 the "
+                         "head, input or output not a feature map; units not covered: 0)\n") != std::string::npos);
+  CHECK(covered.out.find("              50.0% of the profiled latency on pc-1t\n") != std::string::npos);
 
   const Outcome listed = bespoke_opt(scratch, "house list --json " + q(dir));
   REQUIRE(listed.status == 0);

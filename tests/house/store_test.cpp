@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "config/config_checks.h"
+#include "house/house_coverage.h"
 #include "house/house_merge.h"
 #include "house/house_store.h"
 #include "latency/latency_store.h"
@@ -281,6 +282,46 @@ TEST_CASE("house store: anything that is not a usable house is one error naming 
   test::write_file_bytes(empty_db + file_of, {});
   CHECK(house_error([&] { HouseStore::open(empty_db, false); }) ==
         empty_db + file_of + ": not a model house (an empty database)");
+}
+
+TEST_CASE("house coverage: shares of FLOPs and unit times, the line that names what is left out") {
+  const std::string head = "input or output not a feature map";
+  const std::vector<UnitCost> units = {{"stem", 10, ""}, {"b1", 20, ""},    {"b2", 30, ""}, {"b3", 40, ""},
+                                       {"pool", 5, ""},  {"flat", 0, head}, {"fc", 1, head}};
+  const Coverage full = compute_coverage(units, {{0, 2}, {1, 4}, {4, 5}});
+  CHECK(full.spans == 3);
+  CHECK(full.covered_flops == 105);
+  CHECK(full.total_flops == 106);
+  CHECK(full.uncovered.empty());
+  CHECK(full.not_coverable == std::vector<int>{5, 6});
+  CHECK(share_text(full.flops_share()) == "99.0%");  // 99.06%: rounded down, never 100.0% short of the whole
+  CHECK(share_text(0.99996) == "99.9%");
+  CHECK(share_text(1.0) == "100.0%");
+  CHECK(describe_coverage(full, units) ==
+        "99.0% of the teacher's FLOPs in 3 spans (units not coverable: 5, 6 \u2014 the head, " + head + ")");
+  // A house that misses units (older houses could) names them, ranges compressed.
+  const Coverage part = compute_coverage(units, {{4, 5}, {9, 12}});
+  CHECK(part.uncovered == std::vector<int>{0, 1, 2, 3});
+  CHECK(describe_coverage(part, units) ==
+        "4.7% of the teacher's FLOPs in 2 spans (units not coverable: 5, 6 \u2014 the head, " + head +
+            "; units not covered: 0\u20133)");
+  CHECK(describe_coverage(compute_coverage({{"a", 4, ""}}, {{0, 1}}), {{"a", 4, ""}}) ==
+        "100.0% of the teacher's FLOPs in 1 span");
+  // Unit times: the covered share, none without a usable table.
+  CHECK(covered_share({1.0, 2.0, 3.0, 4.0}, {{1, 3}}) == doctest::Approx(0.5));
+  CHECK_FALSE(covered_share({0.0, 0.0}, {{0, 1}}));
+  CHECK_FALSE(covered_share({}, {{0, 1}}));
+  // The stored record round-trips; anything else is a HouseError.
+  const std::vector<UnitCost> back = units_from_json(units_to_json(units));
+  REQUIRE(back.size() == units.size());
+  for (size_t i = 0; i < units.size(); ++i) {
+    CHECK(back[i].name == units[i].name);
+    CHECK(back[i].flops == units[i].flops);
+    CHECK(back[i].not_coverable == units[i].not_coverable);
+  }
+  CHECK(contains(house_error([] { units_from_json("{\"name\": 3}"); }), "meta 'units' is not a list of units"));
+  CHECK(contains(house_error([] { units_from_json("[{\"name\": \"a\"}]"); }), "meta 'units' is not a list of units"));
+  CHECK(contains(house_error([] { units_from_json("not json"); }), "meta 'units' is not a list of units"));
 }
 
 TEST_CASE("house store: write_file_atomically replaces whole files and leaves no temporary file") {
