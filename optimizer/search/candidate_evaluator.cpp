@@ -103,8 +103,10 @@ CandidateScore CandidateEvaluator::evaluate(const std::vector<std::string>& keys
     if (outputs.dim() != static_cast<int64_t>(s.head.output_shape.size()))
       throw SearchError("candidate " + name + ": the output's rank is not the teacher's");
     const int64_t per_sample = outputs.numel() / std::max<int64_t>(1, outputs.size(0));
-    for (int64_t i = 0; i < outputs.size(0); ++i)
-      metric.add(task::decode_output(s.head, outputs.data_ptr<float>() + i * per_sample));
+    for (int64_t i = 0; i < outputs.size(0); ++i) {
+      const float* one = outputs.data_ptr<float>() + i * per_sample;
+      metric.add(task::decode_output(s.head, one), one);
+    }
   };
   const int64_t images = feature.size(0);
   if (keys.empty()) {
@@ -129,9 +131,7 @@ CandidateScore CandidateEvaluator::evaluate(const std::vector<std::string>& keys
   const task::TaskScores scores = metric.result();
   CandidateScore score;
   score.accuracy = scores.score;
-  // A lower-is-better companion figure of the task (search_result.h).
-  score.mean_loss = scores.metrics.size() > 1 ? scores.metrics[1].second : 1.0 - scores.score;
-  if (s.head.kind == task::TaskKind::kDense) score.mean_loss = 1.0 - scores.get("map_iou");
+  score.mean_loss = scores.loss;
   memo_[name] = score;
   return score;
 }

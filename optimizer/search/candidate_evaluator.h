@@ -46,8 +46,9 @@ struct CandidateScore {
   // The task head's score on the subset (task/task_metric.h: top-1 accuracy,
   // line accuracy or box F1), against labels or, without them, the teacher.
   double accuracy = 0.0;
-  // Its lower-is-better companion: 1 - accuracy (classify), the character
-  // error rate (ctc), 1 - map IoU (dense).
+  // Its lower-is-better companion (task::TaskScores::loss): the mean
+  // cross-entropy (classify), the character error rate (ctc), 1 - map IoU
+  // (dense).
   double mean_loss = 0.0;
 };
 

@@ -28,8 +28,9 @@ RuntimeScoring score_on_runtime(const TaskHead& head, const std::vector<uint8_t>
       throw TaskError("the model's output " + dims_text(o.dims) + " is not the teacher's " +
                       dims_text(head.output_shape) + " (task " + task_name(head.kind) + ")");
     for (int64_t i = 0; i < o.count; ++i) {
-      Prediction p = decode_output(head, o.values + i * o.sample_elements);
-      if (metric) metric->add(p);
+      const float* output = o.values + i * o.sample_elements;
+      Prediction p = decode_output(head, output);
+      if (metric) metric->add(p, output);
       if (keep_predictions) out.predictions.push_back(std::move(p));
     }
   });

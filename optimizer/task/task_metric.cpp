@@ -34,6 +34,19 @@ std::vector<uint8_t> kernel_mask(const std::vector<data::Polygon>& polygons, int
   return raster;
 }
 
+// -log p(label), in double precision: from logits through a log-softmax, from
+// probabilities (a final Softmax) directly.
+double class_cross_entropy(const TaskHead& head, const float* output, int32_t label) {
+  const int64_t k = head.classes();
+  if (label < 0 || label >= k) return 0.0;
+  if (head.activation == OutputActivation::kSoftmax)
+    return -std::log(std::max(static_cast<double>(output[label]), 1e-30));
+  const double top = *std::max_element(output, output + k);
+  double sum = 0.0;
+  for (int64_t i = 0; i < k; ++i) sum += std::exp(static_cast<double>(output[i]) - top);
+  return -(static_cast<double>(output[label]) - top - std::log(sum));
+}
+
 }  // namespace
 
 Prediction decode_output(const TaskHead& head, const float* output) {
@@ -125,14 +138,17 @@ double TaskScores::get(const std::string& name) const {
 
 TaskMetric::TaskMetric(const TaskHead& head, const References& references) : head_(head), references_(references) {}
 
-void TaskMetric::add(const Prediction& prediction) {
+void TaskMetric::add(const Prediction& prediction, const float* output) {
   if (samples_ >= static_cast<int64_t>(references_.items.size()))
     throw TaskError("task metric: more predictions than the " + std::to_string(references_.items.size()) +
                     " references of the split");
   const Prediction& truth = references_.items[static_cast<size_t>(samples_)];
   ++samples_;
   switch (head_.kind) {
-    case TaskKind::kClassify: correct_ += prediction.class_index == truth.class_index; break;
+    case TaskKind::kClassify:
+      correct_ += prediction.class_index == truth.class_index;
+      if (output != nullptr) cross_entropy_ += class_cross_entropy(head_, output, truth.class_index);
+      break;
     case TaskKind::kCtc: text_.add(prediction.sequence, truth.sequence); break;
     case TaskKind::kDense: {
       boxes_.add(prediction.boxes, truth.boxes, truth.dont_care, head_.dense.match_iou);
@@ -166,6 +182,10 @@ TaskScores TaskMetric::result() const {
     }
   }
   s.score = s.metrics.front().second;
+  const double n = samples_ ? static_cast<double>(samples_) : 1.0;
+  s.loss = head_.kind == TaskKind::kClassify ? cross_entropy_ / n
+           : head_.kind == TaskKind::kCtc    ? s.get("cer")
+                                             : 1.0 - s.get("map_iou");
   return s;
 }
 

@@ -62,6 +62,10 @@ struct TaskScores {
   std::vector<std::pair<std::string, double>> metrics;  // every figure, `metric` first
   int64_t samples = 0;
   bool against_teacher = false;
+  // A lower-is-better companion of the score, for ranking ties and tests:
+  // the mean cross-entropy against the reference class (classify, when the
+  // outputs were given to add()), the CER (ctc), 1 - map IoU (dense).
+  double loss = 0.0;
 
   double get(const std::string& name) const;  // throws TaskError for an unknown name
 };
@@ -70,8 +74,10 @@ struct TaskScores {
 class TaskMetric {
  public:
   TaskMetric(const TaskHead& head, const References& references);
-  // The prediction of the next sample. Throws TaskError past the references.
-  void add(const Prediction& prediction);
+  // The prediction of the next sample; `output` (optional) is the model's
+  // output it was decoded from, for the classifier's cross-entropy. Throws
+  // TaskError past the references.
+  void add(const Prediction& prediction, const float* output = nullptr);
   TaskScores result() const;
 
  private:
@@ -79,6 +85,7 @@ class TaskMetric {
   const References& references_;
   int64_t samples_ = 0;
   int64_t correct_ = 0;
+  double cross_entropy_ = 0.0;  // classify, summed over the samples given with their output
   TextScore text_;  // ctc
   BoxScore boxes_;   // dense
   MaskIoU map_iou_;  // dense
