@@ -17,6 +17,14 @@ bool is_feature_map(const ir::Graph& g, int value) {
   return shape && shape->size() == 4;
 }
 
+// The output comes from a final Softmax or Sigmoid (task/task_head.h).
+bool ends_with_activation(const ir::Graph& g) {
+  const int node = g.producer(g.outputs.at(0));
+  if (node < 0) return false;
+  const std::string& op = g.nodes[static_cast<size_t>(node)].op;
+  return op == "Softmax" || op == "Sigmoid";
+}
+
 template <typename T>
 const T& pick(const std::vector<T>& items, std::mt19937_64& rng) {
   return items[std::uniform_int_distribution<size_t>(0, items.size() - 1)(rng)];
@@ -49,10 +57,14 @@ SpanSample sample_spans(const ir::Graph& teacher, const blocks::BlockAnalysis& a
       if (stage_of[static_cast<size_t>(u)] < 0) return false;
     return last == first || (last == first + 1 && b - 1 == stages[static_cast<size_t>(last)].unit_begin);
   };
+  // The unit that ends with the output's activation belongs to the task head:
+  // a span never ends at the output then (a dense map's Sigmoid would be
+  // dropped or distilled away, and a student must keep the output contract).
+  const int last_end = ends_with_activation(teacher) ? static_cast<int>(units) - 1 : static_cast<int>(units);
   std::vector<SpanChoice> eligible;
   for (int a = 0; a < static_cast<int>(units); ++a) {
     if (!cut_is_map(a)) continue;
-    for (int b = a + o.min_units; b <= static_cast<int>(units); ++b)
+    for (int b = a + o.min_units; b <= last_end; ++b)
       if (cut_is_map(b) && fits(a, b)) eligible.push_back({a, b});
   }
 
@@ -64,7 +76,8 @@ SpanSample sample_spans(const ir::Graph& teacher, const blocks::BlockAnalysis& a
   for (size_t u = 0; u < units; ++u) {
     UnitCost unit{analysis.units[u].name, analysis.units[u].flops, ""};
     if (!coverable[u])
-      unit.not_coverable = !cut_is_map(static_cast<int>(u)) || !cut_is_map(static_cast<int>(u) + 1)
+      unit.not_coverable = static_cast<int>(u) >= last_end ? "ends with the output's activation (the task head)"
+                           : !cut_is_map(static_cast<int>(u)) || !cut_is_map(static_cast<int>(u) + 1)
                                ? "input or output not a feature map"
                                : "in no span of house.min_units..max_units between feature maps";
     sample.units.push_back(std::move(unit));

@@ -12,7 +12,10 @@
 //    both in the search space.
 // Alternatives (shorter spans, pretrained convolutional spans, pruned or
 // factorized convolutions) exist only between feature maps, so spans reaching
-// into a classifier head (flattened vectors, logits) are left out. A unit is
+// into a classifier head (flattened vectors, logits) are left out, and so is
+// the last unit when the output comes from a final Softmax or Sigmoid (the
+// task head's activation, task/task_head.h: a detector's probability map is a
+// feature map, but its Sigmoid must stay in every student). A unit is
 // *coverable* when some eligible span contains it; SpanSample::units says why
 // the others are not (their input or output is not a feature map, or no span
 // of the allowed lengths around them is eligible).

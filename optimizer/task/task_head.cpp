@@ -136,7 +136,8 @@ TaskHead resolve_task_head(const config::TeacherConfig& c, const ir::Graph& teac
       }
       head.charset = Charset::from_key_file(c.charset, options);
       if (head.charset->classes() != head.classes())
-        throw TaskError("[teacher] charset " + c.charset + ": " + std::to_string(head.charset->classes() - 1) +
+        throw TaskError("[teacher] charset " + c.charset + ": " +
+                        std::to_string(head.charset->classes() - 1 - (c.use_space_char ? 1 : 0)) +
                         " characters + blank" + (c.use_space_char ? " + space" : "") + " = " +
                         std::to_string(head.charset->classes()) + " classes, but the teacher's output " + shape +
                         " has " + std::to_string(head.classes()));
