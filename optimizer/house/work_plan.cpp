@@ -12,6 +12,20 @@ namespace bespoke::house {
 
 namespace {
 
+// A rewrite whose graph no longer checks (a span of a real network holding
+// an operator the rewrite cannot re-infer, such as the reshapes of an
+// attention block) skips that alternative, counted with its reason, instead
+// of failing the whole plan.
+std::optional<ir::Graph> rewritten_or_skipped(std::optional<ir::Graph> (*make)(const ir::Graph&, double, std::string*),
+                                              const ir::Graph& span, double ratio, std::string* why) {
+  try {
+    return make(span, ratio, why);
+  } catch (const ir::GraphError&) {
+    *why = "the rewritten span does not check (an operator whose shapes it cannot re-infer)";
+    return std::nullopt;
+  }
+}
+
 std::string ratio_text(double r) {
   std::ostringstream s;
   s << r;
@@ -115,7 +129,7 @@ WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analy
       if (!teacher_span) teacher_span = blocks::extract_span(teacher, a, b);
       for (double r : x.ratios) {
         std::string why;
-        if (std::optional<ir::Graph> g = x.make(*teacher_span, r, &why))
+        if (std::optional<ir::Graph> g = rewritten_or_skipped(x.make, *teacher_span, r, &why))
           by_kind[x.slot].push_back(approximation(teacher, analysis, a, b, x.kind, r, std::move(*g)));
         else
           ++plan.skips[std::string(kind_name(x.kind)) + ": " + why];
@@ -129,7 +143,7 @@ WorkPlan plan_house(const ir::Graph& teacher, const blocks::BlockAnalysis& analy
         if (drop.graph.nodes.empty()) continue;  // the identity: nothing to prune
         for (double r : h.prune_ratios) {
           std::string why;
-          if (std::optional<ir::Graph> g = prune_channels(drop.graph, r, &why))
+          if (std::optional<ir::Graph> g = rewritten_or_skipped(&prune_channels, drop.graph, r, &why))
             by_kind[2].push_back(pruned_drop(teacher, drop, r, std::move(*g)));
           else
             ++plan.skips[std::string("pruned: ") + why];
